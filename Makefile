@@ -1,0 +1,48 @@
+# The two commands of the README: `make demo` and `make test`. Each installs everything it needs
+# into a virtual environment of its own (.venv), so nothing depends on what was installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint typecheck schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+DEMO_DIR := out/demo
+DEMO_DB := sqlite:///$(CURDIR)/$(DEMO_DIR)/registry.db
+
+demo: $(STAMP)
+	$(BIN)/socialcredit policy check policies/examples
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	$(BIN)/socialcredit init --db $(DEMO_DB) --policy policies/examples --as-of 2025-01-01
+	$(BIN)/socialcredit registry demo-data --out $(DEMO_DIR)/records --subjects 2000 --seed 1
+	while IFS="$$(printf '\t')" read -r file agency; do \
+		$(BIN)/socialcredit records submit "$$file" --agency "$$agency" --db $(DEMO_DB) || exit 1; \
+	done < $(DEMO_DIR)/records/agencies.tsv
+	grep '"item": "SPC-' examples/records.jsonl > $(DEMO_DIR)/court-records.jsonl
+	$(BIN)/socialcredit records submit $(DEMO_DIR)/court-records.jsonl \
+		--agency "The enforcing people's court" --db $(DEMO_DB)
+	$(BIN)/socialcredit registry tick --as-of 2025-06-01 --db $(DEMO_DB)
+	$(BIN)/socialcredit subject show 11010519491231002X --db $(DEMO_DB) --purpose "demo"
+	$(BIN)/socialcredit check 11010519491231002X flight-booking --db $(DEMO_DB) --purpose "demo"
+	$(BIN)/socialcredit audit verify --db $(DEMO_DB)
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q
+
+schema: $(STAMP)
+	$(BIN)/socialcredit policy schema > schema/policy.schema.json
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,21 @@
+"""The pure evaluation engine: records + policies + date -> assessment, with explanations."""
+
+from socialcredit.engine.assess import assess
+from socialcredit.engine.assessment import Assessment, RecordState
+from socialcredit.engine.changes import assess_with_next_change, change_dates, next_change_after
+from socialcredit.engine.records import RECORD_FIELDS, DisputeOutcome, Record
+from socialcredit.engine.validation import Checked, validate_record
+
+__all__ = [
+    "RECORD_FIELDS",
+    "Assessment",
+    "Checked",
+    "DisputeOutcome",
+    "Record",
+    "RecordState",
+    "assess",
+    "assess_with_next_change",
+    "change_dates",
+    "next_change_after",
+    "validate_record",
+]

@@ -1,0 +1,86 @@
+"""The result of evaluating one subject on one date under a policy set, and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from socialcredit.engine.decisions import Decision
+from socialcredit.engine.intervals import render
+from socialcredit.engine.lists import Membership
+from socialcredit.engine.scoring import Score
+from socialcredit.policy.policyset import PolicyInfo
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """Why a record does or does not count on the assessment date."""
+
+    record: str
+    item: str
+    status: str
+    effective_from: date
+    counts_until: date
+
+
+@dataclass(frozen=True)
+class Assessment:
+    subject: str
+    subject_kind: str
+    as_of: date
+    scores: tuple[Score, ...]
+    lists: tuple[Membership, ...]
+    decisions: tuple[Decision, ...]
+    records: tuple[RecordState, ...]
+    policies: tuple[PolicyInfo, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``socialcredit assess --json`` (docs/semantics.md)."""
+        return {
+            "subject": self.subject,
+            "subject_kind": self.subject_kind,
+            "as_of": self.as_of.isoformat(),
+            "scores": {s.model: _score(s) for s in self.scores},
+            "lists": [_membership(m) for m in self.lists],
+            "decisions": {
+                d.service: {
+                    "effect": d.effect,
+                    "reasons": list(d.reasons),
+                    "remedies": list(d.remedies),
+                }
+                for d in self.decisions
+            },
+            "records": [_record(r) for r in self.records],
+            "policies": [p.as_dict() for p in self.policies],
+        }
+
+
+def _score(score: Score) -> dict[str, Any]:
+    return {
+        "value": score.value,
+        "grade": score.grade,
+        "contributions": [
+            {"record": c.record, "item": c.item, "points": c.points} for c in score.contributions
+        ],
+    }
+
+
+def _membership(m: Membership) -> dict[str, Any]:
+    return {
+        "list": m.list,
+        "kind": m.kind,
+        "since": render(m.since),
+        "until": render(m.until),
+        "records": list(m.records),
+    }
+
+
+def _record(r: RecordState) -> dict[str, Any]:
+    return {
+        "record": r.record,
+        "item": r.item,
+        "status": r.status,
+        "effective_from": r.effective_from.isoformat(),
+        "counts_until": r.counts_until.isoformat(),
+    }

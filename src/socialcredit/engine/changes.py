@@ -1,0 +1,82 @@
+"""When can a subject's assessment next change, with no new record or event?
+
+Time alone moves assessments: notice periods end, terms expire, objection deadlines pass, list
+windows close. Every such moment is a boundary of some record's timeline or list window. The
+registry stores the next one per subject (indexed), so that a periodic tick touches only the
+subjects whose assessment may have changed, instead of scanning the population.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from socialcredit.engine.assess import Evaluation, assessment_of, evaluate
+from socialcredit.engine.assessment import Assessment
+from socialcredit.engine.intervals import OPEN_END
+from socialcredit.engine.records import Record
+from socialcredit.engine.timeline import Timeline
+from socialcredit.identity import SubjectId
+from socialcredit.policy.policyset import PolicySet
+
+
+def _timeline_dates(line: Timeline) -> set[date]:
+    """Where the record starts or stops counting, is suspended, and where its term ends."""
+    dates = {line.effective_from, line.term_end}
+    return dates | line.counting.boundaries() | line.suspended.boundaries()
+
+
+def _event_dates(record: Record) -> set[date]:
+    """The dates on which a fact about the record becomes known."""
+    events = (
+        record.decided_on,
+        record.resolved_on,
+        record.revoked_on,
+        record.disputed_on,
+        record.dispute_decided_on,
+    )
+    return {d for d in events if d is not None}
+
+
+def _change_dates(evaluation: Evaluation, records: Iterable[Record]) -> list[date]:
+    own = (r for r in records if r.subject == evaluation.subject.value)
+    dates: set[date] = set().union(*(_event_dates(r) for r in own))
+    for line in evaluation.timelines:
+        dates |= _timeline_dates(line)
+    for _lst, history in evaluation.histories:
+        dates |= history.days.boundaries()
+        for window in history.by_record.values():
+            dates |= window.boundaries()
+    return sorted(d for d in dates if d not in (OPEN_END, date.min))
+
+
+def change_dates(
+    policies: PolicySet, records: Iterable[Record], subject: str | SubjectId, day: date
+) -> list[date]:
+    """Every date on which the subject's assessment may change, as known on ``day``, sorted.
+
+    Facts dated after ``day`` are not known yet, but the dates they become known are included.
+    """
+    records = list(records)
+    return _change_dates(evaluate(policies, records, subject, day), records)
+
+
+def next_change_after(
+    policies: PolicySet, records: Iterable[Record], subject: str | SubjectId, day: date
+) -> date | None:
+    """The first date after ``day`` on which the assessment may change; ``None`` if never.
+
+    Between ``day`` and that date (exclusive) ``assess`` gives the same scores, lists and
+    decisions, and the same record statuses, as on ``day``.
+    """
+    return next((d for d in change_dates(policies, records, subject, day) if d > day), None)
+
+
+def assess_with_next_change(
+    policies: PolicySet, records: Iterable[Record], subject: str | SubjectId, as_of: date
+) -> tuple[Assessment, date | None]:
+    """``assess`` and ``next_change_after`` together, from one evaluation of the records."""
+    records = list(records)
+    evaluation = evaluate(policies, records, subject, as_of)
+    upcoming = (d for d in _change_dates(evaluation, records) if d > as_of)
+    return assessment_of(policies, evaluation, as_of), next(upcoming, None)

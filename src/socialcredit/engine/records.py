@@ -1,0 +1,52 @@
+"""A record: one occurrence of a catalogue item for one subject (design.md section 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class DisputeOutcome(StrEnum):
+    UPHELD = "upheld"  # the record stands; it counts again from the decision
+    REVOKED = "revoked"  # the record is void from the decision on
+    CORRECTED = "corrected"  # this version stops counting; the corrected one is a new record
+
+
+RECORD_FIELDS = (
+    "id",
+    "subject",
+    "item",
+    "authority",
+    "reference",
+    "decided_on",
+    "notified_on",
+    "amount",
+    "resolved_on",
+    "revoked_on",
+    "disputed_on",
+    "dispute_decided_on",
+    "dispute_outcome",
+)
+"""The fields of a record as they arrive in JSON Lines or CSV."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A validated record; ``subject`` is the canonical 18-character identifier."""
+
+    id: str
+    subject: str
+    subject_kind: str
+    item: str
+    decided_on: date
+    authority: str | None = None
+    reference: str | None = None
+    notified_on: date | None = None
+    amount: Decimal | None = None
+    resolved_on: date | None = None
+    revoked_on: date | None = None
+    disputed_on: date | None = None
+    dispute_decided_on: date | None = None
+    dispute_outcome: DisputeOutcome | None = None

@@ -1,0 +1,136 @@
+"""When one record counts: notice period, term, resolution, revocation and dispute suspension.
+
+Reference semantics (docs/semantics.md):
+- a negative record is effective from ``notified_on + notice_days`` (``notified_on`` defaults to
+  ``decided_on``); a positive one from ``decided_on``;
+- it counts until ``effective_from + counts_for``, and not from ``revoked_on`` on, nor from
+  ``resolved_on`` on (unless the item says ``keep_counting``), nor from a dispute decision with
+  outcome revoked or corrected;
+- a dispute not decided within the policy's ``objection_review_days`` suspends the record from
+  the deadline until the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from enum import StrEnum
+
+from socialcredit.engine.intervals import OPEN_END, Interval, IntervalSet
+from socialcredit.engine.records import DisputeOutcome, Record
+from socialcredit.policy.models import Item
+from socialcredit.policy.vocabulary import Polarity
+
+
+class RecordStatus(StrEnum):
+    PENDING = "pending"  # in its notice period, not yet effective
+    COUNTING = "counting"
+    DISPUTED = "disputed"  # counting, objection filed and within its review deadline
+    SUSPENDED = "suspended"  # objection not decided in time
+    RESOLVED = "resolved"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    record: Record
+    effective_from: date
+    term_end: date
+    stops_on: date
+    counting: IntervalSet
+    suspended: IntervalSet
+    resolution_stops: bool
+
+    def counts_on(self, day: date) -> bool:
+        return self.counting.contains(day)
+
+    def status_on(self, day: date) -> RecordStatus:  # noqa: PLR0911 - one answer per status
+        record = self.record
+        revoked = _revoked_by(record)
+        if revoked is not None and revoked <= day:
+            return RecordStatus.REVOKED
+        resolved = record.resolved_on
+        if resolved is not None and resolved <= day and self.resolution_stops:
+            return RecordStatus.RESOLVED
+        if day < self.effective_from:
+            return RecordStatus.PENDING
+        if day >= self.term_end:
+            return RecordStatus.EXPIRED
+        if self.suspended.contains(day):
+            return RecordStatus.SUSPENDED
+        if _dispute_open(record, day):
+            return RecordStatus.DISPUTED
+        return RecordStatus.COUNTING
+
+
+def _revoked_by(record: Record) -> date | None:
+    dates = [record.revoked_on] if record.revoked_on else []
+    if record.dispute_decided_on and record.dispute_outcome in (
+        DisputeOutcome.REVOKED,
+        DisputeOutcome.CORRECTED,
+    ):
+        dates.append(record.dispute_decided_on)
+    return min(dates) if dates else None
+
+
+def _dispute_open(record: Record, day: date) -> bool:
+    if record.disputed_on is None or record.disputed_on > day:
+        return False
+    return record.dispute_decided_on is None or record.dispute_decided_on > day
+
+
+def effective_from(record: Record, item: Item) -> date:
+    if item.polarity is Polarity.POSITIVE:
+        return record.decided_on
+    notified = record.notified_on or record.decided_on
+    return notified + timedelta(days=item.notice_days or 0)
+
+
+def suspension(record: Record, review_days: int) -> IntervalSet:
+    """From the review deadline of an undecided objection until its decision."""
+    if record.disputed_on is None:
+        return IntervalSet()
+    deadline = record.disputed_on + timedelta(days=review_days)
+    decided = record.dispute_decided_on or OPEN_END
+    return IntervalSet.of([Interval(deadline, decided)]) if deadline < decided else IntervalSet()
+
+
+def known_on(record: Record, day: date) -> Record | None:
+    """The record as it was known on ``day``: ``None`` if decided later; later events masked.
+
+    An assessment as of a date uses only the facts known on that date, so that re-running it
+    later reproduces the decision that was made then.
+    """
+    if record.decided_on > day:
+        return None
+
+    def seen(when: date | None) -> date | None:
+        return when if when is not None and when <= day else None
+
+    decided_dispute = seen(record.dispute_decided_on)
+    return replace(
+        record,
+        resolved_on=seen(record.resolved_on),
+        revoked_on=seen(record.revoked_on),
+        disputed_on=seen(record.disputed_on),
+        dispute_decided_on=decided_dispute,
+        dispute_outcome=record.dispute_outcome if decided_dispute else None,
+    )
+
+
+def timeline(record: Record, item: Item, review_days: int) -> Timeline:
+    """The full timeline of ``record`` under ``item``."""
+    start = effective_from(record, item)
+    term_end = item.counts_for.after(start)
+    stops = [term_end]
+    revoked = _revoked_by(record)
+    if revoked is not None:
+        stops.append(revoked)
+    if record.resolved_on is not None and item.on_resolution == "stop_counting":
+        stops.append(record.resolved_on)
+    stops_on = max(start, min(stops))
+    suspended = suspension(record, review_days)
+    counting = IntervalSet.span(start, stops_on).minus(suspended)
+    resolution_stops = item.on_resolution == "stop_counting"
+    return Timeline(record, start, term_end, stops_on, counting, suspended, resolution_stops)

@@ -1,0 +1,171 @@
+"""Turn one raw record (a mapping of strings, from JSON Lines or CSV) into a :class:`Record`.
+
+Every reason a record is refused is collected, never just the first: invalid identifier, unknown
+item, item not applicable to the subject's kind, a negative record without its deciding
+authority or reference (principle 3), impossible dates, an unknown dispute outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from socialcredit.engine.records import RECORD_FIELDS, DisputeOutcome, Record
+from socialcredit.errors import IdentifierError
+from socialcredit.identity import SubjectId, parse_subject
+from socialcredit.policy.policyset import PolicySet
+from socialcredit.policy.vocabulary import Polarity
+
+DATE_FIELDS = (
+    "decided_on",
+    "notified_on",
+    "resolved_on",
+    "revoked_on",
+    "disputed_on",
+    "dispute_decided_on",
+)
+
+
+@dataclass
+class Checked:
+    """The outcome of validating one raw record."""
+
+    record: Record | None = None
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _dates(raw: Mapping[str, Any], out: Checked) -> dict[str, date | None]:
+    dates: dict[str, date | None] = {}
+    for key in DATE_FIELDS:
+        text = _text(raw, key)
+        try:
+            dates[key] = date.fromisoformat(text) if text else None
+        except ValueError:
+            out.reasons.append(f"{key} {text!r} is not a date (YYYY-MM-DD)")
+            dates[key] = None
+    return dates
+
+
+def _date_order(d: Mapping[str, date | None], out: Checked) -> None:
+    decided = d["decided_on"]
+    if decided is None:
+        out.reasons.append("decided_on is missing: every record has a decision date")
+        return
+    for key in ("notified_on", "resolved_on", "revoked_on", "disputed_on"):
+        when = d[key]
+        if when is not None and when < decided:
+            out.reasons.append(f"{key} {when} is before decided_on {decided}")
+    disputed, decided_dispute = d["disputed_on"], d["dispute_decided_on"]
+    if decided_dispute is not None and disputed is None:
+        out.reasons.append("dispute_decided_on is set but the record was never disputed")
+    elif decided_dispute is not None and disputed is not None and decided_dispute < disputed:
+        out.reasons.append(f"dispute_decided_on {decided_dispute} is before disputed_on")
+
+
+def _outcome(raw: Mapping[str, Any], decided: bool, out: Checked) -> DisputeOutcome | None:
+    text = _text(raw, "dispute_outcome")
+    if text is None:
+        if decided:
+            out.reasons.append("dispute_decided_on is set without a dispute_outcome")
+        return None
+    if not decided:
+        out.reasons.append("dispute_outcome is set but dispute_decided_on is not")
+    try:
+        return DisputeOutcome(text)
+    except ValueError:
+        allowed = ", ".join(o.value for o in DisputeOutcome)
+        out.reasons.append(f"dispute_outcome {text!r} is not one of: {allowed}")
+        return None
+
+
+def _amount(raw: Mapping[str, Any], out: Checked) -> Decimal | None:
+    text = _text(raw, "amount")
+    if text is None:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        out.reasons.append(f"amount {text!r} is not a number")
+        return None
+    if not amount.is_finite() or amount < 0:
+        out.reasons.append(f"amount {text!r} must be a non-negative number")
+    return amount
+
+
+def _subject(raw: Mapping[str, Any], out: Checked) -> SubjectId | None:
+    text = _text(raw, "subject")
+    if text is None:
+        out.reasons.append("subject is missing")
+        return None
+    try:
+        sid = parse_subject(text)
+    except IdentifierError as exc:
+        out.reasons.append(exc.message)
+        return None
+    out.warnings.extend(sid.warnings)
+    return sid
+
+
+def _item(raw: Mapping[str, Any], policies: PolicySet, sid: SubjectId | None, out: Checked) -> None:
+    code = _text(raw, "item")
+    item = policies.items.get(code or "")
+    if item is None:
+        out.reasons.append(f"item {code!r} is not in the catalogue" if code else "item is missing")
+        return
+    if sid is not None and str(sid.kind) not in item.subject_kinds:
+        out.reasons.append(f"item {code!r} does not apply to subjects of kind {sid.kind!s}")
+    if item.polarity is Polarity.NEGATIVE:
+        for key in ("authority", "reference"):
+            if _text(raw, key) is None:
+                out.reasons.append(
+                    f"a negative record needs its deciding {key} (principle 3: negatives rest "
+                    "on a document)"
+                )
+
+
+def validate_record(raw: Mapping[str, Any], policies: PolicySet) -> Checked:
+    """Validate one raw record against ``policies``; collect every reason it is refused."""
+    out = Checked()
+    unknown = sorted(set(raw) - set(RECORD_FIELDS))
+    if unknown:
+        out.reasons.append(f"unknown field(s): {', '.join(map(str, unknown))}")
+    record_id = _text(raw, "id")
+    if record_id is None:
+        out.reasons.append("id is missing")
+    sid = _subject(raw, out)
+    _item(raw, policies, sid, out)
+    dates = _dates(raw, out)
+    _date_order(dates, out)
+    outcome = _outcome(raw, dates["dispute_decided_on"] is not None, out)
+    amount = _amount(raw, out)
+    if out.reasons or sid is None or record_id is None or dates["decided_on"] is None:
+        return out
+    out.record = Record(
+        id=record_id,
+        subject=sid.value,
+        subject_kind=str(sid.kind),
+        item=str(_text(raw, "item")),
+        authority=_text(raw, "authority"),
+        reference=_text(raw, "reference"),
+        amount=amount,
+        dispute_outcome=outcome,
+        decided_on=dates["decided_on"],
+        notified_on=dates["notified_on"],
+        resolved_on=dates["resolved_on"],
+        revoked_on=dates["revoked_on"],
+        disputed_on=dates["disputed_on"],
+        dispute_decided_on=dates["dispute_decided_on"],
+    )
+    return out

@@ -1,0 +1,63 @@
+"""Hypothesis strategies: valid records for one subject under a loaded policy."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import strategies as st
+
+from socialcredit.engine import DisputeOutcome, Record
+from socialcredit.policy import PolicySet
+
+PERSON = "11010519491231002X"
+ORGANISATION = "91350100M000100Y43"
+START = date(2020, 1, 1)
+DAYS = 6 * 365
+
+
+def day_after(base: date, max_days: int = 800) -> st.SearchStrategy[date]:
+    return st.integers(0, max_days).map(lambda n: base + timedelta(days=n))
+
+
+def maybe(strategy: st.SearchStrategy[date]) -> st.SearchStrategy[date | None]:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def records(
+    draw: st.DrawFn, policies: PolicySet, subject: str, kind: str, record_id: str
+) -> Record:
+    """One valid record of any item applicable to ``kind``, with random lifecycle dates."""
+    codes = sorted(c for c, item in policies.items.items() if kind in item.subject_kinds)
+    item = draw(st.sampled_from(codes))
+    decided = draw(day_after(START, DAYS))
+    disputed = draw(maybe(day_after(decided, 400)))
+    dispute_decided = draw(maybe(day_after(disputed, 60))) if disputed else None
+    outcome = draw(st.sampled_from(list(DisputeOutcome))) if dispute_decided else None
+    return Record(
+        id=record_id,
+        subject=subject,
+        subject_kind=kind,
+        item=item,
+        decided_on=decided,
+        authority="Test Authority",
+        reference=f"REF-{record_id}",
+        notified_on=draw(maybe(day_after(decided, 30))),
+        resolved_on=draw(maybe(day_after(decided, 900))),
+        revoked_on=draw(maybe(day_after(decided, 900))),
+        disputed_on=disputed,
+        dispute_decided_on=dispute_decided,
+        dispute_outcome=outcome,
+    )
+
+
+@st.composite
+def record_lists(
+    draw: st.DrawFn, policies: PolicySet, subject: str = PERSON, kind: str = "person"
+) -> list[Record]:
+    count = draw(st.integers(0, 8))
+    return [draw(records(policies, subject, kind, f"r{i:02d}")) for i in range(count)]
+
+
+def as_of_dates() -> st.SearchStrategy[date]:
+    return day_after(START, DAYS + 900)

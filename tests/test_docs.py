@@ -1,0 +1,62 @@
+"""Documentation that is tested: every command, option and policy key is documented."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import typer.main
+
+from socialcredit.cli.app import app
+from socialcredit.policy.schema import policy_json_schema
+from tests.conftest import ROOT
+
+CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+FORMAT_DOC = (ROOT / "docs" / "policy-format.md").read_text(encoding="utf-8")
+
+
+def _commands(group: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    subcommands = getattr(group, "commands", None)
+    if subcommands:
+        for name, command in subcommands.items():
+            yield from _commands(command, f"{prefix} {name}")
+    else:
+        yield prefix, group
+
+
+def test_every_command_and_option_is_documented() -> None:
+    root = typer.main.get_command(app)
+    commands = list(_commands(root, "socialcredit"))
+    assert len(commands) >= 4
+    for path, command in commands:
+        assert f"## `{path}" in CLI_DOC, f"docs/cli.md has no section for {path}"
+        for param in command.params:
+            if getattr(param, "param_type_name", "") == "option" and "--help" not in param.opts:
+                longest = max(param.opts, key=len)  # "-p" alone is a substring of "--policy"
+                assert re.search(rf"(?<![\w-]){re.escape(longest)}(?![\w-])", CLI_DOC), (
+                    f"docs/cli.md does not document {longest} of {path}"
+                )
+
+
+def _keys(schema: dict[str, Any]) -> set[str]:
+    keys = set(schema.get("properties", {}))
+    for definition in schema.get("$defs", {}).values():
+        keys |= set(definition.get("properties", {}))
+    return keys
+
+
+def test_every_policy_key_is_documented() -> None:
+    documented = set(re.findall(r"`([a-z_]+)`", FORMAT_DOC))
+    missing = sorted(_keys(policy_json_schema()) - documented)
+    assert not missing, f"docs/policy-format.md does not document: {missing}"
+
+
+def test_readme_commands_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("demo", "test"):
+        assert f"make {target}" in readme
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci

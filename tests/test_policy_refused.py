@@ -1,0 +1,96 @@
+"""Each policy under policies/refused is refused, for the principle its comment names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from socialcredit.errors import PolicyError
+from socialcredit.policy import check_files, load_policies
+
+ROOT = Path(__file__).resolve().parents[1]
+REFUSED = ROOT / "policies" / "refused"
+
+EXPECTED_RULE = {
+    "speech-score.yaml": "P2",
+    "family-planning.yaml": "P2",
+    "religion-item.yaml": "P2",
+    "no-legal-basis.yaml": "P1",
+    "no-notice.yaml": "P4",
+    "score-travel-ban.yaml": "P5",
+    "no-nexus.yaml": "P5",
+    "black-list-by-score.yaml": "P5",
+    "ten-year-retention.yaml": "P6",
+    "minor-disclosed-long.yaml": "P6",
+    "school-admission-children.yaml": "P7",
+    "responsible-persons-without-basis.yaml": "P7",
+    "no-exit.yaml": "P8",
+}
+
+
+def _refusal(path: Path) -> PolicyError:
+    with pytest.raises(PolicyError) as info:
+        load_policies([path])
+    return info.value
+
+
+def test_every_refused_policy_is_in_the_table() -> None:
+    assert sorted(p.name for p in REFUSED.glob("*.yaml")) == sorted(EXPECTED_RULE)
+
+
+@pytest.mark.parametrize(("name", "rule"), sorted(EXPECTED_RULE.items()))
+def test_refused_for_the_expected_rule(name: str, rule: str) -> None:
+    path = REFUSED / name
+    error = _refusal(path)
+    rules = [p.rule for p in error.problems]
+    assert rule in rules, str(error)
+    # Each file is minimal: it is refused for its one reason and nothing else.
+    assert set(rules) == {rule}, str(error)
+    pattern = re.compile(rf"^{re.escape(str(path))}:(\d+):(\d+): \[{rule}\] \S")
+    for problem in (p for p in error.problems if p.rule == rule):
+        assert problem.location == str(path)
+        assert problem.line is not None
+        assert problem.column is not None
+        match = pattern.match(problem.render())
+        assert match, problem.render()
+        assert int(match.group(1)) == problem.line
+        assert problem.render() in str(error)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_RULE))
+def test_refused_file_says_why_in_its_first_line(name: str) -> None:
+    first = (REFUSED / name).read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(f"# Refused ({EXPECTED_RULE[name]}, ")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_RULE))
+def test_refused_policy_does_not_load_alongside_the_examples(name: str) -> None:
+    with pytest.raises(PolicyError):
+        load_policies([ROOT / "policies" / "examples", REFUSED / name])
+
+
+def test_no_refused_policy_loads() -> None:
+    files = sorted(REFUSED.glob("*.yaml"))
+    assert len(files) >= 10
+    loaded = []
+    for path in files:
+        try:
+            load_policies([path])
+        except PolicyError:
+            continue
+        loaded.append(path.name)
+    assert loaded == []
+    with pytest.raises(PolicyError):
+        load_policies([REFUSED])
+
+
+def test_refused_policies_checked_together_report_each_reason() -> None:
+    # Codes are unique across the refused files, so checking them together reports exactly the
+    # problems each one has alone: no file hides another's reason.
+    _, problems = check_files(sorted(REFUSED.glob("*.yaml")))
+    rules: dict[str, set[str]] = {}
+    for problem in problems:
+        rules.setdefault(Path(problem.location).name, set()).add(problem.rule)
+    assert rules == {name: {rule} for name, rule in EXPECTED_RULE.items()}

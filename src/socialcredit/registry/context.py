@@ -1,0 +1,100 @@
+"""The registry handle: an engine, sessions, and the compiled active policies (cached)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from socialcredit.errors import NotFoundError
+from socialcredit.registry.audit import GENESIS
+from socialcredit.registry.database import create_db_engine
+from socialcredit.registry.models import PolicyVersion, RegistryState
+from socialcredit.registry.policystore import (
+    ActivePolicies,
+    active_versions,
+    compile_active,
+    latest_version_ids,
+)
+from socialcredit.registry.schema import upgrade
+from socialcredit.registry.settings import RegistrySettings
+
+
+@dataclass
+class Registry:
+    """An open registry. Create with :meth:`open`; close with :meth:`close`."""
+
+    engine: Engine
+    settings: RegistrySettings
+    sessions: sessionmaker[Session]
+    _compiled: dict[tuple[str, ...], ActivePolicies] = field(default_factory=dict)
+    _services: dict[int | None, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, settings: RegistrySettings) -> Registry:
+        engine = create_db_engine(settings.database_url)
+        return cls(engine, settings, sessionmaker(engine, expire_on_commit=False))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def policies(self, session: Session) -> ActivePolicies:
+        """The active policy set, compiled once per distinct set of versions."""
+        rows = session.execute(
+            select(PolicyVersion.policy_id, PolicyVersion.sha256).where(
+                PolicyVersion.id.in_(latest_version_ids())
+            )
+        ).all()
+        key = tuple(sha for _, sha in sorted(rows))
+        if key not in self._compiled:
+            self._compiled.clear()
+            self._compiled[key] = compile_active(active_versions(session))
+        return self._compiled[key]
+
+    def service_ids(self, connection: Connection, mark: int | None) -> frozenset[str]:
+        """The services of the active set named by ``mark`` (the newest policy version id)."""
+        if mark not in self._services:
+            with Session(connection) as session:
+                services = frozenset(self.policies(session).policies.service_ids())
+            self._services.clear()
+            self._services[mark] = services
+        return self._services[mark]
+
+    def state(self, session: Session) -> RegistryState:
+        state = session.execute(select(RegistryState)).scalar_one_or_none()
+        if state is None:
+            raise NotFoundError(
+                "this database holds no registry: run `socialcredit init` (or `db upgrade`)",
+                {"database": self.engine.url.render_as_string(hide_password=True)},
+            )
+        return state
+
+
+def initialise(registry: Registry, as_of: date) -> bool:
+    """Apply the migrations and create the state row; ``False`` if it already existed."""
+    upgrade(registry.engine)
+    with registry.session() as session, session.begin():
+        if session.execute(select(RegistryState)).scalar_one_or_none() is not None:
+            return False
+        session.add(
+            RegistryState(
+                id=1,
+                as_of=as_of,
+                last_tick_on=None,
+                audit_key=secrets.token_hex(32),
+                audit_seq=0,
+                audit_head=GENESIS,
+                created_at=datetime.now(UTC),
+            )
+        )
+    return True
+
+
+def is_initialised(registry: Registry) -> bool:
+    return inspect(registry.engine).has_table(RegistryState.__tablename__)

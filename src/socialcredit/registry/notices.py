@@ -1,0 +1,129 @@
+"""The notices outbox: notices are rows first, delivered later by a sender, never lost.
+
+A notice stays ``pending`` until its sender reports success. A failure is recorded with the
+error, and the notice is retried after an exponential backoff (1, 2, 4 ... minutes, at most a
+day). Delivery uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two deliverers never send the
+same notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from socialcredit.registry.models import Notice
+
+MAX_BACKOFF = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OutgoingNotice:
+    """What a sender receives: the notice id, its subject and its content."""
+
+    id: int
+    subject: str
+    kind: str
+    body: Mapping[str, Any]
+
+
+class NoticeSender(Protocol):
+    """Delivers one notice or raises (any exception is a failed attempt)."""
+
+    def send(self, notice: OutgoingNotice) -> None: ...
+
+
+def notice_values(
+    subject: str, kind: str, body: dict[str, Any], on: date, now: datetime, record_id: int | None
+) -> dict[str, Any]:
+    """The column values of a new pending notice (for Core inserts)."""
+    return {
+        "subject_id": subject,
+        "kind": kind,
+        "record_id": record_id,
+        "list_id": body.get("list"),
+        "created_on": on,
+        "body": body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": None,
+        "sent_at": None,
+    }
+
+
+def list_notice(
+    subject: str, kind: str, membership: Mapping[str, Any], on: date, now: datetime
+) -> dict[str, Any]:
+    """The values of a list entry or exit notice."""
+    return notice_values(subject, kind, dict(membership), on, now, None)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int
+    failed: int
+    pending: int
+
+
+def _due(session: Session, now: datetime, limit: int) -> list[Notice]:
+    query = (
+        select(Notice)
+        .where(Notice.status == "pending", Notice.next_attempt_at <= now)
+        .order_by(Notice.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.execute(query).scalars())
+
+
+def _attempt(notice: Notice, sender: NoticeSender, now: datetime) -> bool:
+    outgoing = OutgoingNotice(notice.id, notice.subject_id or "", notice.kind, notice.body or {})
+    notice.attempts += 1
+    try:
+        sender.send(outgoing)
+    except Exception as exc:
+        notice.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        notice.next_attempt_at = now + backoff(notice.attempts)
+        return False
+    notice.status, notice.sent_at, notice.last_error = "sent", now, None
+    return True
+
+
+def deliver(
+    sessions: sessionmaker[Session],
+    sender: NoticeSender,
+    now: datetime | None = None,
+    limit: int = 1000,
+) -> DeliveryReport:
+    """Send the due notices, one transaction per notice; failures stay pending."""
+    moment = now or datetime.now(UTC)
+    sent = failed = 0
+    with sessions() as session, session.begin():
+        ids = [n.id for n in _due(session, moment, limit)]
+    for notice_id in ids:
+        with sessions() as session, session.begin():
+            notice = session.execute(
+                select(Notice)
+                .where(Notice.id == notice_id, Notice.status == "pending")
+                .with_for_update(skip_locked=True)
+            ).scalar_one_or_none()
+            if notice is None:
+                continue
+            if _attempt(notice, sender, moment):
+                sent += 1
+            else:
+                failed += 1
+    with sessions() as session:
+        pending = session.execute(
+            select(func.count()).select_from(Notice).where(Notice.status == "pending")
+        ).scalar_one()
+    return DeliveryReport(sent, failed, pending)

@@ -1,0 +1,122 @@
+"""Retention: delete records past their retention date (see ``retention_rules``).
+
+For each deleted record the registry keeps, in ``retired_records``, a hash of its (agency,
+record id) (so the same record cannot be registered again), its item, the SHA-256 of its
+payload and the dates: no subject and no payload. Its events are deleted, the notices about it
+lose their content and addressee, and an audit entry (with the subject's pseudonym only) says
+what was removed. A subject left without records loses its assessment and its row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from socialcredit.errors import RegistryError
+from socialcredit.registry.audit import Actor, AuditEvent, append
+from socialcredit.registry.context import Registry
+from socialcredit.registry.live import Scope, reassess
+from socialcredit.registry.models import Notice, RecordEvent, RecordRow, RetiredRecord, Subject
+from socialcredit.registry.submit import source_hash
+
+
+@dataclass
+class RetentionReport:
+    as_of: date
+    records: int = 0
+    subjects: int = 0
+    by_item: Counter[str] = field(default_factory=Counter)
+
+
+def _expired(session: Session, day: date, after: int, limit: int) -> list[RecordRow]:
+    undecided = (RecordRow.disputed_on.is_not(None)) & (RecordRow.dispute_decided_on.is_(None))
+    query = (
+        select(RecordRow)
+        .where(RecordRow.retain_until <= day, RecordRow.id > after)
+        .where(~undecided)
+        .order_by(RecordRow.id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def _forget(session: Session, rows: list[RecordRow], day: date) -> list[AuditEvent]:
+    ids = [r.id for r in rows]
+    audit = [
+        AuditEvent(
+            "write.retention.delete",
+            r.subject_id,
+            {"record": r.key, "item": r.item, "retain_until": r.retain_until.isoformat()},
+        )
+        for r in rows
+    ]
+    session.add_all(
+        RetiredRecord(
+            source_hash=source_hash(r.agency, r.source_id),
+            record_id=r.id,
+            item=r.item,
+            payload_sha256=r.payload_sha256,
+            retain_until=r.retain_until,
+            retired_on=day,
+        )
+        for r in rows
+    )
+    session.execute(
+        update(Notice).where(Notice.record_id.in_(ids)).values(body=None, subject_id=None)
+    )
+    session.execute(delete(RecordEvent).where(RecordEvent.record_id.in_(ids)))
+    session.execute(delete(RecordRow).where(RecordRow.id.in_(ids)))
+    return audit
+
+
+def _drop_empty_subjects(session: Session, subjects: list[str]) -> list[str]:
+    left = select(RecordRow.subject_id).where(RecordRow.subject_id.in_(subjects))
+    keep = set(session.execute(left).scalars())
+    empty = [s for s in subjects if s not in keep]
+    if empty:
+        session.execute(
+            update(Notice).where(Notice.subject_id.in_(empty)).values(body=None, subject_id=None)
+        )
+        session.execute(delete(Subject).where(Subject.id.in_(empty)))
+    return empty
+
+
+def retention(
+    reg: Registry,
+    day: date | None,
+    actor: Actor,
+    progress: Callable[[int], None] | None = None,
+) -> RetentionReport:
+    """Delete every record whose retention ended on or before ``day`` (default: today's)."""
+    with reg.session() as session:
+        today = reg.state(session).as_of
+    day = day or today
+    if day > today:
+        raise RegistryError(
+            f"retention on {day} is after the registry's date {today}: run the tick first",
+            {"registry_date": today.isoformat(), "as_of": day.isoformat()},
+        )
+    report, last = RetentionReport(day), 0
+    while True:
+        with reg.session() as session, session.begin():
+            rows = _expired(session, day, last, reg.settings.chunk_size)
+            if not rows:
+                return report
+            last = rows[-1].id
+            subjects = sorted({r.subject_id for r in rows})
+            items = [r.item for r in rows]
+            audit = _forget(session, rows, day)
+            reassess(session, reg.policies(session), Scope(subjects, today, actor.name))
+            empty = _drop_empty_subjects(session, subjects)
+            audit += [AuditEvent("write.retention.subject", s, {}) for s in empty]
+            append(session, actor, audit)
+        report.records += len(rows)
+        report.subjects += len(empty)
+        report.by_item.update(items)
+        if progress is not None:
+            progress(len(rows))

@@ -1,0 +1,22 @@
+"""How long the registry keeps a record (design.md principle 6), as a pure rule.
+
+A record is kept until the later of its term end (``effective_from + counts_for``) and the end
+of its disclosure period (``effective_from + disclosure.period``). From that day on (the
+registry's date on or after it) and unless an objection is still undecided, retention deletes
+it. Resolution or revocation does not shorten the time: the subject's file keeps its history.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from socialcredit.engine import Record
+from socialcredit.engine.timeline import timeline
+from socialcredit.policy import PolicySet
+
+
+def retain_until(policies: PolicySet, record: Record) -> date:
+    """The first day the record may be deleted."""
+    item = policies.items[record.item]
+    line = timeline(record, item, policies.review_days(record.item))
+    return max(line.term_end, item.disclosure.period.after(line.effective_from))

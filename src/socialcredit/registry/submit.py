@@ -1,0 +1,307 @@
+"""Submitting records: validation, agency scoping, idempotency, and registration.
+
+A record is identified by (source agency, source record id). The same payload again is
+``unchanged`` (nothing is written); a different payload under the same id is refused. The
+payload compared is the record's fields with surrounding spaces and empty values removed, so the
+same record sent as JSON Lines or as CSV is the same payload. Each chunk of a file is one
+transaction: a record is either stored with its events, notice, assessment and audit entry, or
+not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from socialcredit.engine import RECORD_FIELDS, Record, validate_record
+from socialcredit.errors import Problem, RecordConflictError, RecordError
+from socialcredit.policy.vocabulary import Polarity
+from socialcredit.registry.audit import Actor, AuditEvent, append, canonical
+from socialcredit.registry.context import Registry
+from socialcredit.registry.events import event_values, submitted_events
+from socialcredit.registry.live import Scope, reassess
+from socialcredit.registry.models import (
+    Notice,
+    RecordEvent,
+    RecordRow,
+    RetiredRecord,
+    Subject,
+    record_key,
+    table,
+)
+from socialcredit.registry.notices import notice_values
+from socialcredit.registry.policystore import ActivePolicies
+from socialcredit.registry.retention_rules import retain_until
+
+Row = Mapping[str, Any] | str  # a raw record, or why its line could not be read
+
+
+@dataclass(frozen=True)
+class LineOutcome:
+    line: int
+    record_id: str | None
+    status: str  # registered | unchanged | refused
+    reasons: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    conflict: bool = False
+
+
+@dataclass
+class SubmitReport:
+    outcomes: list[LineOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def refused(self) -> list[LineOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    line: int
+    record: Record
+    payload: dict[str, str]
+    sha256: str
+    warnings: tuple[str, ...]
+
+
+def payload_of(raw: Mapping[str, Any]) -> dict[str, str]:
+    """The compared payload: known fields, stripped, empty values left out."""
+    out = {}
+    for key in RECORD_FIELDS:
+        value = raw.get(key)
+        text = "" if value is None else str(value).strip()
+        if text:
+            out[key] = text
+    return out
+
+
+def source_hash(agency: str, source_id: str) -> str:
+    return hashlib.sha256(canonical({"agency": agency, "id": source_id})).hexdigest()
+
+
+def _check(line: int, raw: Row, policies: ActivePolicies, agency: str) -> _Candidate | LineOutcome:
+    if isinstance(raw, str):
+        return LineOutcome(line, None, "refused", (raw,))
+    checked = validate_record(raw, policies.policies)
+    item = policies.policies.items.get(str(raw.get("item") or "").strip())
+    if item is not None and item.authority != agency:
+        checked.reasons.append(
+            f"agency {agency!r} does not establish item {item.code!r} (its authority is "
+            f"{item.authority!r}); agencies submit only their own items (principle 12)"
+        )
+    record_id = None if raw.get("id") is None else str(raw.get("id")).strip()
+    if checked.reasons or checked.record is None:
+        return LineOutcome(line, record_id, "refused", tuple(checked.reasons))
+    payload = payload_of(raw)
+    digest = hashlib.sha256(canonical(payload)).hexdigest()
+    return _Candidate(line, checked.record, payload, digest, tuple(checked.warnings))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Who submits: the agency (matched exactly against an item's ``authority``) and actor."""
+
+    agency: str
+    actor: Actor
+
+
+def _known(
+    session: Session, agency: str, candidates: list[_Candidate]
+) -> tuple[dict[str, str], set[str]]:
+    ids = [c.record.id for c in candidates]
+    query = select(RecordRow.source_id, RecordRow.payload_sha256).where(
+        RecordRow.agency == agency, RecordRow.source_id.in_(ids)
+    )
+    existing = {source: sha for source, sha in session.execute(query)}
+    hashes = [source_hash(agency, i) for i in ids]
+    retired = select(RetiredRecord.source_hash).where(RetiredRecord.source_hash.in_(hashes))
+    return existing, set(session.execute(retired).scalars())
+
+
+def _sort(
+    session: Session, sub: Submission, candidates: list[_Candidate], report: SubmitReport
+) -> list[_Candidate]:
+    """Report unchanged and conflicting records; return the new ones."""
+    existing, retired = _known(session, sub.agency, candidates)
+    new = []
+    for c in candidates:
+        rid = c.record.id
+        if source_hash(sub.agency, rid) in retired:
+            reason = f"record {rid!r} of {sub.agency!r} was deleted by retention"
+            report.outcomes.append(LineOutcome(c.line, rid, "refused", (reason,)))
+        elif rid not in existing:
+            new.append(c)
+        elif existing[rid] == c.sha256:
+            report.outcomes.append(LineOutcome(c.line, rid, "unchanged", (), c.warnings))
+        else:
+            reason = (
+                f"record {rid!r} of {sub.agency!r} is already registered with a different "
+                "payload; change a registered record with `records resolve|revoke|dispute|"
+                "decide-dispute`, or submit the correction under a new id"
+            )
+            report.outcomes.append(LineOutcome(c.line, rid, "refused", (reason,), conflict=True))
+    return new
+
+
+def _notified_on(record: Record, active: ActivePolicies, today: date) -> date | None:
+    item = active.policies.items[record.item]
+    if item.polarity is not Polarity.NEGATIVE or record.notified_on is not None:
+        return record.notified_on
+    return max(record.decided_on, today)  # served by the registry's notice, today
+
+
+def _values(
+    c: _Candidate, sub: Submission, active: ActivePolicies, today: date, now: datetime
+) -> dict[str, Any]:
+    """The column values of a new record row."""
+    r = c.record
+    notified = _notified_on(r, active, today)
+    stored = replace(r, notified_on=notified)
+    return {
+        "agency": sub.agency,
+        "source_id": r.id,
+        "subject_id": r.subject,
+        "item": r.item,
+        "authority": r.authority,
+        "reference": r.reference,
+        "amount": None if r.amount is None else str(r.amount),
+        "decided_on": r.decided_on,
+        "notified_on": notified,
+        "resolved_on": r.resolved_on,
+        "revoked_on": r.revoked_on,
+        "disputed_on": r.disputed_on,
+        "dispute_decided_on": r.dispute_decided_on,
+        "dispute_outcome": None if r.dispute_outcome is None else str(r.dispute_outcome),
+        "payload": c.payload,
+        "payload_sha256": c.sha256,
+        "policy_versions": list(active.hashes),
+        "retain_until": retain_until(active.policies, stored),
+        "registered_at": now,
+    }
+
+
+_RECORDS, _SUBJECTS = table(RecordRow), table(Subject)
+# Built once (compiled form cached); executemany, with the ids returned in parameter order.
+_INSERT_RECORDS = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
+_INSERT_SUBJECTS = insert(_SUBJECTS)
+_INSERT_EVENTS = insert(table(RecordEvent))
+_INSERT_NOTICES = insert(table(Notice))
+_KNOWN_SUBJECTS = select(_SUBJECTS.c.id).where(_SUBJECTS.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _add_subjects(conn: Connection, records: Iterable[Record], now: datetime) -> None:
+    kinds = {r.subject: r.subject_kind for r in records}
+    known = set(conn.execute(_KNOWN_SUBJECTS, {"ids": list(kinds)}).scalars())
+    rows = [{"id": s, "kind": k, "created_at": now} for s, k in kinds.items() if s not in known]
+    if rows:
+        conn.execute(_INSERT_SUBJECTS, rows)
+
+
+def _register(
+    session: Session, reg: Registry, active: ActivePolicies, sub: Submission, new: list[_Candidate]
+) -> None:
+    today = reg.state(session).as_of
+    now = datetime.now(UTC)
+    conn = session.connection()
+    _add_subjects(conn, (c.record for c in new), now)
+    rows = [_values(c, sub, active, today, now) for c in new]
+    ids = conn.execute(_INSERT_RECORDS, rows).scalars().all()
+    events, notices, audit = [], [], []
+    for record_id, row in zip(ids, rows, strict=True):
+        item = active.policies.items[row["item"]]
+        negative = item.polarity is Polarity.NEGATIVE
+        for kind, on, details in submitted_events(row, today, negative):
+            events.append(event_values(record_id, kind, on, now, sub.actor.name, details))
+        if negative:
+            review = active.policies.review_days(row["item"])
+            body = record_notice_body(record_id, row, item.title, review)
+            notices.append(notice_values(row["subject_id"], "record", body, today, now, record_id))
+        details = {"record": record_key(record_id), "agency": sub.agency, "item": row["item"]}
+        audit.append(AuditEvent("write.record.register", row["subject_id"], details))
+    conn.execute(_INSERT_EVENTS, events)
+    if notices:
+        conn.execute(_INSERT_NOTICES, notices)
+    subjects = sorted({r["subject_id"] for r in rows})
+    reassess(session, active, Scope(subjects, today, sub.actor.name))
+    append(session, sub.actor, audit)
+
+
+def record_notice_body(
+    record_id: int, row: Mapping[str, Any], title: str, review_days: int
+) -> dict[str, Any]:
+    notified = row["notified_on"]
+    return {
+        "record": record_key(record_id),
+        "item": row["item"],
+        "title": title,
+        "authority": row["authority"],
+        "reference": row["reference"],
+        "decided_on": row["decided_on"].isoformat(),
+        "notified_on": None if notified is None else notified.isoformat(),
+        "objection": f"you may object to this record; an objection is decided within "
+        f"{review_days} days, and suspends the record if it is not",
+    }
+
+
+def _chunks(lines: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:
+    it = iter(lines)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def submit_lines(
+    reg: Registry,
+    lines: Iterable[tuple[int, Row]],
+    sub: Submission,
+    progress: Callable[[int], None] | None = None,
+) -> SubmitReport:
+    """Submit raw records; every line gets an outcome. One transaction per chunk."""
+    report = SubmitReport()
+    seen: dict[str, int] = {}
+    for chunk in _chunks(lines, reg.settings.chunk_size):
+        with reg.session() as session, session.begin():
+            active = reg.policies(session)
+            candidates = []
+            for line, raw in chunk:
+                checked = _check(line, raw, active, sub.agency)
+                if isinstance(checked, _Candidate) and checked.record.id in seen:
+                    first = seen[checked.record.id]
+                    reason = f"record id {checked.record.id!r} already appears on line {first}"
+                    checked = LineOutcome(line, checked.record.id, "refused", (reason,))
+                if isinstance(checked, LineOutcome):
+                    report.outcomes.append(checked)
+                    continue
+                seen[checked.record.id] = line
+                candidates.append(checked)
+            new = _sort(session, sub, candidates, report) if candidates else []
+            if new:
+                _register(session, reg, active, sub, new)
+            report.outcomes += [
+                LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
+            ]
+        if progress is not None:
+            progress(len(chunk))
+    report.outcomes.sort(key=lambda o: o.line)
+    return report
+
+
+def submit_record(reg: Registry, raw: Mapping[str, Any], sub: Submission) -> str:
+    """Submit one record: ``registered`` or ``unchanged``; raise if it is refused."""
+    outcome = submit_lines(reg, [(1, raw)], sub).outcomes[0]
+    if outcome.status != "refused":
+        return outcome.status
+    message = "; ".join(outcome.reasons)
+    if outcome.conflict:
+        raise RecordConflictError(message, {"record": outcome.record_id, "agency": sub.agency})
+    problem = Problem("submission", "record", message)
+    raise RecordError(f"record {outcome.record_id!r} was refused", [problem])

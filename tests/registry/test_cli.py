@@ -1,0 +1,95 @@
+"""Every registry command, through the Typer application, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from socialcredit.cli.app import app
+from tests.registry.conftest import EXAMPLES
+from tests.registry.helpers import COURT, P1, spc
+
+RUNNER = CliRunner()
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = RUNNER.invoke(app, list(args))
+    assert result.exit_code == code, result.output + result.stderr
+    return result.output + result.stderr
+
+
+@pytest.fixture
+def db(db_url: str, tmp_path: Path) -> str:
+    run("db", "upgrade", "--db", db_url)
+    run("init", "--db", db_url, "--policy", str(EXAMPLES), "--as-of", "2025-01-01")
+    return db_url
+
+
+def test_registry_commands_end_to_end(db: str, tmp_path: Path) -> None:
+    records = tmp_path / "court.jsonl"
+    lines = [
+        spc("c-1"),
+        {**spc("c-2"), "item": "RC-FRAUD"},
+        spc("c-3", subject="440524188001010014"),
+    ]
+    records.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    out = run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
+    assert "registered │     2" in out and "refused    │     1" in out
+    run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
+    assert "deny" in run("check", P1, "flight-booking", "--db", db, "--actor", "airline")
+    decision = json.loads(run("check", P1, "flight-booking", "--db", db, "--json"))
+    assert decision["effect"] == "deny" and decision["remedies"]
+    run("records", "dispute", "c-1", "--agency", COURT, "--on", "2025-01-02", "--db", db)
+    run(
+        "records",
+        "decide-dispute",
+        "c-1",
+        "--agency",
+        COURT,
+        "--on",
+        "2025-01-05",
+        "--outcome",
+        "upheld",
+        "--db",
+        db,
+    )
+    run("records", "resolve", "c-1", "--agency", COURT, "--on", "2025-01-06", "--db", db)
+    run("records", "revoke", "c-3", "--agency", COURT, "--on", "2025-01-06", "--db", db)
+    run("records", "revoke", "c-3", "--agency", COURT, "--on", "2025-01-07", "--db", db, code=1)
+    run(
+        "records",
+        "decide-dispute",
+        "c-3",
+        "--agency",
+        COURT,
+        "--on",
+        "2025-01-07",
+        "--outcome",
+        "upheld",
+        "--db",
+        db,
+        code=1,
+    )
+    assert "2025-01-01 -> 2025-06-01" in run(
+        "registry", "tick", "--as-of", "2025-06-01", "--db", db
+    )
+    assert "Records and their history" in run("subject", "show", P1, "--db", db, "--purpose", "x")
+    found = json.loads(run("subject", "show", P1, "--db", db, "--json"))
+    history = [e["kind"] for e in found["records"][0]["history"]]
+    assert {"disputed", "dispute decided", "resolved"} <= set(history)
+    accesses = run("subject", "accesses", P1, "--db", db)
+    assert "airline" in accesses
+    assert "intact" in run("audit", "verify", "--db", db)
+    assert "0 record(s) deleted" in run("registry", "retention", "--db", db)
+    notices = tmp_path / "notices.jsonl"
+    assert "0 failed" in run("registry", "deliver", "--to", str(notices), "--db", db)
+    assert notices.read_text().count("\n") >= 2
+    assert "unchanged" in run("policy", "load", str(EXAMPLES), "--db", db)
+
+
+def test_uninitialised_database_is_a_clear_error(tmp_path: Path) -> None:
+    out = run("check", P1, "flight-booking", "--db", f"sqlite:///{tmp_path / 'x.db'}", code=1)
+    assert "socialcredit init" in out

@@ -1,0 +1,79 @@
+"""A real submitting process killed (SIGKILL) mid-way leaves each record whole or absent."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from socialcredit.registry import Registry
+from socialcredit.registry.audit import verify
+from socialcredit.registry.models import (
+    AssessmentRow,
+    AuditEntry,
+    Notice,
+    RecordEvent,
+    RecordRow,
+    Subject,
+)
+from socialcredit.registry.submit import Submission, submit_lines
+from tests.conftest import ROOT
+from tests.registry.conftest import OPERATOR
+from tests.registry.helpers import COURT, person, spc
+
+SUBMITTER = """
+import json, sys
+from socialcredit.registry import Actor, Registry, RegistrySettings
+from socialcredit.registry.submit import Submission, submit_lines
+reg = Registry.open(RegistrySettings(database_url=sys.argv[1], chunk_size=20))
+lines = [(n, json.loads(l)) for n, l in enumerate(open(sys.argv[2]), start=1)]
+submit_lines(reg, lines, Submission(sys.argv[3], Actor("crash", "agency", "test")))
+"""
+
+
+def _count(session: object, query: object) -> int:
+    return int(session.execute(query).scalar_one())  # type: ignore[attr-defined]
+
+
+def test_killed_bulk_submission_leaves_whole_records(registry: Registry, tmp_path: Path) -> None:
+    records = tmp_path / "bulk.jsonl"
+    records.write_text(
+        "".join(json.dumps(spc(f"k-{n}", subject=person(n))) + "\n" for n in range(600))
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    url = registry.settings.database_url
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SUBMITTER, url, str(records), COURT], env=env, cwd=ROOT
+    )
+    deadline = time.monotonic() + 60
+    with registry.session() as session:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _count(session, select(func.count()).select_from(RecordRow)) >= 60:
+                break
+            session.rollback()
+            time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    with registry.session() as session:
+        stored = _count(session, select(func.count()).select_from(RecordRow))
+        assert 0 < stored < 600
+        registered = select(func.count()).where(RecordEvent.kind == "registered")
+        assert _count(session, registered) == stored
+        audits = select(func.count()).where(AuditEntry.action == "write.record.register")
+        assert _count(session, audits) == stored
+        assert _count(session, select(func.count()).select_from(Notice)) >= stored
+        subjects = _count(session, select(func.count()).select_from(Subject))
+        assert _count(session, select(func.count()).select_from(AssessmentRow)) == subjects
+        assert verify(session).ok
+    report = submit_lines(
+        registry,
+        [(n, spc(f"k-{n}", subject=person(n))) for n in range(600)],
+        Submission(COURT, OPERATOR),
+    )
+    assert report.count("unchanged") == stored and report.count("registered") == 600 - stored

@@ -1,0 +1,133 @@
+"""After any sequence of submissions, status changes and ticks, every stored assessment equals
+a fresh ``engine.assess`` of that subject at the registry's date (and so does next_change_on).
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select, update
+
+from socialcredit.engine import DisputeOutcome, assess, next_change_after
+from socialcredit.errors import SocialCreditError
+from socialcredit.registry import Registry
+from socialcredit.registry.audit import GENESIS
+from socialcredit.registry.lifecycle import ACTIONS, StatusChange, change_status
+from socialcredit.registry.live import to_record
+from socialcredit.registry.models import (
+    AssessmentRow,
+    Base,
+    PolicyVersion,
+    RecordRow,
+    RegistryState,
+    Subject,
+)
+from socialcredit.registry.submit import Submission, submit_record
+from socialcredit.registry.tick import tick
+from tests.registry.conftest import OPERATOR, START
+from tests.registry.helpers import O1, P1, P2
+
+ITEMS = {  # item -> subjects it may be recorded about
+    "SPC-REFUSE": (P1, O1),
+    "RC-UTILITY-DAMAGE": (P1, P2),
+    "RC-MUNICIPAL-HONOUR": (P1, P2),
+    "ENT-PENALTY-SERIOUS": (O1,),
+    "ENT-A-GRADE-TAXPAYER": (O1,),
+}
+
+submit_step = st.tuples(
+    st.just("submit"),
+    st.sampled_from(sorted(ITEMS)),
+    st.integers(0, 1),
+    st.integers(-400, 200),
+    st.booleans(),
+)
+change_step = st.tuples(
+    st.sampled_from(ACTIONS),
+    st.integers(0, 20),
+    st.integers(0, 200),
+    st.sampled_from(list(DisputeOutcome)),
+)
+tick_step = st.tuples(st.just("tick"), st.integers(1, 400))
+steps = st.lists(st.one_of(submit_step, change_step, tick_step), min_size=1, max_size=12)
+
+
+def _wipe(reg: Registry) -> None:
+    with reg.session() as session, session.begin():
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in (PolicyVersion.__tablename__, RegistryState.__tablename__):
+                session.execute(delete(table))
+        session.execute(update(RegistryState).values(as_of=START, audit_seq=0, audit_head=GENESIS))
+
+
+def _apply(reg: Registry, step: tuple[Any, ...], made: list[tuple[str, str, date]]) -> None:
+    with reg.session() as session:
+        policies = reg.policies(session).policies
+        today = reg.state(session).as_of
+    if step[0] == "submit":
+        _, item, who, offset, notified = step
+        subject = ITEMS[item][who % len(ITEMS[item])]
+        decided = today + timedelta(days=offset)
+        raw = {
+            "id": f"s{len(made)}",
+            "subject": subject,
+            "item": item,
+            "authority": "A",
+            "reference": f"ref {len(made)}",
+            "decided_on": decided.isoformat(),
+        }
+        if notified:
+            raw["notified_on"] = (decided + timedelta(days=3)).isoformat()
+        agency = str(policies.items[item].authority)
+        submit_record(reg, raw, Submission(agency, OPERATOR))
+        made.append((agency, raw["id"], decided))
+    elif step[0] == "tick":
+        tick(reg, today + timedelta(days=step[1]), OPERATOR)
+    elif made:
+        action, which, offset, outcome = step
+        agency, source, decided = made[which % len(made)]
+        on = decided + timedelta(days=offset)
+        with suppress(SocialCreditError):  # a refused change changes nothing: the invariant
+            change_status(reg, StatusChange(action, agency, source, on, outcome), OPERATOR)
+
+
+def _check_invariant(reg: Registry) -> None:
+    with reg.session() as session:
+        active = reg.policies(session)
+        today = reg.state(session).as_of
+        kinds = dict(session.execute(select(Subject.id, Subject.kind)).all())
+        rows = list(session.execute(select(RecordRow)).scalars())
+        stored = {a.subject_id: a for a in session.execute(select(AssessmentRow)).scalars()}
+    assert set(stored) == set(kinds)
+    for sid, kind in kinds.items():
+        records = [to_record(r, kind) for r in rows if r.subject_id == sid]
+        fresh = assess(active.policies, records, sid, today).to_dict()
+        body = dict(stored[sid].body)
+        assert body.pop("as_of") <= today.isoformat()
+        fresh.pop("as_of")
+        assert body == fresh, sid
+        expected_next = next_change_after(active.policies, records, sid, today)
+        assert stored[sid].next_change_on is None or stored[sid].next_change_on > today
+        assert expected_next == stored[sid].next_change_on
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=steps)
+def test_stored_assessments_equal_fresh_engine_assessments(
+    registry: Registry, sequence: list[tuple[Any, ...]]
+) -> None:
+    _wipe(registry)
+    made: list[tuple[str, str, date]] = []
+    for step in sequence:
+        _apply(registry, step, made)
+        _check_invariant(registry)

@@ -1,0 +1,120 @@
+"""Notices: queued with every negative record and list change, delivered, retried, never lost."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from socialcredit.registry import Registry
+from socialcredit.registry.models import Notice
+from socialcredit.registry.notices import OutgoingNotice, deliver
+from socialcredit.registry.senders import FileSender, SmtpSender
+from socialcredit.registry.submit import Submission, submit_record
+from tests.registry.conftest import OPERATOR
+from tests.registry.helpers import COURT, P1, spc
+
+
+@pytest.fixture
+def noticed(registry: Registry) -> Registry:
+    submit_record(registry, spc("n-1", decided=date(2024, 10, 1)), Submission(COURT, OPERATOR))
+    return registry
+
+
+def _notices(reg: Registry) -> list[Notice]:
+    with reg.session() as session:
+        return list(session.execute(select(Notice).order_by(Notice.id)).scalars())
+
+
+def test_negative_record_and_list_entry_are_queued(noticed: Registry) -> None:
+    found = [(n.kind, n.subject_id, n.status) for n in _notices(noticed)]
+    assert found == [("record", P1, "pending"), ("list-entry", P1, "pending")]
+
+
+def test_file_sender_delivers_once(noticed: Registry, tmp_path: Path) -> None:
+    out = tmp_path / "notices.jsonl"
+    report = deliver(noticed.sessions, FileSender(out))
+    assert (report.sent, report.failed, report.pending) == (2, 0, 0)
+    assert [json.loads(line)["kind"] for line in out.read_text().splitlines()] == [
+        "record",
+        "list-entry",
+    ]
+    assert deliver(noticed.sessions, FileSender(out)).sent == 0
+
+
+class Flaky:
+    """Fails the first ``failures`` attempts, then records what it sends."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.sent: list[int] = []
+
+    def send(self, notice: OutgoingNotice) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise ConnectionError("mail relay down")
+        self.sent.append(notice.id)
+
+
+def test_failing_sender_is_retried_with_backoff_and_loses_nothing(noticed: Registry) -> None:
+    sender = Flaky(failures=3)
+    now = datetime.now(UTC) + timedelta(seconds=1)
+    first = deliver(noticed.sessions, sender, now)
+    assert (first.sent, first.failed, first.pending) == (0, 2, 2)
+    notices = _notices(noticed)
+    assert all(n.attempts == 1 and "relay down" in (n.last_error or "") for n in notices)
+    assert deliver(noticed.sessions, sender, now).sent == 0  # not due before the backoff
+    later = deliver(noticed.sessions, sender, now + timedelta(minutes=1))
+    assert (later.sent, later.failed) == (1, 1)
+    last = deliver(noticed.sessions, sender, now + timedelta(minutes=10))
+    assert (last.sent, last.pending) == (1, 0)
+    assert sorted(sender.sent) == [n.id for n in notices]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+def test_smtp_sender_against_a_real_server(
+    noticed: Registry, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    report = deliver(noticed.sessions, SmtpSender("127.0.0.1", port, recipient="{subject}@x.test"))
+    assert (report.sent, report.pending) == (2, 0)
+    assert [m["To"] for m in inbox.messages] == [f"{P1}@x.test"] * 2
+    assert "registered about you" in inbox.messages[0]["Subject"]
+
+
+def test_smtp_server_down_keeps_notices(noticed: Registry) -> None:
+    report = deliver(noticed.sessions, SmtpSender("127.0.0.1", _free_port(), timeout=2))
+    assert (report.sent, report.failed, report.pending) == (0, 2, 2)

@@ -1,0 +1,98 @@
+"""``compile_plan(policies, as_of, dialect) -> Plan``: the policy as a named pipeline of SQL.
+
+The steps, in order (each reads only earlier ones and the constant tables):
+
+    validated          every input row with its canonical subject, kind and every reason
+    records            the valid rows as known on the day (later facts masked)
+    timeline           per record: effective from, term end, stops on, suspension, status
+    parts              the counting set of each record (one or two parts)
+    subjects           the subjects with at least one valid record
+    contributions      points of the records counting on the day
+    scores             per subject and applicable model: value and grade on the day
+    score_segments     the score over time, for models used by list conditions
+    windows            per record and list: its membership window
+    condition_segments segments of time on which a list's score condition holds
+    list_base          per subject and list: merged windows and condition segments
+    list_days_<n>      level n of excluded_by applied (red lists minus black lists...)
+    memberships        the runs containing the day
+    membership_records records whose window overlaps the run
+    conditions_now     score conditions of memoranda holding on the day
+    reasons            active measures per service
+    decisions          effect per service (allow is implicit)
+    remedies           lists behind a deny or restrict
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from socialcredit.batch import decisionsql, listsql, scoresql, timelinesql, validatesql
+from socialcredit.batch.constants import constant_tables, list_depths
+from socialcredit.batch.dialect import Dialect, date_literal, open_to_null
+from socialcredit.batch.plan import Output, Plan, Step
+from socialcredit.policy import PolicySet
+
+
+def _list_steps(policies: PolicySet, as_of: str) -> list[Step]:
+    depths = list_depths(policies)
+    steps = [Step("list_days_0", listsql.list_level0_sql(), "lists excluded by nothing")]
+    for level in range(1, max(depths.values(), default=0) + 1):
+        sql = listsql.list_level_sql(level, f"list_days_{level - 1}")
+        steps.append(Step(f"list_days_{level}", sql, f"lists of exclusion level {level}"))
+    last = steps[-1].name
+    steps.append(Step("memberships", listsql.memberships_sql(last, as_of), "runs on the day"))
+    return steps
+
+
+def _steps(policies: PolicySet, dialect: Dialect, as_of: str) -> list[Step]:
+    return [
+        Step("validated", validatesql.validated_sql(dialect), "rows with reasons"),
+        Step("records", timelinesql.records_sql(as_of), "valid records known on the day"),
+        Step("timeline", timelinesql.timeline_sql(dialect, as_of), "record timelines"),
+        Step("parts", timelinesql.parts_sql(), "counting parts"),
+        Step("subjects", timelinesql.subjects_sql(), "subjects"),
+        Step("contributions", scoresql.contributions_sql(as_of), "points on the day"),
+        Step("scores", scoresql.scores_sql(), "scores on the day"),
+        Step("score_segments", scoresql.score_segments_sql(), "scores over time"),
+        Step("windows", listsql.windows_sql(dialect), "record windows on lists"),
+        Step("condition_segments", listsql.condition_segments_sql(), "score conditions"),
+        Step("list_base", listsql.list_base_sql(), "merged list days"),
+        *_list_steps(policies, as_of),
+        Step("membership_records", listsql.membership_records_sql(), "records of runs"),
+        Step("conditions_now", decisionsql.conditions_now_sql(), "conditions on the day"),
+        Step("reasons", decisionsql.reasons_sql(), "active measures"),
+        Step("decisions", decisionsql.decisions_sql(), "effects"),
+        Step("remedies", decisionsql.remedies_sql(), "lists behind restrictions"),
+    ]
+
+
+OUTPUTS = (
+    Output("subjects", "SELECT subject, kind, records FROM subjects"),
+    Output(
+        "records",
+        "SELECT subject, record, item, status, start AS effective_from, "
+        "stops_on AS counts_until FROM timeline",
+    ),
+    Output("scores", "SELECT subject, kind, model, value, grade FROM scores"),
+    Output("contributions", "SELECT subject, model, record, item, points FROM contributions"),
+    Output(
+        "lists",
+        "SELECT subject, list_id AS list, list_kind AS kind, "
+        f"{open_to_null('since')} AS since, {open_to_null('until')} AS until FROM memberships",
+    ),
+    Output("list_records", "SELECT subject, list_id AS list, record FROM membership_records"),
+    Output("decisions", "SELECT subject, service, effect, reasons FROM decisions"),
+    Output(
+        "reasons",
+        "SELECT subject, service, memorandum, measure, effect, list_id AS list, score_model, "
+        "value, grade FROM reasons",
+    ),
+    Output("remedies", "SELECT subject, service, list_id AS list FROM remedies"),
+)
+"""The tables written per partition, in the long form analysts join."""
+
+
+def compile_plan(policies: PolicySet, as_of: date, dialect: Dialect) -> Plan:
+    """The plan that assesses every subject of the input on ``as_of`` under ``policies``."""
+    steps = _steps(policies, dialect, date_literal(as_of))
+    return Plan(constant_tables(policies), tuple(steps), OUTPUTS, validatesql.quarantine_sql())

@@ -1,0 +1,53 @@
+"""Steps ``conditions_now``, ``reasons``, ``decisions`` and ``remedies``: ``engine.decisions``
+in SQL (docs/semantics.md section 4).
+
+A measure is active when its memorandum's list has a membership on the day, or its score
+condition holds on the day; it must apply to the subject's kind and target the subject itself
+(measures for responsible persons only are left out of ``c_measures``). The effect is the
+strongest of the active measures; a service without one is ``allow`` and has no row.
+"""
+
+from __future__ import annotations
+
+from socialcredit.batch.scoresql import applies, condition_holds
+from socialcredit.engine.decisions import EFFECT_ORDER
+
+
+def conditions_now_sql() -> str:
+    return f"""
+SELECT sc.subject, sc.kind, c.cond_id, sc.model, sc.value, sc.grade
+FROM scores sc
+JOIN c_conds c ON c.model = sc.model
+LEFT JOIN c_cond_grades cg ON cg.cond_id = c.cond_id AND cg.grade = sc.grade
+WHERE {condition_holds("c", "cg", "sc.value")}"""
+
+
+def reasons_sql() -> str:
+    return f"""
+SELECT k.subject, m.service, m.memorandum, m.measure, m.effect, m.effect_rank, m.list_id,
+       CAST(NULL AS STRING) AS score_model, CAST(NULL AS BIGINT) AS value,
+       CAST(NULL AS STRING) AS grade
+FROM memberships ms
+JOIN subjects k ON k.subject = ms.subject
+JOIN c_measures m ON m.list_id = ms.list_id
+WHERE {applies("m", "k")}
+UNION ALL
+SELECT k.subject, m.service, m.memorandum, m.measure, m.effect, m.effect_rank,
+       CAST(NULL AS STRING), k.model, k.value, k.grade
+FROM conditions_now k
+JOIN c_measures m ON m.cond_id = k.cond_id
+WHERE {applies("m", "k")}"""
+
+
+def decisions_sql() -> str:
+    """The strongest effect: the lowest ``effect_rank`` (``constants.EFFECT_RANK``)."""
+    ranks = " ".join(f"WHEN {rank} THEN '{effect}'" for rank, effect in enumerate(EFFECT_ORDER))
+    return f"""
+SELECT subject, service, CASE MIN(effect_rank) {ranks} END AS effect, COUNT(*) AS reasons
+FROM reasons GROUP BY subject, service"""
+
+
+def remedies_sql() -> str:
+    return """
+SELECT DISTINCT subject, service, list_id
+FROM reasons WHERE effect IN ('deny', 'restrict') AND list_id IS NOT NULL"""

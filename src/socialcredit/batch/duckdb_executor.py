@@ -1,0 +1,112 @@
+"""Run a plan with DuckDB, one partition at a time, in bounded memory.
+
+For each partition: a view ``raw_records`` over its Parquet files, every step materialised as
+a temporary table, every output written with ``COPY ... TO`` as
+``out/<table>/part-<partition>.parquet``, the rejected rows to ``out/quarantine/``. Memory is
+capped by DuckDB's ``memory_limit`` (it spills to a temporary directory) and by the size of one
+partition, not of the population.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from socialcredit.batch.options import BatchOptions, DebugSink, Progress
+from socialcredit.batch.partitions import Partition
+from socialcredit.batch.plan import Plan
+from socialcredit.batch.rejections import REJECTED_SQL, rejected_error, row_problems
+from socialcredit.batch.schema import FileSchema, typed_columns
+from socialcredit.batch.summary import COUNT_QUERIES, GROUP_QUERIES, Summary
+
+
+def reader_sql(files: Sequence[Path], present: set[str]) -> str:
+    """The ``raw_records`` view: every record column, typed, plus ``src_file``/``src_row``."""
+    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    return (
+        f"SELECT {typed_columns(present)}, filename AS src_file, file_row_number AS src_row "
+        f"FROM read_parquet([{listed}], filename = true, file_row_number = true, "
+        "union_by_name = true)"
+    )
+
+
+def connect(options: BatchOptions, plan: Plan) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{options.memory_limit}'")
+    con.execute(f"SET threads = {int(options.threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    for name, table in plan.constants.items():
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    return con
+
+
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = str(path).replace("'", "''")
+    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+class DuckDBExecutor:
+    def __init__(self, plan: Plan, options: BatchOptions, schemas: dict[str, FileSchema]) -> None:
+        self.plan = plan
+        self.options = options
+        self.schemas = schemas
+        self.con = connect(options, plan)
+
+    def run_partition(
+        self, partition: Partition, summary: Summary, debug: DebugSink | None = None
+    ) -> None:
+        con, plan, options = self.con, self.plan, self.options
+        present = set().union(*(self.schemas[str(f)].columns for f in partition.files))
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW raw_records AS {reader_sql(partition.files, present)}"
+        )
+        for step in plan.steps:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
+            if debug is not None:
+                debug(partition.name, step.name, _scalar(con, f"SELECT COUNT(*) FROM {step.name}"))
+        counts = {name: _scalar(con, sql) for name, sql in COUNT_QUERIES.items()}
+        if counts["rejected"] and not options.skip_invalid:
+            rows = con.execute(REJECTED_SQL.format(limit=options.max_errors)).fetchall()
+            problems = row_problems(rows, self.schemas)
+            raise rejected_error(counts["rejected"], counts["rows_in"], problems)
+        for output in plan.outputs:
+            _copy(con, output.sql, options.out / output.name / f"part-{partition.name}.parquet")
+        if counts["rejected"]:
+            _copy(
+                con, plan.quarantine, options.out / "quarantine" / f"part-{partition.name}.parquet"
+            )
+        summary.add_counts(counts)
+        for name, sql in GROUP_QUERIES.items():
+            summary.add_groups(name, con.execute(sql).fetchall())
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def run_duckdb(
+    plan: Plan,
+    partitions: Sequence[Partition],
+    options: BatchOptions,
+    schemas: dict[str, FileSchema],
+    progress: Progress | None = None,
+    debug: DebugSink | None = None,
+) -> Summary:
+    summary = Summary()
+    executor = DuckDBExecutor(plan, options, schemas)
+    try:
+        for done, partition in enumerate(partitions, start=1):
+            executor.run_partition(partition, summary, debug)
+            if progress is not None:
+                progress(done, len(partitions))
+    finally:
+        executor.close()
+    return summary

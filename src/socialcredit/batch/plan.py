@@ -1,0 +1,38 @@
+"""A batch plan: named SQL steps over constant tables, run by an executor.
+
+Each step is one SELECT (it may hold its own CTEs) that the executor materialises under its
+name, so that later steps, the outputs and ``--debug`` (row counts per step) can read it. The
+plan reads one input view, ``raw_records``, with every column of
+:data:`socialcredit.batch.schema.RECORD_COLUMNS` plus ``src_file`` and ``src_row``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sql: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Output:
+    """A table written per partition: ``out/<name>/part-<partition>.parquet``."""
+
+    name: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    constants: Mapping[str, pa.Table]
+    steps: tuple[Step, ...]
+    outputs: tuple[Output, ...]
+    quarantine: str
+    """SELECT of the rejected rows, with their reasons."""

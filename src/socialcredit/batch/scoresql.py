@@ -1,0 +1,85 @@
+"""Steps ``contributions``, ``scores`` and ``score_segments``: scores on the day, and over time.
+
+``engine.scoring`` in SQL. On the assessment date: base plus the points of the records that
+count, clamped, graded (section 2). Over time, for the score conditions of lists: a score only
+changes where a record starts or stops counting, so a sweep of the parts' boundaries gives the
+score on every segment ``[d, next d)`` from the open start to the open end.
+"""
+
+from __future__ import annotations
+
+from socialcredit.batch.dialect import OPEN_END, OPEN_START
+
+
+def applies(alias: str, kind_alias: str) -> str:
+    """Whether the row ``alias`` (with ``for_person``/``for_org``) applies to the subject kind
+    in ``kind_alias.kind``."""
+    return (
+        f"(({kind_alias}.kind = 'person' AND {alias}.for_person) OR "
+        f"({kind_alias}.kind = 'organisation' AND {alias}.for_org))"
+    )
+
+
+def contributions_sql(as_of: str) -> str:
+    return f"""
+SELECT p.subject, pt.model, p.record, p.item, pt.points
+FROM parts p
+JOIN c_points pt ON pt.item = p.item
+JOIN c_models m ON m.model = pt.model
+WHERE p.s <= {as_of} AND {as_of} < p.e AND {applies("m", "p")}"""
+
+
+def scores_sql() -> str:
+    return f"""
+WITH s_sums AS (
+  SELECT subject, model, SUM(points) AS total FROM contributions GROUP BY subject, model
+), s_values AS (
+  SELECT k.subject, k.kind, m.model,
+         LEAST(m.vmax, GREATEST(m.vmin, m.base + COALESCE(t.total, 0))) AS value
+  FROM subjects k
+  JOIN c_models m ON {applies("m", "k")}
+  LEFT JOIN s_sums t ON t.subject = k.subject AND t.model = m.model
+)
+SELECT v.subject, v.kind, v.model, v.value, b.grade
+FROM s_values v JOIN c_bands b ON b.model = v.model AND v.value BETWEEN b.lo AND b.hi"""
+
+
+def score_segments_sql() -> str:
+    """The score of every model used by a list condition, on every segment of time."""
+    used = "SELECT DISTINCT c.model FROM c_lists l JOIN c_conds c ON c.cond_id = l.cond_id"
+    return f"""
+WITH g_events AS (
+  SELECT p.subject, pt.model, p.s AS d, pt.points AS delta
+  FROM parts p JOIN c_points pt ON pt.item = p.item JOIN c_models m ON m.model = pt.model
+  WHERE pt.model IN ({used}) AND {applies("m", "p")}
+  UNION ALL
+  SELECT p.subject, pt.model, p.e, -pt.points
+  FROM parts p JOIN c_points pt ON pt.item = p.item JOIN c_models m ON m.model = pt.model
+  WHERE pt.model IN ({used}) AND {applies("m", "p")}
+  UNION ALL
+  SELECT k.subject, m.model, {OPEN_START}, 0
+  FROM subjects k JOIN c_models m ON {applies("m", "k")}
+  WHERE m.model IN ({used})
+), g_points AS (
+  SELECT subject, model, d, SUM(delta) AS delta FROM g_events GROUP BY subject, model, d
+), g_segments AS (
+  SELECT subject, model, d AS s,
+         LEAD(d, 1, {OPEN_END}) OVER (PARTITION BY subject, model ORDER BY d) AS e,
+         SUM(delta) OVER (PARTITION BY subject, model ORDER BY d ROWS UNBOUNDED PRECEDING) AS raw
+  FROM g_points
+), g_values AS (
+  SELECT g.subject, g.model, g.s, g.e, LEAST(m.vmax, GREATEST(m.vmin, m.base + g.raw)) AS value
+  FROM g_segments g JOIN c_models m ON m.model = g.model
+)
+SELECT v.subject, v.model, v.s, v.e, v.value, b.grade
+FROM g_values v JOIN c_bands b ON b.model = v.model AND v.value BETWEEN b.lo AND b.hi
+WHERE v.s < v.e"""
+
+
+def condition_holds(cond: str, grade_alias: str, value: str) -> str:
+    """Whether the score condition ``cond`` (a c_conds row) holds; needs the LEFT JOIN of
+    c_cond_grades as ``grade_alias`` on the condition and the grade."""
+    return (
+        f"(CASE WHEN {cond}.min_value IS NULL THEN {grade_alias}.grade IS NOT NULL "
+        f"ELSE {value} >= {cond}.min_value END)"
+    )

@@ -1,0 +1,65 @@
+"""Helpers of the batch tests: records to Parquet, the batch scorer and the engine side by side."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from socialcredit.batch.options import BatchOptions
+from socialcredit.batch.run import assess_dataset
+from socialcredit.engine import Record, assess
+from socialcredit.policy import PolicySet
+from socialcredit.sim.records import RECORD_SCHEMA
+from tests.batch.projection import Projection, batch_projections, engine_projection
+
+
+def record_rows(records: Iterable[Record]) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        row = asdict(record)
+        row.pop("subject_kind")
+        row["amount"] = None if record.amount is None else float(record.amount)
+        row["dispute_outcome"] = (
+            None if record.dispute_outcome is None else str(record.dispute_outcome)
+        )
+        rows.append(row)
+    return rows
+
+
+def write_records(records: Iterable[Record], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(record_rows(records), RECORD_SCHEMA), path)
+
+
+def batch_run(policies: PolicySet, records: list[Record], as_of: date) -> dict[str, Projection]:
+    with tempfile.TemporaryDirectory() as tmp:
+        source, out = Path(tmp) / "records", Path(tmp) / "out"
+        write_records(records, source / "part-0.parquet")
+        assess_dataset(policies, BatchOptions(source, out, as_of))
+        return batch_projections(out)
+
+
+def engine_run(policies: PolicySet, records: list[Record], as_of: date) -> dict[str, Projection]:
+    subjects = sorted({r.subject for r in records})
+    return {s: engine_projection(assess(policies, records, s, as_of)) for s in subjects}
+
+
+def assert_equal(expected: dict[str, Projection], actual: dict[str, Projection]) -> None:
+    assert sorted(actual) == sorted(expected)
+    for subject, projection in expected.items():
+        for key, value in projection.items():
+            assert actual[subject][key] == value, f"{subject} {key}"
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as tmp:
+        yield Path(tmp)

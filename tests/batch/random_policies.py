@@ -1,0 +1,226 @@
+"""Hypothesis strategies: random policies within the format (and its safeguards), as YAML data.
+
+Items with random points, polarity, severity, notice, counts_for and on_resolution; one or two
+score models with contiguous grade bands; black and watch lists entered through negative items
+with terms; red lists by positive items and/or a score condition, excluded by black or watch
+lists; memoranda with deny/restrict measures on black/watch lists, benefits on red lists and
+score-triggered benefits or in-domain restrictions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from hypothesis import strategies as st
+
+from socialcredit.policy.durations import Duration
+
+SERVICES = [("svc-a", "d0"), ("svc-b", "d0"), ("svc-c", "d1"), ("svc-d", "d1")]
+COUNTS_FOR = {
+    "minor": ["30d", "45d", "3m", "6m", "1y"],
+    "general": ["90d", "6m", "1y", "13m", "2y", "3y"],
+    "serious": ["6m", "1y", "2y", "3y", "5y"],
+}
+DISCLOSURE = {"minor": "1m", "general": "6m", "serious": "2y"}
+TERMS = ["30d", "90d", "6m", "1y", "2y", "until_resolved"]
+MAX_DURATIONS = ["6m", "1y", "2y", "5y"]
+KINDS = st.sampled_from([["person"], ["organisation"], ["person", "organisation"]])
+TEXT = {"legal_basis": "Test Law art. 1", "authority": "Test Authority"}
+MEASURE_TEXT = {"legal_basis": "Test Law art. 9", "agency": "Test Agency", "nexus": "Test nexus."}
+
+
+def _terms_within(max_duration: str) -> list[str]:
+    """The entry terms a list with ``max_duration`` accepts (the loader's own comparison)."""
+    cap = Duration.parse(max_duration)
+    return [t for t in TERMS if t == "until_resolved" or Duration.parse(t).at_most(cap)]
+
+
+@st.composite
+def score_models(draw: st.DrawFn) -> list[dict[str, Any]]:
+    models = []
+    for index in range(draw(st.integers(1, 2))):
+        low, high = 0, draw(st.integers(50, 200))
+        cuts = sorted(draw(st.sets(st.integers(low + 1, high), min_size=1, max_size=3)))
+        bounds = [low, *cuts, high + 1]
+        grades = []
+        for g, (a, b) in enumerate(itertools.pairwise(bounds)):
+            band: dict[str, Any] = {"grade": f"G{g}"}
+            if g > 0:
+                band["min"] = a
+            if g < len(bounds) - 2:
+                band["max"] = b - 1
+            grades.append(band)
+        models.append(
+            {
+                "id": f"m{index}",
+                "title": f"Model {index}",
+                "domain": f"d{index}",
+                "subject_kinds": draw(KINDS),
+                "base": draw(st.integers(low, high)),
+                "min": low,
+                "max": high,
+                "grades": grades,
+            }
+        )
+    return models
+
+
+@st.composite
+def items(draw: st.DrawFn, models: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for index in range(draw(st.integers(2, 6))):
+        negative = draw(st.booleans()) if index > 1 else index == 0
+        severity = draw(st.sampled_from(sorted(COUNTS_FOR)))
+        points = {
+            m["id"]: draw(st.integers(1, 60)) * (-1 if negative else 1)
+            for m in models
+            if draw(st.booleans())
+        }
+        item: dict[str, Any] = {
+            "code": f"IT-{index}",
+            "title": f"Item {index}",
+            "area": "judicial" if negative else "societal",
+            "subject_kinds": ["person", "organisation"],
+            "category": "court_judgment" if negative else "honour_award",
+            "polarity": "negative" if negative else "positive",
+            "severity": severity,
+            "points": points,
+            "counts_for": draw(st.sampled_from(COUNTS_FOR[severity])),
+            "disclosure": {"tier": "public", "period": DISCLOSURE[severity]},
+            "on_resolution": draw(st.sampled_from(["stop_counting", "keep_counting"])),
+            **TEXT,
+        }
+        if negative:
+            item["notice_days"] = draw(st.integers(1, 20))
+        out.append(item)
+    return out
+
+
+def _list(list_id: str, kind: str, max_duration: str, entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": list_id,
+        "kind": kind,
+        "title": f"List {list_id}",
+        "entry": entry,
+        "max_duration": max_duration,
+        "exit": ["the term ends"],
+        "repair": {"procedure": "Apply to the authority.", "decision_days": 10},
+        **TEXT,
+    }
+
+
+@st.composite
+def lists(
+    draw: st.DrawFn, catalogue: list[dict[str, Any]], models: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    negative = [i["code"] for i in catalogue if i["polarity"] == "negative"]
+    positive = [i["code"] for i in catalogue if i["polarity"] == "positive"]
+    out = []
+    for index in range(draw(st.integers(1, 2))):
+        max_duration = draw(st.sampled_from(MAX_DURATIONS))
+        terms = _terms_within(max_duration)
+        chosen = draw(st.lists(st.sampled_from(negative), min_size=1, max_size=3, unique=True))
+        entry = {"items": [{"item": c, "term": draw(st.sampled_from(terms))} for c in chosen]}
+        kind = draw(st.sampled_from(["black", "watch"]))
+        out.append(_list(f"{kind}-{index}", kind, max_duration, entry))
+    blocking = [lst["id"] for lst in out]
+    for index in range(draw(st.integers(0, 2))):
+        entry: dict[str, Any] = {}
+        max_duration = draw(st.sampled_from(MAX_DURATIONS))
+        if positive and draw(st.booleans()):
+            terms = _terms_within(max_duration)
+            code = draw(st.sampled_from(positive))
+            entry["items"] = [{"item": code, "term": draw(st.sampled_from(terms))}]
+        if "items" not in entry or draw(st.booleans()):
+            model = draw(st.sampled_from(models))
+            if draw(st.booleans()):
+                grades = [g["grade"] for g in model["grades"]]
+                entry["score"] = {
+                    "model": model["id"],
+                    "grades": draw(
+                        st.lists(st.sampled_from(grades), min_size=1, max_size=2, unique=True)
+                    ),
+                }
+            else:
+                entry["score"] = {
+                    "model": model["id"],
+                    "min_value": draw(st.integers(0, model["max"])),
+                }
+        entry["excluded_by"] = draw(st.lists(st.sampled_from(blocking), max_size=2, unique=True))
+        out.append(_list(f"red-{index}", "red", max_duration, entry))
+    return out
+
+
+def _measure(measure_id: str, effect: str, services: list[str], kinds: list[str]) -> dict[str, Any]:
+    return {
+        "id": measure_id,
+        "services": services,
+        "effect": effect,
+        "subject_kinds": kinds,
+        **MEASURE_TEXT,
+    }
+
+
+@st.composite
+def memoranda(
+    draw: st.DrawFn, all_lists: list[dict[str, Any]], models: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    services = [s for s, _ in SERVICES]
+    out = []
+    for lst in all_lists:
+        effects = ["benefit"] if lst["kind"] == "red" else ["deny", "restrict"]
+        measures = [
+            _measure(
+                f"{lst['id']}-x{j}",
+                draw(st.sampled_from(effects)),
+                draw(st.lists(st.sampled_from(services), min_size=1, max_size=2, unique=True)),
+                draw(KINDS),
+            )
+            for j in range(draw(st.integers(1, 2)))
+        ]
+        out.append(
+            {"id": f"memo-{lst['id']}", "title": "Memo", "list": lst["id"], "measures": measures}
+        )
+    for model in models:
+        if not draw(st.booleans()):
+            continue
+        in_domain = [s for s, d in SERVICES if d == model["domain"]]
+        effect = draw(st.sampled_from(["benefit", "restrict"]))
+        pool = services if effect == "benefit" else in_domain
+        grades = [g["grade"] for g in model["grades"]]
+        measure = _measure(
+            f"{model['id']}-s",
+            effect,
+            draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)),
+            draw(KINDS),
+        )
+        score = {
+            "model": model["id"],
+            "grades": draw(st.lists(st.sampled_from(grades), min_size=1, max_size=2, unique=True)),
+        }
+        out.append(
+            {"id": f"memo-{model['id']}", "title": "Memo", "score": score, "measures": [measure]}
+        )
+    return out
+
+
+@st.composite
+def policy_documents(draw: st.DrawFn) -> dict[str, Any]:
+    models = draw(score_models())
+    catalogue = draw(items(models))
+    all_lists = draw(lists(catalogue, models))
+    return {
+        "policy": {
+            "id": "rnd",
+            "version": "1",
+            "title": "Random policy",
+            "authority": "Test Authority",
+            "objection_review_days": draw(st.integers(1, 30)),
+        },
+        "services": [{"id": s, "title": f"Service {s}", "domain": d} for s, d in SERVICES],
+        "items": catalogue,
+        "score_models": models,
+        "lists": all_lists,
+        "memoranda": draw(memoranda(all_lists, models)),
+    }

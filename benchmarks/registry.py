@@ -1,0 +1,100 @@
+"""Benchmark: the registry on SQLite and PostgreSQL. Not a test.
+
+Reports records/s of a bulk submission with live assessments, the latency of one submission
+with its reassessment (p50/p99), and of an in-process ``check`` (p50/p99; it reads the stored
+decision and appends an audit entry).
+
+    .venv/bin/python benchmarks/registry.py --subjects 3000 \
+        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
+from socialcredit.registry.demo import by_agency, demo_records
+from socialcredit.registry.policies import load_policy_files
+from socialcredit.registry.reads import check
+from socialcredit.registry.submit import Submission, submit_lines, submit_record
+
+ROOT = Path(__file__).resolve().parents[1]
+ACTOR = Actor("bench", "agency", "benchmark")
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
+    reg = Registry.open(RegistrySettings(database_url=url, chunk_size=1000))
+    initialise(reg, date(2025, 6, 1))
+    load_policy_files(reg, [ROOT / "policies" / "examples"], ACTOR)
+    with reg.session() as session:
+        policies = reg.policies(session).policies
+    grouped = by_agency(demo_records(policies, subjects, seed=1))
+    total = sum(len(v) for v in grouped.values())
+    start = time.perf_counter()
+    for agency, records in grouped.items():
+        submit_lines(reg, list(enumerate(records, 1)), Submission(agency, ACTOR))
+    bulk = total / (time.perf_counter() - start)
+    extra = by_agency(demo_records(policies, samples, seed=2))
+    single: list[float] = []
+    sample = [(agency, r) for agency, records in extra.items() for r in records][:samples]
+    for agency, original in sample:  # --samples single submissions in all, across agencies
+        raw = {**original, "id": f"x-{original['id']}"}
+        t = time.perf_counter()
+        submit_record(reg, raw, Submission(agency, ACTOR))
+        single.append(time.perf_counter() - t)
+    ids = [r["subject"] for rs in grouped.values() for r in rs]
+    rng = random.Random(3)
+    checks: list[float] = []
+    for _ in range(samples * 5):
+        t = time.perf_counter()
+        check(reg, rng.choice(ids), "flight-booking", Actor("svc", "service", "bench"))
+        checks.append(time.perf_counter() - t)
+    reg.close()
+    return {
+        "records": total,
+        "bulk_records_per_s": round(bulk),
+        "submit_p50_ms": round(_pct(single, 0.5), 2),
+        "submit_p99_ms": round(_pct(single, 0.99), 2),
+        "check_p50_ms": round(_pct(checks, 0.5), 3),
+        "check_p99_ms": round(_pct(checks, 0.99), 3),
+        "check_mean_ms": round(statistics.mean(checks) * 1000, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subjects", type=int, default=3000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        print("sqlite", run(f"sqlite:///{tmp}/bench.db", args.subjects, args.samples))
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(args.postgres)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        url = f"{args.postgres}?options=-csearch_path%3D{schema}"
+        print("postgresql", run(url, args.subjects, args.samples))
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+if __name__ == "__main__":
+    main()

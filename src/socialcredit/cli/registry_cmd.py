@@ -1,0 +1,142 @@
+"""``socialcredit registry tick|retention|deliver`` and ``socialcredit policy load``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stdout
+from socialcredit.cli.registry_common import (
+    ActorOpt,
+    DateOpt,
+    DbOpt,
+    actor_of,
+    as_date,
+    opened,
+    progress_bar,
+)
+from socialcredit.errors import InputError
+from socialcredit.policy import load_policies
+from socialcredit.registry.demo import by_agency, demo_records
+from socialcredit.registry.notices import NoticeSender, deliver
+from socialcredit.registry.policies import load_policy_files
+from socialcredit.registry.retention import retention
+from socialcredit.registry.senders import FileSender, SmtpSender
+from socialcredit.registry.tick import count_due, tick
+
+app = typer.Typer(help="Time, retention and notices of the registry.", no_args_is_help=True)
+
+
+@app.command("tick")
+def tick_command(as_of: DateOpt, db: DbOpt = None, actor: ActorOpt = None) -> None:
+    """Move the registry to --as-of; reassess the subjects whose assessment changed."""
+    with reported_errors(), opened(db) as registry:
+        day = as_of.date()
+        who = actor_of(actor, "system", "scheduled reassessment")
+        with progress_bar("reassessing", count_due(registry, day)) as advance:
+            report = tick(registry, day, who, advance)
+    stdout().print(
+        f"registry date {report.previous} -> {report.as_of}: {report.subjects} subject(s) "
+        f"reassessed, {report.list_changes} list entry/exit notice(s)",
+        markup=False,
+    )
+
+
+@app.command("retention")
+def retention_command(
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="YYYY-MM-DD (registry date)."),
+    ] = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Delete records past their retention (principle 6) and report what was removed."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "system", "retention (principle 6)")
+        with progress_bar("retention", None) as advance:
+            report = retention(registry, as_of_date := as_date(as_of), who, advance)
+    table = Table(title=f"Retention on {as_of_date or report.as_of}", title_justify="left")
+    table.add_column("item")
+    table.add_column("records deleted", justify="right")
+    for item, count in sorted(report.by_item.items()):
+        table.add_row(item, str(count))
+    out = stdout()
+    out.print(table)
+    out.print(
+        f"{report.records} record(s) deleted; {report.subjects} subject(s) left the registry",
+        markup=False,
+    )
+
+
+def _sender(to: Path | None, smtp: str | None, smtp_to: str) -> NoticeSender:
+    if smtp is None:
+        return FileSender(to)
+    host, _, port = smtp.rpartition(":")
+    if not host or not port.isdigit():
+        raise InputError(f"--smtp must be HOST:PORT, not {smtp!r}")
+    return SmtpSender(host, int(port), recipient=smtp_to)
+
+
+@app.command("deliver")
+def deliver_command(
+    to: Annotated[Path | None, typer.Option("--to", help="Append notices to this file.")] = None,
+    smtp: Annotated[str | None, typer.Option("--smtp", help="Send by SMTP to HOST:PORT.")] = None,
+    smtp_to: Annotated[
+        str, typer.Option("--smtp-to", help="Recipient; {subject} is replaced.")
+    ] = "{subject}@notices.invalid",
+    db: DbOpt = None,
+) -> None:
+    """Deliver due notices from the outbox; failures stay queued and are retried later."""
+    with reported_errors(), opened(db) as registry:
+        report = deliver(registry.sessions, _sender(to, smtp, smtp_to))
+    stdout().print(
+        f"{report.sent} sent, {report.failed} failed (retried later), {report.pending} pending",
+        markup=False,
+    )
+    if report.failed:
+        raise typer.Exit(EXIT_REFUSED)
+
+
+def policy_load(
+    paths: Annotated[list[Path], typer.Argument(help="Policy files or directories.")],
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Store policy versions in the registry (validated) and reassess every subject."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "operator", "load policies")
+        with progress_bar("reassessing", None) as advance:
+            loaded = load_policy_files(registry, paths, who, advance)
+    for p in loaded:
+        state = "loaded" if p.changed else "unchanged"
+        stdout().print(f"{state}  {p.policy_id} {p.version} sha256:{p.sha256}", markup=False)
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the record files.")],
+    subjects: Annotated[int, typer.Option("--subjects", help="Number of subjects.")] = 3000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
+    policy: Annotated[
+        list[Path] | None, typer.Option("--policy", help="Policies (default policies/examples).")
+    ] = None,
+) -> None:
+    """Write deterministic example records, one JSON Lines file per agency."""
+    with reported_errors():
+        policies = load_policies(policy or [Path("policies/examples")])
+        out.mkdir(parents=True, exist_ok=True)
+        index = []
+        grouped = by_agency(demo_records(policies, subjects, seed))
+        for number, (agency, records) in enumerate(sorted(grouped.items()), start=1):
+            path = out / f"agency-{number:02d}.jsonl"
+            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+            index.append(f"{path}\t{agency}\n")
+        (out / "agencies.tsv").write_text("".join(index), encoding="utf-8")
+    total = sum(len(r) for r in grouped.values())
+    stdout().print(f"{total} records of {subjects} subjects in {len(grouped)} files", markup=False)

@@ -1,0 +1,118 @@
+"""The readable (Rich) report of an assessment, laid out to stay legible at 80 columns.
+
+Short tables for scores, lists, decisions and records; reasons and the way out of each
+restriction follow as wrapped text, so that nothing is folded mid-word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from socialcredit.engine import Assessment
+from socialcredit.engine.intervals import render
+
+EFFECT_STYLE = {"deny": "bold red", "restrict": "yellow", "benefit": "green", "allow": "dim"}
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _scores(assessment: Assessment, console: Console) -> None:
+    for score in assessment.scores:
+        title = f"Score {score.model}: {score.value} (grade {score.grade})"
+        if not score.contributions:
+            console.print(Text(title + ": no record counts, the base applies.", style="bold"))
+            continue
+        table = _table(title, "record", "item", "points")
+        for c in score.contributions:
+            table.add_row(c.record, c.item, f"{c.points:+d}")
+        console.print(table)
+
+
+def _lists(assessment: Assessment, console: Console) -> None:
+    if not assessment.lists:
+        console.print(Text("Lists: not on any list.", style="dim"))
+        return
+    table = _table("Lists", "list", "kind", "since", "until", "records")
+    for m in assessment.lists:
+        since, until = render(m.since) or "-", render(m.until) or "open"
+        table.add_row(m.list, m.kind, since, until, ", ".join(m.records))
+    console.print(table)
+    console.print(Text("until is the first day off the list.", style="dim"))
+
+
+def _trigger(reason: dict[str, Any]) -> str:
+    if "list" in reason:
+        return str(reason["list"])
+    return f"{reason['score_model']} grade {reason['grade']}"
+
+
+def _measure_text(reason: dict[str, Any], services: list[str]) -> str:
+    return (
+        f"{reason['measure']} ({reason['effect']} at {', '.join(services)}; "
+        f"memorandum {reason['memorandum']}, because of {_trigger(reason)}). "
+        f"Legal basis: {reason['legal_basis']}. Agency: {reason['agency']}. "
+        f"Why: {reason['nexus']}"
+    )
+
+
+def _remedy_lines(remedy: dict[str, Any]) -> list[str]:
+    until = remedy["until"] or "an exit condition is met"
+    return [
+        f"{remedy['list']} (listed until {until}). Exit: " + "; ".join(remedy["exit"]) + ".",
+        f"  Repair (decided within {remedy['repair_decision_days']} days): {remedy['repair']}",
+        *(f"  Object: {line}." for line in remedy["objection"]),
+    ]
+
+
+def _decisions(assessment: Assessment, console: Console) -> None:
+    table = _table("Decisions", "service", "effect", "because of")
+    measures: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    remedies: dict[str, dict[str, Any]] = {}
+    for d in assessment.decisions:
+        because = ", ".join(sorted({_trigger(r) for r in d.reasons})) or "-"
+        table.add_row(d.service, Text(d.effect, style=EFFECT_STYLE[d.effect]), because)
+        for reason in d.reasons:
+            measures.setdefault(reason["measure"], (reason, []))[1].append(d.service)
+        remedies.update({r["list"]: r for r in d.remedies})
+    console.print(table)
+    if measures:
+        console.print(Text("Measures in force", style="bold"))
+        for reason, services in measures.values():
+            console.print(Text("- " + _measure_text(reason, services)))
+    if remedies:
+        console.print(Text("The way out", style="bold"))
+        for remedy in remedies.values():
+            for line in _remedy_lines(remedy):
+                console.print(Text(line))
+
+
+def _records(assessment: Assessment, console: Console) -> None:
+    if not assessment.records:
+        return
+    table = _table("Records", "record", "item", "status", "effective", "counts until")
+    for r in assessment.records:
+        table.add_row(
+            r.record, r.item, r.status, r.effective_from.isoformat(), r.counts_until.isoformat()
+        )
+    console.print(table)
+
+
+def render_assessment(assessment: Assessment, console: Console) -> None:
+    title = f"{assessment.subject} ({assessment.subject_kind}) as of {assessment.as_of}"
+    console.print(Rule(title))
+    versions = ", ".join(f"{p.id} {p.version}" for p in assessment.policies)
+    console.print(Text(f"Policies: {versions}", style="dim"))
+    _scores(assessment, console)
+    _lists(assessment, console)
+    _decisions(assessment, console)
+    _records(assessment, console)

@@ -10,6 +10,7 @@ from socialcredit.cli import (
     audit_cmd,
     batch_cmd,
     db_cmd,
+    diff_cmd,
     policy_cmd,
     records_cmd,
     registry_cmd,
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(policy_cmd.app, name="policy")
+policy_cmd.app.command("diff")(diff_cmd.diff_command)
 app.command("assess")(assess_cmd.assess_command)
 app.command("synth")(synth_cmd.synth_command)
 app.add_typer(batch_cmd.app, name="batch")

@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from socialcredit.batch.options import BatchOptions, DebugSink
@@ -22,6 +21,7 @@ from socialcredit.batch.options import Progress as BatchProgress
 from socialcredit.batch.run import assess_dataset
 from socialcredit.batch.summary import Summary
 from socialcredit.cli.output import reported_errors, stderr, stdout
+from socialcredit.cli.progress import fraction_bar
 from socialcredit.errors import InputError
 from socialcredit.policy import PolicySet, load_policies
 
@@ -115,12 +115,8 @@ def assess_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line o
         runner: Runner = assess_dataset if engine == "duckdb" else _load_spark()
         err = stderr()
         sink = _debug_sink(err) if debug else None
-        columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, TimeElapsedColumn(), console=err) as bar:
-            task = bar.add_task("partitions", total=None)
-            summary = runner(
-                policies, options, lambda d, n: bar.update(task, completed=d, total=n), sink
-            )
+        with fraction_bar("partitions") as bar:
+            summary = runner(policies, options, bar.update, sink)
     summary_tables(summary, stdout())
     if summary.rejected:
         stdout().print(

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from socialcredit.cli.output import reported_errors, stderr, stdout
+from socialcredit.cli.output import reported_errors, stdout
+from socialcredit.cli.progress import fraction_bar
 from socialcredit.policy import load_policies
 from socialcredit.sim import SynthOptions, synthesise
 
@@ -40,12 +40,8 @@ def synth_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line op
     with reported_errors():
         policies = load_policies(policy or [DEFAULT_POLICIES])
         options = SynthOptions(persons, organisations, start.date(), months, seed, out, buckets)
-        columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, TimeElapsedColumn(), console=stderr()) as bar:
-            task = bar.add_task("buckets", total=options.bucket_count())
-            summary = synthesise(
-                policies, options, lambda done, total: bar.update(task, completed=done)
-            )
+        with fraction_bar("buckets", options.bucket_count()) as bar:
+            summary = synthesise(policies, options, bar.update)
     stdout().print(
         f"wrote {summary.persons} persons, {summary.organisations} organisations and "
         f"{summary.records} records in {summary.buckets} buckets to {out} "

@@ -1,0 +1,34 @@
+"""The progress bar of the long batch commands (synth, batch assess, policy diff)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+
+from socialcredit.cli.output import stderr
+
+
+@dataclass
+class Bar:
+    """``update(done, total)`` moves the bar; ``stage(text)`` starts a new bar under it."""
+
+    progress: Progress
+    task: TaskID
+
+    def update(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+    def stage(self, text: str) -> None:
+        self.progress.stop_task(self.task)
+        self.task = self.progress.add_task(text, total=None)
+
+
+@contextmanager
+def fraction_bar(label: str, total: int | None = None) -> Iterator[Bar]:
+    """A bar on standard error counting units of work (partitions, buckets) as they finish."""
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=stderr()) as progress:
+        yield Bar(progress, progress.add_task(label, total=total))

@@ -15,6 +15,7 @@ The steps, in order (each reads only earlier ones and the constant tables):
     list_base          per subject and list: merged windows and condition segments
     list_days_<n>      level n of excluded_by applied (red lists minus black lists...)
     memberships        the runs containing the day
+    next_change        the first later date on which the assessment may change
     membership_records records whose window overlaps the run
     conditions_now     score conditions of memoranda holding on the day
     reasons            active measures per service
@@ -26,7 +27,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from socialcredit.batch import decisionsql, listsql, scoresql, timelinesql, validatesql
+from socialcredit.batch import (
+    changesql,
+    decisionsql,
+    listsql,
+    scoresql,
+    timelinesql,
+    validatesql,
+)
 from socialcredit.batch.constants import constant_tables, list_depths
 from socialcredit.batch.dialect import Dialect, date_literal, open_to_null
 from socialcredit.batch.plan import Output, Plan, Step
@@ -41,6 +49,7 @@ def _list_steps(policies: PolicySet, as_of: str) -> list[Step]:
         steps.append(Step(f"list_days_{level}", sql, f"lists of exclusion level {level}"))
     last = steps[-1].name
     steps.append(Step("memberships", listsql.memberships_sql(last, as_of), "runs on the day"))
+    steps.append(Step("next_change", changesql.next_change_sql(last, as_of), "next change"))
     return steps
 
 
@@ -67,7 +76,11 @@ def _steps(policies: PolicySet, dialect: Dialect, as_of: str) -> list[Step]:
 
 
 OUTPUTS = (
-    Output("subjects", "SELECT subject, kind, records FROM subjects"),
+    Output(
+        "subjects",
+        "SELECT s.subject, s.kind, s.records, n.next_change "
+        "FROM subjects s LEFT JOIN next_change n ON n.subject = s.subject",
+    ),
     Output(
         "records",
         "SELECT subject, record, item, status, start AS effective_from, "

@@ -1,0 +1,111 @@
+"""Whole engine assessments rebuilt from a batch run's output tables, one partition at a time.
+
+The batch scorer writes long tables (scores, contributions, lists, list records, decisions,
+records and subjects with their next change). This module joins them back, per subject, into
+:class:`socialcredit.engine.Assessment` objects, the form the registry stores: the same
+values, in the engine's order (models and lists by id, records by record id). Decisions are
+written out by the engine's own ``decide`` from the rebuilt memberships and scores, so that
+their reasons and remedies carry the policy's wording; each is checked against the effect the
+batch scorer computed, and a disagreement is an error, never silently resolved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from socialcredit.batch.options import BatchError
+from socialcredit.engine import Assessment, RecordState
+from socialcredit.engine.decisions import Situation, decide
+from socialcredit.engine.intervals import OPEN_END, OPEN_START
+from socialcredit.engine.lists import Membership
+from socialcredit.engine.scoring import Contribution, Score
+from socialcredit.engine.timeline import RecordStatus
+from socialcredit.policy import PolicySet
+
+TABLES = ("subjects", "scores", "contributions", "lists", "list_records", "decisions", "records")
+Row = dict[str, Any]
+
+
+def partition_rows(out: Path, partition: str) -> dict[str, list[Row]]:
+    """The rows of one partition's output tables, as the DuckDB executor writes them."""
+    return {
+        table: pq.read_table(out / table / f"part-{partition}.parquet").to_pylist()
+        for table in TABLES
+    }
+
+
+@dataclass
+class _Subject:
+    kind: str
+    next_change: date | None
+    contributions: dict[str, list[Contribution]] = field(default_factory=lambda: defaultdict(list))
+    scores: list[Score] = field(default_factory=list)
+    lists: list[Membership] = field(default_factory=list)
+    records: list[RecordState] = field(default_factory=list)
+    effects: dict[str, str] = field(default_factory=dict)
+
+
+def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
+    subjects = {r["subject"]: _Subject(r["kind"], r["next_change"]) for r in rows["subjects"]}
+    for r in rows["contributions"]:
+        subjects[r["subject"]].contributions[r["model"]].append(
+            Contribution(r["record"], r["item"], int(r["points"]))
+        )
+    for r in rows["scores"]:
+        found = subjects[r["subject"]]
+        own = tuple(sorted(found.contributions[r["model"]], key=lambda c: c.record))
+        found.scores.append(Score(r["model"], int(r["value"]), r["grade"], own))
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in rows["list_records"]:
+        members[(r["subject"], r["list"])].append(r["record"])
+    for r in rows["lists"]:
+        since, until = r["since"] or OPEN_START, r["until"] or OPEN_END
+        records = tuple(sorted(members[(r["subject"], r["list"])]))
+        subjects[r["subject"]].lists.append(Membership(r["list"], r["kind"], since, until, records))
+    for r in rows["records"]:
+        state = RecordState(
+            r["record"],
+            r["item"],
+            RecordStatus(r["status"]),
+            r["effective_from"],
+            r["counts_until"],
+        )
+        subjects[r["subject"]].records.append(state)
+    for r in rows["decisions"]:
+        subjects[r["subject"]].effects[r["service"]] = r["effect"]
+    return subjects
+
+
+def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date) -> Assessment:
+    scores = tuple(sorted(found.scores, key=lambda s: s.model))
+    lists = tuple(sorted(found.lists, key=lambda m: m.list))
+    records = tuple(sorted(found.records, key=lambda r: r.record))
+    situation = Situation(found.kind, {m.list: m for m in lists}, {s.model: s for s in scores})
+    review_days = {r.record: policies.review_days(r.item) for r in records}
+    decisions = tuple(
+        decide(policies, service, situation, review_days) for service in policies.service_ids()
+    )
+    for d in decisions:
+        if d.effect != found.effects.get(d.service, "allow"):
+            raise BatchError(
+                f"the batch scorer and the engine disagree for {subject} at {d.service}: "
+                f"{found.effects.get(d.service, 'allow')} against {d.effect}"
+            )
+    return Assessment(
+        subject, found.kind, as_of, scores, lists, decisions, records, policies.policies
+    )
+
+
+def assessments(
+    policies: PolicySet, rows: dict[str, list[Row]], as_of: date
+) -> Iterator[tuple[Assessment, date | None]]:
+    """Every subject of the partition's rows: its assessment and its next change date."""
+    for subject, found in sorted(_group(rows).items()):
+        yield _assessment(policies, subject, found, as_of), found.next_change

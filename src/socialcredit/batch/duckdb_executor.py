@@ -9,6 +9,7 @@ partition, not of the population.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -70,9 +71,12 @@ class DuckDBExecutor:
             f"CREATE OR REPLACE TEMP VIEW raw_records AS {reader_sql(partition.files, present)}"
         )
         for step in plan.steps:
+            started = time.perf_counter()
             con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
             if debug is not None:
-                debug(partition.name, step.name, _scalar(con, f"SELECT COUNT(*) FROM {step.name}"))
+                took = time.perf_counter() - started
+                rows = _scalar(con, f"SELECT COUNT(*) FROM {step.name}")
+                debug(partition.name, step.name, rows, took)
         counts = {name: _scalar(con, sql) for name, sql in COUNT_QUERIES.items()}
         if counts["rejected"] and not options.skip_invalid:
             rows = con.execute(REJECTED_SQL.format(limit=options.max_errors)).fetchall()

@@ -10,8 +10,8 @@ from pathlib import Path
 from socialcredit.errors import SocialCreditError
 
 Progress = Callable[[int, int], None]
-DebugSink = Callable[[str, str, int], None]
-"""Called with (partition, step, rows) when debugging."""
+DebugSink = Callable[[str, str, int, float], None]
+"""Called with (partition, step, rows, seconds the step took) when debugging."""
 
 
 @dataclass(frozen=True)

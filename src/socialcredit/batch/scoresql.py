@@ -44,22 +44,55 @@ SELECT v.subject, v.kind, v.model, v.value, b.grade
 FROM s_values v JOIN c_bands b ON b.model = v.model AND v.value BETWEEN b.lo AND b.hi"""
 
 
+def _reachable_sql(used: str) -> str:
+    """(subject, model) pairs whose score can ever meet one of the lists' score conditions.
+
+    Any score of a subject lies between its base plus all its negative points and its base
+    plus all its positive points (clamped); a pair whose range misses every value range where
+    a condition on the model holds never meets a condition, so its segments are not needed.
+    """
+    return f"""
+  SELECT k.subject, m.model
+  FROM subjects k
+  JOIN c_models m ON {applies("m", "k")} AND m.model IN ({used})
+  LEFT JOIN (
+    SELECT t.subject, pt.model,
+           SUM(CASE WHEN pt.points < 0 THEN pt.points ELSE 0 END) AS down,
+           SUM(CASE WHEN pt.points > 0 THEN pt.points ELSE 0 END) AS up
+    FROM timeline t JOIN c_points pt ON pt.item = t.item GROUP BY t.subject, pt.model
+  ) r ON r.subject = k.subject AND r.model = m.model
+  JOIN (
+    SELECT c.model, c.min_value AS lo, m.vmax AS hi
+    FROM c_lists l JOIN c_conds c ON c.cond_id = l.cond_id JOIN c_models m ON m.model = c.model
+    WHERE c.min_value IS NOT NULL
+    UNION ALL
+    SELECT c.model, b.lo, b.hi
+    FROM c_lists l JOIN c_conds c ON c.cond_id = l.cond_id
+    JOIN c_cond_grades cg ON cg.cond_id = c.cond_id
+    JOIN c_bands b ON b.model = c.model AND b.grade = cg.grade
+    WHERE c.min_value IS NULL
+  ) h ON h.model = m.model
+    AND h.lo <= LEAST(m.vmax, GREATEST(m.vmin, m.base + COALESCE(r.up, 0)))
+    AND h.hi >= LEAST(m.vmax, GREATEST(m.vmin, m.base + COALESCE(r.down, 0)))
+  GROUP BY k.subject, m.model"""
+
+
 def score_segments_sql() -> str:
-    """The score of every model used by a list condition, on every segment of time."""
+    """The score of every model used by a list condition, on every segment of time, for the
+    subjects whose score can reach such a condition at all."""
     used = "SELECT DISTINCT c.model FROM c_lists l JOIN c_conds c ON c.cond_id = l.cond_id"
     return f"""
-WITH g_events AS (
+WITH g_reach AS ({_reachable_sql(used)}
+), g_events AS (
   SELECT p.subject, pt.model, p.s AS d, pt.points AS delta
-  FROM parts p JOIN c_points pt ON pt.item = p.item JOIN c_models m ON m.model = pt.model
-  WHERE pt.model IN ({used}) AND {applies("m", "p")}
+  FROM parts p JOIN c_points pt ON pt.item = p.item
+  JOIN g_reach g ON g.subject = p.subject AND g.model = pt.model
   UNION ALL
   SELECT p.subject, pt.model, p.e, -pt.points
-  FROM parts p JOIN c_points pt ON pt.item = p.item JOIN c_models m ON m.model = pt.model
-  WHERE pt.model IN ({used}) AND {applies("m", "p")}
+  FROM parts p JOIN c_points pt ON pt.item = p.item
+  JOIN g_reach g ON g.subject = p.subject AND g.model = pt.model
   UNION ALL
-  SELECT k.subject, m.model, {OPEN_START}, 0
-  FROM subjects k JOIN c_models m ON {applies("m", "k")}
-  WHERE m.model IN ({used})
+  SELECT subject, model, {OPEN_START}, 0 FROM g_reach
 ), g_points AS (
   SELECT subject, model, d, SUM(delta) AS delta FROM g_events GROUP BY subject, model, d
 ), g_segments AS (

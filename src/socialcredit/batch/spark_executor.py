@@ -10,6 +10,7 @@ machine: local mode; on a cluster: the same code with a cluster master (docs/sca
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -96,13 +97,14 @@ def run_plan(
     _reader(spark, files, present).createOrReplaceTempView("raw_records")
     persisted = []
     for step in plan.steps:
+        started = time.perf_counter()
         # A local checkpoint materialises the step and cuts its lineage: without it every
         # later step re-analyses the whole chain, and planning time grows with each step.
         frame = spark.sql(step.sql).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(step.name)
         persisted.append(frame)
         if debug is not None:
-            debug("all", step.name, frame.count())
+            debug("all", step.name, frame.count(), time.perf_counter() - started)
     summary = Summary()
     summary.add_counts({name: _count(spark, sql) for name, sql in COUNT_QUERIES.items()})
     for name, sql in GROUP_QUERIES.items():

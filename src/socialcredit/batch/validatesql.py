@@ -73,7 +73,12 @@ def _reasons() -> list[tuple[str, str]]:
 
 
 def validated_sql(dialect: Dialect) -> str:
-    reasons = ",\n    ".join(f"CASE WHEN {cond} THEN '{text}' END" for cond, text in _reasons())
+    """Every row with its reasons; the text of the reasons is built only for the rows that
+    have one (most rows have none), and the window that finds a reused id runs only over the
+    rows whose id occurs more than once."""
+    pairs = _reasons()
+    reasons = ",\n    ".join(f"CASE WHEN {cond} THEN '{text}' END" for cond, text in pairs)
+    refused = " OR ".join(f"COALESCE({cond}, FALSE)" for cond, _text in pairs)
     return f"""
 WITH v_ids AS ({subject_ids_sql(dialect, "raw_records")}
 ), v_parsed AS (
@@ -81,16 +86,23 @@ WITH v_ids AS ({subject_ids_sql(dialect, "raw_records")}
          {_text("r.dispute_outcome")} AS outcome, ids.c_subject, ids.c_kind, ids.warning,
          {_text("r.subject")} AS v
   FROM raw_records r LEFT JOIN v_ids ids ON ids.raw = r.subject
+), v_reused AS (
+  SELECT rid FROM v_parsed WHERE rid IS NOT NULL GROUP BY rid HAVING COUNT(*) > 1
+), v_seq AS (
+  SELECT p.src_file, p.src_row,
+         ROW_NUMBER() OVER (PARTITION BY p.rid ORDER BY p.src_file, p.src_row) AS id_seq
+  FROM v_parsed p JOIN v_reused u ON u.rid = p.rid
 ), v_joined AS (
   SELECT v_parsed.*, i.item AS known_item, i.negative, i.for_person, i.for_org,
-         ROW_NUMBER() OVER (PARTITION BY rid ORDER BY src_file, src_row) AS id_seq
+         COALESCE(q.id_seq, 1) AS id_seq
   FROM v_parsed LEFT JOIN c_items i ON i.item = v_parsed.item_code
+  LEFT JOIN v_seq q ON q.src_file = v_parsed.src_file AND q.src_row = v_parsed.src_row
 )
 SELECT src_file, src_row, id AS raw_id, subject AS raw_subject, item AS raw_item,
        rid, c_subject, c_kind, item_code, decided_on, notified_on, resolved_on, revoked_on,
        disputed_on, dispute_decided_on, outcome, warning,
-       concat_ws('; ',
-    {reasons}) AS reasons
+       CASE WHEN {refused} THEN concat_ws('; ',
+    {reasons}) ELSE '' END AS reasons
 FROM v_joined"""
 
 

@@ -75,8 +75,8 @@ def summary_tables(summary: Summary, console: Console) -> None:
 
 
 def _debug_sink(console: Console) -> DebugSink:
-    def sink(partition: str, step: str, rows: int) -> None:
-        console.print(f"[{partition}] {step}: {rows} rows", markup=False)
+    def sink(partition: str, step: str, rows: int, seconds: float) -> None:
+        console.print(f"[{partition}] {step}: {rows} rows in {seconds:.3f} s", markup=False)
 
     return sink
 
@@ -100,7 +100,7 @@ def assess_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line o
         bool, typer.Option("--skip-invalid", help="Quarantine invalid rows; assess the rest.")
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Print the row count of every step.")
+        bool, typer.Option("--debug", help="Print the row count and time of every step.")
     ] = False,
     memory_limit: Annotated[
         str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 3GB.")

@@ -75,8 +75,8 @@ class DuckDBExecutor:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
             if debug is not None:
                 took = time.perf_counter() - started
-                rows = _scalar(con, f"SELECT COUNT(*) FROM {step.name}")
-                debug(partition.name, step.name, rows, took)
+                count = _scalar(con, f"SELECT COUNT(*) FROM {step.name}")
+                debug(partition.name, step.name, count, took)
         counts = {name: _scalar(con, sql) for name, sql in COUNT_QUERIES.items()}
         if counts["rejected"] and not options.skip_invalid:
             rows = con.execute(REJECTED_SQL.format(limit=options.max_errors)).fetchall()

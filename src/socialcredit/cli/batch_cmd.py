@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from socialcredit.batch.options import BatchOptions, DebugSink
 from socialcredit.batch.options import Progress as BatchProgress
 from socialcredit.batch.run import assess_dataset
 from socialcredit.batch.summary import Summary
+from socialcredit.cli.batch_options import AsOfOpt, MemoryLimitOpt, RecordsOpt
 from socialcredit.cli.output import reported_errors, stderr, stdout
 from socialcredit.cli.progress import fraction_bar
 from socialcredit.errors import InputError
@@ -86,12 +86,8 @@ def assess_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line o
     policy: Annotated[
         list[Path], typer.Option("--policy", "-p", help="Policy file or directory; repeatable.")
     ],
-    records: Annotated[
-        Path, typer.Option("--records", "-r", help="Directory of record Parquet files.")
-    ],
-    as_of: Annotated[
-        datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assessment date.")
-    ],
+    records: RecordsOpt,
+    as_of: AsOfOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
     engine: Annotated[
         str, typer.Option("--engine", help="duckdb (partition by partition) or spark.")
@@ -102,9 +98,7 @@ def assess_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line o
     debug: Annotated[
         bool, typer.Option("--debug", help="Print the row count and time of every step.")
     ] = False,
-    memory_limit: Annotated[
-        str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 3GB.")
-    ] = "3GB",
+    memory_limit: MemoryLimitOpt = "3GB",
 ) -> None:
     """Assess every subject of a Parquet records directory; write Parquet and print a summary."""
     with reported_errors():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.table import Table
 
 from socialcredit.batch.impact import ImpactOptions, ImpactResult, figures, policy_impact
+from socialcredit.cli.batch_options import AsOfOpt, MemoryLimitOpt, RecordsOpt
 from socialcredit.cli.output import reported_errors, stdout
 from socialcredit.cli.progress import fraction_bar
 from socialcredit.policy import PolicySet, load_policies
@@ -36,12 +36,8 @@ def diff_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line opt
     new: Annotated[
         list[Path], typer.Option("--new", help="Policy file or directory proposed; repeatable.")
     ],
-    records: Annotated[
-        Path, typer.Option("--records", "-r", help="Directory of record Parquet files.")
-    ],
-    as_of: Annotated[
-        datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assessment date.")
-    ],
+    records: RecordsOpt,
+    as_of: AsOfOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="New output directory.")],
     subjects: Annotated[
         Path | None,
@@ -51,9 +47,7 @@ def diff_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line opt
             "subjects/ beside the records directory, if there is one.",
         ),
     ] = None,
-    memory_limit: Annotated[
-        str, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 3GB.")
-    ] = "3GB",
+    memory_limit: MemoryLimitOpt = "3GB",
 ) -> None:
     """Report what a policy change does to a population: grades, lists, decisions."""
     with reported_errors():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -45,18 +46,24 @@ def grade_chart(matrix: Matrix, path: Path) -> Path:
     return _save(figure, path)
 
 
+def _bars(rows: int, title: str, xlabel: str) -> tuple[Figure, Axes]:
+    """A figure for ``rows`` horizontal bars, first row on top, whole-number ticks."""
+    figure = Figure(figsize=(7.0, max(2.5, 0.5 + 0.45 * rows)), dpi=100)
+    axes = figure.add_subplot()
+    axes.invert_yaxis()
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return figure, axes
+
+
 def list_chart(flows: list[ListFlow], path: Path) -> Path:
     """Entries and exits per list, side by side."""
-    figure = Figure(figsize=(7.0, max(2.5, 0.5 + 0.45 * len(flows))), dpi=100)
-    axes = figure.add_subplot()
+    figure, axes = _bars(len(flows), "List entries and exits under the new policy", "subjects")
     positions = range(len(flows))
     axes.barh([p - 0.2 for p in positions], [f.entered for f in flows], 0.4, label="entered")
     axes.barh([p + 0.2 for p in positions], [f.exited for f in flows], 0.4, label="exited")
     axes.set_yticks(list(positions), labels=[f.list for f in flows])
-    axes.invert_yaxis()
-    axes.set_xlabel("subjects")
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title("List entries and exits under the new policy")
     axes.legend()
     return _save(figure, path)
 
@@ -68,13 +75,9 @@ def decision_chart(shifts: list[DecisionShift], path: Path) -> Path:
     milder = [
         sum(s.subjects for s in shifts if s.service == v and not s.stricter) for v in services
     ]
-    figure = Figure(figsize=(7.0, max(2.5, 0.5 + 0.45 * len(services))), dpi=100)
-    axes = figure.add_subplot()
+    title, xlabel = "Decisions that change, per service", "subjects whose decision changes"
+    figure, axes = _bars(len(services), title, xlabel)
     axes.barh(services, stricter, label="stricter", color="tab:red")
     axes.barh(services, milder, left=stricter, label="milder", color="tab:green")
-    axes.invert_yaxis()
-    axes.set_xlabel("subjects whose decision changes")
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title("Decisions that change, per service")
     axes.legend()
     return _save(figure, path)

@@ -1,16 +1,19 @@
 """Benchmark: the registry on SQLite and PostgreSQL. Not a test.
 
-Reports records/s of a bulk submission with live assessments, the latency of one submission
-with its reassessment (p50/p99), and of an in-process ``check`` (p50/p99; it reads the stored
-decision and appends an audit entry).
+Reports records/s of a bulk submission with live assessments (and the submitting process's
+CPU seconds, to tell its own work from waiting on the database), the latency of one submission
+with its reassessment (p50/p99), and of an in-process ``check`` (p50/p99 after a warm-up; it
+reads the stored decision and appends an audit entry, committed before the answer). The load
+average is printed before and after each database's run: compare figures taken at like loads.
 
-    .venv/bin/python benchmarks/registry.py --subjects 3000 \
+    .venv/bin/python benchmarks/registry.py --subjects 2000 --samples 100 \
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -30,6 +33,7 @@ from socialcredit.registry.submit import Submission, submit_lines, submit_record
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("bench", "agency", "benchmark")
+WARM_UP = 50
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -45,10 +49,11 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         policies = reg.policies(session).policies
     grouped = by_agency(demo_records(policies, subjects, seed=1))
     total = sum(len(v) for v in grouped.values())
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for agency, records in grouped.items():
         submit_lines(reg, list(enumerate(records, 1)), Submission(agency, ACTOR))
-    bulk = total / (time.perf_counter() - start)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    bulk = total / elapsed
     extra = by_agency(demo_records(policies, samples, seed=2))
     single: list[float] = []
     sample = [(agency, r) for agency, records in extra.items() for r in records][:samples]
@@ -59,15 +64,20 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         single.append(time.perf_counter() - t)
     ids = [r["subject"] for rs in grouped.values() for r in rs]
     rng = random.Random(3)
+    service = Actor("svc", "service", "bench")
+    for _ in range(WARM_UP):  # connections, prepared statements, caches
+        check(reg, rng.choice(ids), "flight-booking", service)
     checks: list[float] = []
     for _ in range(samples * 5):
         t = time.perf_counter()
-        check(reg, rng.choice(ids), "flight-booking", Actor("svc", "service", "bench"))
+        check(reg, rng.choice(ids), "flight-booking", service)
         checks.append(time.perf_counter() - t)
     reg.close()
     return {
         "records": total,
         "bulk_records_per_s": round(bulk),
+        "bulk_s": round(elapsed, 2),
+        "bulk_cpu_s": round(cpu, 2),
         "submit_p50_ms": round(_pct(single, 0.5), 2),
         "submit_p99_ms": round(_pct(single, 0.99), 2),
         "check_p50_ms": round(_pct(checks, 0.5), 3),
@@ -76,21 +86,33 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
     }
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subjects", type=int, default=3000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        print("sqlite", run(f"sqlite:///{tmp}/bench.db", args.subjects, args.samples))
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory() as tmp:
+            print("load before", _load())
+            print("sqlite", run(f"sqlite:///{tmp}/bench.db", args.subjects, args.samples))
+            print("load after", _load())
+    if args.only == "sqlite":
+        return
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.postgres)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
         url = f"{args.postgres}?options=-csearch_path%3D{schema}"
+        print("load before", _load())
         print("postgresql", run(url, args.subjects, args.samples))
+        print("load after", _load())
     finally:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

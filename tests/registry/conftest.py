@@ -90,7 +90,7 @@ def _example_texts() -> tuple[tuple[str, str, str], ...]:
 
 def install_examples(reg: Registry) -> None:
     """Store the example policies as `policy load` would, without re-validating them each time
-    (test_policies.py covers `policy load` itself)."""
+    (test_schema.py covers `policy load` itself)."""
     with reg.session() as session, session.begin():
         for policy_id, text_, digest in _example_texts():
             session.add(

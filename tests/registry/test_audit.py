@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from sqlalchemy import delete, func, select, update
@@ -10,9 +11,9 @@ from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import verify
 from socialcredit.registry.models import AuditEntry, RegistryState
 from socialcredit.registry.reads import check, subject_accesses, subject_file
-from socialcredit.registry.submit import Submission, submit_record
+from socialcredit.registry.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
-from tests.registry.helpers import COURT, P1, spc
+from tests.registry.helpers import COURT, P1, person, spc
 
 
 def _populate(reg: Registry) -> None:
@@ -58,3 +59,36 @@ def test_removed_last_entry_is_caught(registry: Registry) -> None:
         session.execute(delete(AuditEntry).where(AuditEntry.seq == last))
     ok, broken, _ = _verify(registry)
     assert not ok and broken == last
+
+
+def test_concurrent_checks_and_a_bulk_submission_keep_one_chain(registry: Registry) -> None:
+    """Checks (pipelined on PostgreSQL) from several threads while a chunked submission COPYs
+    its rows: every check and every record gets its entry, and the chain stays whole."""
+    _populate(registry)
+    airline = Actor("airline", "service", "ticket sale")
+    raws = [(n, spc(f"c-{n}", subject=person(n))) for n in range(120)]
+    answers: list[str] = []
+
+    def checks() -> None:
+        for n in range(20):
+            subject = P1 if n % 2 else person(n)
+            answers.append(check(registry, subject, "flight-booking", airline).decision["effect"])
+
+    threads = [threading.Thread(target=checks) for _ in range(3)]
+    threads.append(
+        threading.Thread(target=submit_lines, args=(registry, raws, Submission(COURT, OPERATOR)))
+    )
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 60
+    assert _verify(registry) == (True, None, None)
+    with registry.session() as session:
+        actions = dict(
+            session.execute(
+                select(AuditEntry.action, func.count()).group_by(AuditEntry.action)
+            ).all()
+        )
+    assert actions["read.subject.check"] == 61
+    assert actions["write.record.register"] == 121

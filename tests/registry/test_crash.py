@@ -41,10 +41,15 @@ def _count(session: object, query: object) -> int:
     return int(session.execute(query).scalar_one())  # type: ignore[attr-defined]
 
 
+# Enough records that the kill lands mid-way (most of the time inside a chunk's transaction),
+# however fast the submission has become.
+TOTAL = 2000
+
+
 def test_killed_bulk_submission_leaves_whole_records(registry: Registry, tmp_path: Path) -> None:
     records = tmp_path / "bulk.jsonl"
     records.write_text(
-        "".join(json.dumps(spc(f"k-{n}", subject=person(n))) + "\n" for n in range(600))
+        "".join(json.dumps(spc(f"k-{n}", subject=person(n))) + "\n" for n in range(TOTAL))
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     url = registry.settings.database_url
@@ -62,7 +67,7 @@ def test_killed_bulk_submission_leaves_whole_records(registry: Registry, tmp_pat
     proc.wait(timeout=30)
     with registry.session() as session:
         stored = _count(session, select(func.count()).select_from(RecordRow))
-        assert 0 < stored < 600
+        assert 0 < stored < TOTAL
         registered = select(func.count()).where(RecordEvent.kind == "registered")
         assert _count(session, registered) == stored
         audits = select(func.count()).where(AuditEntry.action == "write.record.register")
@@ -73,7 +78,7 @@ def test_killed_bulk_submission_leaves_whole_records(registry: Registry, tmp_pat
         assert verify(session).ok
     report = submit_lines(
         registry,
-        [(n, spc(f"k-{n}", subject=person(n))) for n in range(600)],
+        [(n, spc(f"k-{n}", subject=person(n))) for n in range(TOTAL)],
         Submission(COURT, OPERATOR),
     )
-    assert report.count("unchanged") == stored and report.count("registered") == 600 - stored
+    assert report.count("unchanged") == stored and report.count("registered") == TOTAL - stored

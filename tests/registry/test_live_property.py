@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 
 from socialcredit.engine import DisputeOutcome, assess, next_change_after
 from socialcredit.errors import SocialCreditError
-from socialcredit.registry import Registry
+from socialcredit.registry import Registry, bulk
 from socialcredit.registry.audit import GENESIS
 from socialcredit.registry.lifecycle import ACTIONS, StatusChange, change_status
 from socialcredit.registry.live import to_record
@@ -126,8 +126,29 @@ def _check_invariant(reg: Registry) -> None:
 def test_stored_assessments_equal_fresh_engine_assessments(
     registry: Registry, sequence: list[tuple[Any, ...]]
 ) -> None:
+    _replay(registry, sequence)
+
+
+def _replay(registry: Registry, sequence: list[tuple[Any, ...]]) -> None:
     _wipe(registry)
     made: list[tuple[str, str, date]] = []
     for step in sequence:
         _apply(registry, step, made)
         _check_invariant(registry)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=steps)
+def test_the_invariant_holds_when_every_bulk_write_uses_copy(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch, sequence: list[tuple[Any, ...]]
+) -> None:
+    """The same, with every bulk write of two rows or more sent with ``COPY`` (PostgreSQL)."""
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    monkeypatch.setattr(bulk, "COPY_MIN", 2)
+    _replay(registry, sequence)

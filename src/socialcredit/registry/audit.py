@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from socialcredit.registry.bulk import insert_rows
 from socialcredit.registry.models import AuditEntry, RegistryState, table
 
 GENESIS = "0" * 64
@@ -61,8 +62,9 @@ def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
 _STATE = table(RegistryState)
 # Built once: SQLAlchemy caches their compiled form, so an append costs no SQL compilation.
 LOCK_HEAD = select(_STATE.c.audit_key, _STATE.c.audit_seq, _STATE.c.audit_head).with_for_update()
-_INSERT = insert(table(AuditEntry))
-_MOVE_HEAD = update(_STATE).values(audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"))
+_ENTRIES = table(AuditEntry)
+AUDIT_INSERT = insert(_ENTRIES)
+MOVE_HEAD = update(_STATE).values(audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"))
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,13 @@ def chain(head: Head, actor: Actor, events: Sequence[AuditEvent]) -> list[dict[s
 
 
 def write_chain(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (one executemany) and move the head; the head must be locked."""
-    connection.execute(_INSERT, rows)
+    """Insert ``rows`` and move the head; the head must be locked.
+
+    One bulk insert (``COPY`` for a chunk's many entries on PostgreSQL, else an ``INSERT``).
+    """
+    insert_rows(connection, _ENTRIES, rows)
     last = rows[-1]
-    connection.execute(_MOVE_HEAD, {"new_seq": last["seq"], "new_head": last["hash"]})
+    connection.execute(MOVE_HEAD, {"new_seq": last["seq"], "new_head": last["hash"]})
 
 
 def append_core(connection: Connection, actor: Actor, events: Sequence[AuditEvent]) -> None:

@@ -1,4 +1,4 @@
-"""The registry handle: an engine, sessions, and the compiled active policies (cached)."""
+"""The registry handle: an engine, sessions, and the active policies."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from socialcredit.errors import NotFoundError
 from socialcredit.registry.audit import GENESIS
 from socialcredit.registry.database import create_db_engine
-from socialcredit.registry.models import PolicyVersion, RegistryState
-from socialcredit.registry.policystore import (
-    ActivePolicies,
-    active_versions,
-    compile_active,
-    latest_version_ids,
-)
+from socialcredit.registry.models import RegistryState
+from socialcredit.registry.policystore import ActivePolicies, active_policies
 from socialcredit.registry.schema import upgrade
 from socialcredit.registry.settings import RegistrySettings
 
@@ -30,8 +25,7 @@ class Registry:
     engine: Engine
     settings: RegistrySettings
     sessions: sessionmaker[Session]
-    _compiled: dict[tuple[str, ...], ActivePolicies] = field(default_factory=dict)
-    _services: dict[int | None, frozenset[str]] = field(default_factory=dict)
+    _marks: dict[int | None, ActivePolicies] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: RegistrySettings) -> Registry:
@@ -45,26 +39,28 @@ class Registry:
         return self.sessions()
 
     def policies(self, session: Session) -> ActivePolicies:
-        """The active policy set, compiled once per distinct set of versions."""
-        rows = session.execute(
-            select(PolicyVersion.policy_id, PolicyVersion.sha256).where(
-                PolicyVersion.id.in_(latest_version_ids())
-            )
-        ).all()
-        key = tuple(sha for _, sha in sorted(rows))
-        if key not in self._compiled:
-            self._compiled.clear()
-            self._compiled[key] = compile_active(active_versions(session))
-        return self._compiled[key]
+        """The active policy set (compiled once per distinct set of versions, see
+        :func:`socialcredit.registry.policystore.active_policies`)."""
+        return active_policies(session)
+
+    def known_policies(self, mark: int | None) -> ActivePolicies | None:
+        """The active set named by ``mark`` (the newest policy version id: versions are only
+        appended) if this registry has already met it; no query."""
+        return self._marks.get(mark)
+
+    def policies_at(self, connection: Connection, mark: int | None) -> ActivePolicies:
+        """The active set named by ``mark``, read on ``connection`` the first time."""
+        found = self._marks.get(mark)
+        if found is None:
+            with Session(connection) as session:
+                found = self.policies(session)
+            self._marks.clear()
+            self._marks[mark] = found
+        return found
 
     def service_ids(self, connection: Connection, mark: int | None) -> frozenset[str]:
         """The services of the active set named by ``mark`` (the newest policy version id)."""
-        if mark not in self._services:
-            with Session(connection) as session:
-                services = frozenset(self.policies(session).policies.service_ids())
-            self._services.clear()
-            self._services[mark] = services
-        return self._services[mark]
+        return self.policies_at(connection, mark).services
 
     def state(self, session: Session) -> RegistryState:
         state = session.execute(select(RegistryState)).scalar_one_or_none()

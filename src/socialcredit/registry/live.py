@@ -2,21 +2,38 @@
 
 Called inside the transaction of every write and by the tick. For each subject it stores the
 engine's assessment (full JSON, scores, lists, non-``allow`` decisions) with the next date on
-which time alone may change it (``engine.next_change_after``, indexed), records the time-driven
-status events that have happened (effective, suspended, expired), and queues list entry and exit
-notices.
+which time alone may change it (from the same evaluation: ``engine.assess_with_next_change``,
+indexed), records the time-driven status events that have happened (effective, suspended,
+expired), and queues list entry and exit notices.
+
+A reassessment reads the subjects' records (with their kind) and the time events already
+written with one ``SELECT`` each, deletes the old assessment rows (one statement on PostgreSQL,
+which also returns the lists the subjects were on), and writes the new rows with one bulk insert
+per table (``COPY`` on PostgreSQL, see :mod:`socialcredit.registry.bulk`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Row, bindparam, delete, insert, select
+from sqlalchemy import (
+    Connection,
+    Delete,
+    Row,
+    Select,
+    String,
+    TextClause,
+    bindparam,
+    delete,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import (
@@ -26,6 +43,9 @@ from socialcredit.engine import (
     Record,
     assess_with_next_change,
 )
+from socialcredit.engine.timeline import suspension
+from socialcredit.identity import SubjectId, SubjectKind
+from socialcredit.registry.bulk import in_list, insert_rows, is_postgres, key_lookups
 from socialcredit.registry.models import (
     AssessmentDecision,
     AssessmentList,
@@ -96,7 +116,7 @@ def _materialise(
             "subject_id": sid,
             "as_of": found.as_of,
             "next_change_on": next_on,
-            "policy_versions": list(active.hashes),
+            "policy_versions": active.hashes_list,
             "body": body,
         }
     )
@@ -129,95 +149,107 @@ def _materialise(
     return body
 
 
-def _time_events(
-    row: Row[Any], state: dict[str, Any], review_days: int, day: date
-) -> list[tuple[str, date]]:
-    effective, until = (date.fromisoformat(state[k]) for k in ("effective_from", "counts_until"))
-    found = []
-    if effective < until and effective <= day:
-        found.append(("effective", effective))
-    if state["status"] == "expired":
-        found.append(("expired", until))
-    if row.disputed_on is not None:
-        deadline = row.disputed_on + timedelta(days=review_days)
-        decided = row.dispute_decided_on
-        if deadline <= day and (decided is None or decided > deadline):
-            found.append(("suspended", deadline))
-    return found
+def time_events(
+    found: Assessment, records: Sequence[Record], policies: ActivePolicies, day: date
+) -> list[tuple[str, str, date]]:
+    """The time-driven events (record key, kind, date) that have happened by ``day``.
+
+    Effective and expired come from the assessment's record states; a suspension from the
+    engine's own rule (:func:`socialcredit.engine.timeline.suspension`) on the full record.
+    """
+    by_key = {r.id: r for r in records}
+    found_events = []
+    for state in found.records:
+        effective, until = state.effective_from, state.counts_until
+        if effective < until and effective <= day:
+            found_events.append((state.record, "effective", effective))
+        if state.status == "expired":
+            found_events.append((state.record, "expired", until))
+        record = by_key.get(state.record)
+        if record is None or record.disputed_on is None:
+            continue
+        suspended = suspension(record, policies.policies.review_days(record.item))
+        if suspended and suspended.parts[0].start <= day:
+            found_events.append((state.record, "suspended", suspended.parts[0].start))
+    return found_events
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The subjects to reassess, on which day, by whom."""
+    """The subjects to reassess, on which day, by whom.
+
+    ``fresh`` names records written in this transaction with no time event yet (a submission's
+    new records), whose time events need not be looked up.
+    """
 
     subjects: Sequence[str]
     day: date
     actor: str
+    fresh: Collection[int] = ()
 
 
-def _ids(name: str) -> BindParameter[Any]:
-    return bindparam(name, expanding=True)
-
-
-# Statements built once (SQLAlchemy caches their compiled form) and run with Core.
+# Statements built once per dialect (SQLAlchemy caches their compiled form) and run with Core.
 _RECORDS, _SUBJECTS, _EVENTS = table(RecordRow), table(Subject), table(RecordEvent)
-_LOAD = select(*(_RECORDS.c[name] for name in ENGINE_COLUMNS)).where(
-    _RECORDS.c.subject_id.in_(_ids("subjects"))
-)
-_KINDS = select(_SUBJECTS.c.id, _SUBJECTS.c.kind).where(_SUBJECTS.c.id.in_(_ids("subjects")))
-_KNOWN = select(_EVENTS.c.record_id, _EVENTS.c.kind).where(
-    _EVENTS.c.record_id.in_(_ids("records")), _EVENTS.c.kind.in_(TIME_EVENTS)
-)
 _LISTS = table(AssessmentList)
-_OLD_LISTS = select(_LISTS.c.subject_id, _LISTS.c.list_id).where(
-    _LISTS.c.subject_id.in_(_ids("subjects"))
-)
-_DELETES = [
-    delete(t).where(t.c.subject_id.in_(_ids("subjects")))
-    for t in (table(m) for m in ASSESSMENT_TABLES)
-]
-_INSERTS = {
-    name: insert(table(model))
-    for name, model in (
-        ("assessments", AssessmentRow),
-        ("scores", AssessmentScore),
-        ("lists", AssessmentList),
-        ("decisions", AssessmentDecision),
-        ("events", RecordEvent),
-        ("notices", Notice),
+
+
+@dataclass(frozen=True)
+class _Statements:
+    load: Select[Any]
+    known: Select[Any]
+    old_lists: Select[Any]
+    deletes: tuple[Delete, ...]
+    # PostgreSQL: the deletes in one statement, returning the old lists (None elsewhere)
+    clear: TextClause | None
+
+
+def _statements(postgres: bool) -> _Statements:
+    return _Statements(
+        load=select(*(_RECORDS.c[name] for name in ENGINE_COLUMNS), _SUBJECTS.c.kind)
+        .join_from(_RECORDS, _SUBJECTS, _RECORDS.c.subject_id == _SUBJECTS.c.id)
+        .where(in_list(_RECORDS.c.subject_id, "subjects", postgres)),
+        known=select(_EVENTS.c.record_id, _EVENTS.c.kind).where(
+            in_list(_EVENTS.c.record_id, "records", postgres), _EVENTS.c.kind.in_(TIME_EVENTS)
+        ),
+        old_lists=select(_LISTS.c.subject_id, _LISTS.c.list_id).where(
+            in_list(_LISTS.c.subject_id, "subjects", postgres)
+        ),
+        deletes=tuple(
+            delete(t).where(in_list(t.c.subject_id, "subjects", postgres))
+            for t in (table(m) for m in ASSESSMENT_TABLES)
+        ),
+        clear=_clear_statement() if postgres else None,
     )
+
+
+def _clear_statement() -> TextClause:
+    """Delete the subjects' assessment rows and return the lists they were on, in one round
+    trip (data-modifying ``WITH``: every part runs once, on the same snapshot)."""
+    names = [table(m).name for m in ASSESSMENT_TABLES]
+    parts = [
+        f"d{n} AS (DELETE FROM {name} WHERE subject_id = ANY(:subjects)"
+        + (" RETURNING subject_id, list_id)" if name == _LISTS.name else ")")
+        for n, name in enumerate(names)
+    ]
+    lists = f"d{names.index(_LISTS.name)}"
+    statement = text(f"WITH {', '.join(parts)} SELECT subject_id, list_id FROM {lists}")
+    return statement.bindparams(bindparam("subjects", type_=ARRAY(String())))
+
+
+_STATEMENTS = {postgres: _statements(postgres) for postgres in (False, True)}
+_TARGETS = {
+    "assessments": table(AssessmentRow),
+    "scores": table(AssessmentScore),
+    "lists": table(AssessmentList),
+    "decisions": table(AssessmentDecision),
+    "events": _EVENTS,
+    "notices": table(Notice),
 }
 
 
-def _load(
-    conn: Connection, subjects: Sequence[str]
-) -> tuple[dict[str, list[Row[Any]]], dict[str, str]]:
-    rows: dict[str, list[Row[Any]]] = defaultdict(list)
-    for row in conn.execute(_LOAD, {"subjects": subjects}):
-        rows[row.subject_id].append(row)
-    kinds = {sid: kind for sid, kind in conn.execute(_KINDS, {"subjects": subjects})}
-    return rows, kinds
-
-
-def _stale_events(batch: _Batch, rows: list[Row[Any]], body: dict[str, Any], ctx: _Context) -> None:
-    states = {s["record"]: s for s in body["records"]}
-    for row in rows:
-        state = states.get(record_key(row.id))
-        if state is None:
-            continue
-        review = ctx.active.policies.review_days(row.item)
-        for kind, on in _time_events(row, state, review, ctx.scope.day):
-            if (row.id, kind) not in ctx.known:
-                batch.events.append(
-                    {
-                        "record_id": row.id,
-                        "kind": kind,
-                        "on": on,
-                        "at": ctx.now,
-                        "actor": ctx.scope.actor,
-                        "details": {},
-                    }
-                )
+Assessor = Callable[[str, list[Record]], tuple[Assessment, date | None]]
+"""Gives a subject's assessment and next change from its records (default: the engine;
+``registry rescore`` passes the batch scorer's results, checked against the records)."""
 
 
 @dataclass(frozen=True)
@@ -227,15 +259,29 @@ class _Context:
     now: datetime
     known: set[tuple[int, str]]
     old_lists: dict[str, set[str]]  # subject -> the lists it was on before
+    assessor: Assessor
 
 
-def _one(batch: _Batch, ctx: _Context, sid: str, rows: list[Row[Any]], kind: str) -> None:
-    """Assess one subject once (and its next change from the same records)."""
-    policies, day = ctx.active.policies, ctx.scope.day
+def _one(batch: _Batch, ctx: _Context, sid: str, rows: list[Row[Any]]) -> None:
+    """Assess one subject once (and its next change from the same evaluation)."""
+    day = ctx.scope.day
+    kind = rows[0].kind
     records = [to_record(r, kind) for r in rows]
-    found, next_on = assess_with_next_change(policies, records, sid, day)
+    found, next_on = ctx.assessor(sid, records)
     body = _materialise(batch, ctx.active, found, next_on)
-    _stale_events(batch, rows, body, ctx)
+    for key, kind_, on in time_events(found, records, ctx.active, day):
+        record_id = int(key[1:])
+        if (record_id, kind_) not in ctx.known:
+            batch.events.append(
+                {
+                    "record_id": record_id,
+                    "kind": kind_,
+                    "on": on,
+                    "at": ctx.now,
+                    "actor": ctx.scope.actor,
+                    "details": {},
+                }
+            )
     new_lists = {m["list"]: m for m in body["lists"]}
     before = ctx.old_lists.get(sid, set())
     for lst in sorted(new_lists.keys() - before):
@@ -245,30 +291,67 @@ def _one(batch: _Batch, ctx: _Context, sid: str, rows: list[Row[Any]], kind: str
     batch.changed_lists += len(new_lists.keys() ^ before)
 
 
-def reassess(session: Session, active: ActivePolicies, scope: Scope) -> int:
+def _read(
+    conn: Connection, q: _Statements, subjects: list[str], fresh: Collection[int]
+) -> tuple[dict[str, list[Row[Any]]], set[tuple[int, str]]]:
+    rows: dict[str, list[Row[Any]]] = defaultdict(list)
+    for row in conn.execute(q.load, {"subjects": subjects}):
+        rows[row.subject_id].append(row)
+    fresh_ids = set(fresh)
+    older = [r.id for rs in rows.values() for r in rs if r.id not in fresh_ids]
+    known: set[tuple[int, str]] = set()
+    if older:
+        known = {(a, b) for a, b in conn.execute(q.known, {"records": older})}
+    return rows, known
+
+
+def _clear(conn: Connection, q: _Statements, subjects: list[str]) -> dict[str, set[str]]:
+    """Delete the subjects' stored assessments; return the lists each was on."""
+    old_lists: dict[str, set[str]] = defaultdict(set)
+    if q.clear is not None:
+        found = conn.execute(q.clear, {"subjects": subjects}).all()
+    else:
+        found = conn.execute(q.old_lists, {"subjects": subjects}).all()
+        for statement in q.deletes:
+            conn.execute(statement, {"subjects": subjects})
+    for sid, lst in found:
+        old_lists[sid].add(lst)
+    return old_lists
+
+
+def reassess(
+    session: Session, active: ActivePolicies, scope: Scope, assessor: Assessor | None = None
+) -> int:
     """Recompute and store the subjects' assessments; return the list changes noticed.
 
-    Every subject is assessed once; rows are read and written with a few Core statements
-    (one ``SELECT`` per table for all subjects, one executemany ``INSERT`` per table).
+    Every subject is assessed once (by the engine unless ``assessor`` is given); rows are read
+    and written with a few Core statements (one ``SELECT`` per table for all subjects, one bulk
+    insert per table).
     """
     session.flush()  # the records and events written so far in this transaction
     conn = session.connection()
+    with key_lookups(conn, len(scope.subjects)):
+        return _reassess(conn, active, scope, assessor)
+
+
+def _reassess(
+    conn: Connection, active: ActivePolicies, scope: Scope, assessor: Assessor | None
+) -> int:
+    q = _STATEMENTS[is_postgres(conn)]
     subjects = list(dict.fromkeys(scope.subjects))
-    rows, kinds = _load(conn, subjects)
-    record_ids = [r.id for rs in rows.values() for r in rs]
-    known = {(a, b) for a, b in conn.execute(_KNOWN, {"records": record_ids})}
-    old_lists: dict[str, set[str]] = defaultdict(set)
-    for sid, lst in conn.execute(_OLD_LISTS, {"subjects": subjects}):
-        old_lists[sid].add(lst)
-    for statement in _DELETES:
-        conn.execute(statement, {"subjects": subjects})
+    rows, known = _read(conn, q, subjects, scope.fresh)
+    old_lists = _clear(conn, q, subjects)
     batch = _Batch()
-    ctx = _Context(active, scope, datetime.now(UTC), known, old_lists)
+
+    def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
+        # The stored kind is the one the identifier was parsed to: no need to parse it again.
+        subject = SubjectId(SubjectKind(records[0].subject_kind), sid)
+        return assess_with_next_change(active.policies, records, subject, scope.day)
+
+    ctx = _Context(active, scope, datetime.now(UTC), known, old_lists, assessor or engine)
     for sid in subjects:
         if rows.get(sid):  # no record left (retention): no stored assessment
-            _one(batch, ctx, sid, rows[sid], kinds[sid])
-    for name, inserting in _INSERTS.items():
-        values = getattr(batch, name)
-        if values:
-            conn.execute(inserting, values)
+            _one(batch, ctx, sid, rows[sid])
+    for name, target in _TARGETS.items():
+        insert_rows(conn, target, getattr(batch, name))
     return batch.changed_lists

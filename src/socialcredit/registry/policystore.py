@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -33,6 +33,17 @@ class ActivePolicies:
     hashes: tuple[str, ...]
     model_policy: dict[str, str]
     list_policy: dict[str, str]
+
+    @cached_property
+    def hashes_list(self) -> list[str]:
+        """``hashes`` as the JSON list stored with records and assessments (one object: keep
+        it unchanged)."""
+        return list(self.hashes)
+
+    @cached_property
+    def services(self) -> frozenset[str]:
+        """The ids of the services the set's measures name."""
+        return frozenset(self.policies.service_ids())
 
 
 @dataclass(frozen=True)
@@ -76,17 +87,34 @@ def _origins(texts: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def compile_active(versions: Sequence[PolicyVersion]) -> ActivePolicies:
-    """Rebuild the policy set from stored texts (memoised on the texts: they are immutable)."""
-    return _compile(tuple((v.policy_id, v.sha256, v.text) for v in versions))
-
-
-@lru_cache(maxsize=8)
-def _compile(versions: tuple[tuple[str, str, str], ...]) -> ActivePolicies:
+    """Rebuild the policy set from stored texts (not cached: see :func:`active_policies`)."""
     with tempfile.TemporaryDirectory(prefix="socialcredit-policies-") as tmp:
-        paths = _write(Path(tmp), ((policy_id, text) for policy_id, _, text in versions))
+        paths = _write(Path(tmp), ((v.policy_id, v.text) for v in versions))
         policies = load_policies(paths) if paths else _empty()
-    models, lists = _origins(text for _, _, text in versions)
-    return ActivePolicies(policies, tuple(sha for _, sha, _ in versions), models, lists)
+    models, lists = _origins(v.text for v in versions)
+    return ActivePolicies(policies, tuple(v.sha256 for v in versions), models, lists)
+
+
+# The one cache of compiled policy sets, shared by every open registry of the process: keyed by
+# the (policy id, SHA-256) of each active version, so a stored text is compiled once, and a new
+# version is seen by the next call. Bounded: the oldest set goes first.
+_COMPILED: dict[tuple[tuple[str, str], ...], ActivePolicies] = {}
+_COMPILED_MAX = 8
+
+
+def active_policies(session: Session) -> ActivePolicies:
+    """The active policy set, compiled once per distinct set of versions (one small query)."""
+    query = select(PolicyVersion.policy_id, PolicyVersion.sha256).where(
+        PolicyVersion.id.in_(latest_version_ids())
+    )
+    key = tuple(sorted((policy_id, sha) for policy_id, sha in session.execute(query)))
+    found = _COMPILED.get(key)
+    if found is None:
+        found = compile_active(active_versions(session))
+        while len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = found
+    return found
 
 
 def _empty() -> PolicySet:

@@ -17,13 +17,14 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import RECORD_FIELDS, Record, validate_record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
 from socialcredit.policy.vocabulary import Polarity
 from socialcredit.registry.audit import Actor, AuditEvent, append, canonical
+from socialcredit.registry.bulk import in_list, insert_rows, is_postgres, key_lookups, next_ids
 from socialcredit.registry.context import Registry
 from socialcredit.registry.events import event_values, submitted_events
 from socialcredit.registry.live import Scope, reassess
@@ -115,28 +116,51 @@ class Submission:
     actor: Actor
 
 
-def _known(
-    session: Session, agency: str, candidates: list[_Candidate]
-) -> tuple[dict[str, str], set[str]]:
-    ids = [c.record.id for c in candidates]
-    query = select(RecordRow.source_id, RecordRow.payload_sha256).where(
-        RecordRow.agency == agency, RecordRow.source_id.in_(ids)
+_RECORDS, _SUBJECTS, _RETIRED = table(RecordRow), table(Subject), table(RetiredRecord)
+
+
+def _known_statements(postgres: bool) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    records = select(_RECORDS.c.source_id, _RECORDS.c.payload_sha256).where(
+        _RECORDS.c.agency == bindparam("agency"),
+        in_list(_RECORDS.c.source_id, "ids", postgres),
     )
-    existing = {source: sha for source, sha in session.execute(query)}
-    hashes = [source_hash(agency, i) for i in ids]
-    retired = select(RetiredRecord.source_hash).where(RetiredRecord.source_hash.in_(hashes))
-    return existing, set(session.execute(retired).scalars())
+    retired = select(_RETIRED.c.source_hash).where(
+        in_list(_RETIRED.c.source_hash, "hashes", postgres)
+    )
+    subjects = select(_SUBJECTS.c.id).where(in_list(_SUBJECTS.c.id, "ids", postgres))
+    return records, retired, subjects
+
+
+# Built once per dialect (their compiled form is cached).
+_KNOWN = {postgres: _known_statements(postgres) for postgres in (False, True)}
+
+
+def _known(
+    conn: Connection, agency: str, candidates: list[_Candidate]
+) -> tuple[dict[str, str], set[str]]:
+    """The payload hashes of the candidates already registered, and the ids of those that
+    retention deleted, by the agency's record id."""
+    records, retired, _ = _KNOWN[is_postgres(conn)]
+    ids = [c.record.id for c in candidates]
+    existing = {
+        source: sha for source, sha in conn.execute(records, {"agency": agency, "ids": ids})
+    }
+    by_hash = {source_hash(agency, i): i for i in ids}
+    found = conn.execute(retired, {"hashes": list(by_hash)}).scalars()
+    return existing, {by_hash[h] for h in found}
 
 
 def _sort(
     session: Session, sub: Submission, candidates: list[_Candidate], report: SubmitReport
 ) -> list[_Candidate]:
     """Report unchanged and conflicting records; return the new ones."""
-    existing, retired = _known(session, sub.agency, candidates)
+    conn = session.connection()
+    with key_lookups(conn, len(candidates)):
+        existing, retired = _known(conn, sub.agency, candidates)
     new = []
     for c in candidates:
         rid = c.record.id
-        if source_hash(sub.agency, rid) in retired:
+        if rid in retired:
             reason = f"record {rid!r} of {sub.agency!r} was deleted by retention"
             report.outcomes.append(LineOutcome(c.line, rid, "refused", (reason,)))
         elif rid not in existing:
@@ -184,27 +208,34 @@ def _values(
         "dispute_outcome": None if r.dispute_outcome is None else str(r.dispute_outcome),
         "payload": c.payload,
         "payload_sha256": c.sha256,
-        "policy_versions": list(active.hashes),
+        "policy_versions": active.hashes_list,
         "retain_until": retain_until(active.policies, stored),
         "registered_at": now,
     }
 
 
-_RECORDS, _SUBJECTS = table(RecordRow), table(Subject)
-# Built once (compiled form cached); executemany, with the ids returned in parameter order.
+_EVENTS, _NOTICES = table(RecordEvent), table(Notice)
+# SQLite: one executemany with the ids returned in parameter order (PostgreSQL draws the ids from
+# the sequence first and COPYs the rows with them).
 _INSERT_RECORDS = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
-_INSERT_SUBJECTS = insert(_SUBJECTS)
-_INSERT_EVENTS = insert(table(RecordEvent))
-_INSERT_NOTICES = insert(table(Notice))
-_KNOWN_SUBJECTS = select(_SUBJECTS.c.id).where(_SUBJECTS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _add_subjects(conn: Connection, records: Iterable[Record], now: datetime) -> None:
     kinds = {r.subject: r.subject_kind for r in records}
-    known = set(conn.execute(_KNOWN_SUBJECTS, {"ids": list(kinds)}).scalars())
+    with key_lookups(conn, len(kinds)):
+        found = conn.execute(_KNOWN[is_postgres(conn)][2], {"ids": list(kinds)}).scalars()
+        known = set(found)
     rows = [{"id": s, "kind": k, "created_at": now} for s, k in kinds.items() if s not in known]
-    if rows:
-        conn.execute(_INSERT_SUBJECTS, rows)
+    insert_rows(conn, _SUBJECTS, rows)
+
+
+def _insert_records(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the record rows; their ids, in the order of ``rows``."""
+    ids = next_ids(conn, _RECORDS, len(rows))
+    if ids is None:
+        return list(conn.execute(_INSERT_RECORDS, rows).scalars().all())
+    insert_rows(conn, _RECORDS, [{"id": i} | row for i, row in zip(ids, rows, strict=True)])
+    return ids
 
 
 def _register(
@@ -215,7 +246,7 @@ def _register(
     conn = session.connection()
     _add_subjects(conn, (c.record for c in new), now)
     rows = [_values(c, sub, active, today, now) for c in new]
-    ids = conn.execute(_INSERT_RECORDS, rows).scalars().all()
+    ids = _insert_records(conn, rows)
     events, notices, audit = [], [], []
     for record_id, row in zip(ids, rows, strict=True):
         item = active.policies.items[row["item"]]
@@ -228,11 +259,10 @@ def _register(
             notices.append(notice_values(row["subject_id"], "record", body, today, now, record_id))
         details = {"record": record_key(record_id), "agency": sub.agency, "item": row["item"]}
         audit.append(AuditEvent("write.record.register", row["subject_id"], details))
-    conn.execute(_INSERT_EVENTS, events)
-    if notices:
-        conn.execute(_INSERT_NOTICES, notices)
+    insert_rows(conn, _EVENTS, events)
+    insert_rows(conn, _NOTICES, notices)
     subjects = sorted({r["subject_id"] for r in rows})
-    reassess(session, active, Scope(subjects, today, sub.actor.name))
+    reassess(session, active, Scope(subjects, today, sub.actor.name, fresh=ids))
     append(session, sub.actor, audit)
 
 

@@ -136,3 +136,24 @@ class DatasetError(ProblemsError):
     invalid rows. Each problem names the file, the row group and the column."""
 
     code = "dataset-invalid"
+
+
+class RequestInvalidError(RegistryError):
+    """A request the registry refuses for what it asks (an unknown role, a missing scope, an
+    objection to a record that is not the subject's...); nothing was changed."""
+
+    code = "request-invalid"
+    http_status = 422
+
+
+class AlreadyDecidedError(RegistryError):
+    """An objection or repair application was already decided (decisions are final)."""
+
+    code = "already-decided"
+
+
+class AuthenticationError(SocialCreditError):
+    """No API key, or an unknown or revoked one."""
+
+    code = "unauthenticated"
+    http_status = 401

@@ -101,27 +101,38 @@ def _engine_fields(row: RecordRow) -> dict[str, Any]:
 
 def change_status(reg: Registry, change: StatusChange, actor: Actor) -> RecordRow:
     """Apply ``change``; raise (changing nothing) if the history does not allow it."""
+    with reg.session() as session, session.begin():
+        return apply_change(session, reg, change, actor)
+
+
+def apply_change(
+    session: Session,
+    reg: Registry,
+    change: StatusChange,
+    actor: Actor,
+    note: dict[str, Any] | None = None,
+) -> RecordRow:
+    """Apply ``change`` inside the caller's transaction (the objection and repair workflows
+    write their own rows in the same one); ``note`` is added to the events and audit entry."""
     if change.action not in ACTIONS:
         raise _refuse(change, f"unknown action (one of: {', '.join(ACTIONS)})")
-    with reg.session() as session, session.begin():
-        active = reg.policies(session)
-        today = reg.state(session).as_of
-        row = _find(session, change.agency, change.source_id)
-        reason = _precondition(row, change)
-        if reason is not None:
-            raise _refuse(change, reason)
-        events = _apply(row, change)
-        raw = {k: (None if v is None else str(v)) for k, v in _engine_fields(row).items()}
-        checked = validate_record(raw, active.policies)
-        if checked.reasons:
-            raise _refuse(change, "; ".join(checked.reasons))
-        now = datetime.now(UTC)
-        for kind, on, details in events:
-            session.add(event_row(row.id, kind, on, now, actor.name, details))
-        session.flush()
-        reassess(session, active, Scope([row.subject_id], today, actor.name))
-        details = {"record": row.key, "agency": row.agency, "on": change.on.isoformat()}
-        append(
-            session, actor, [AuditEvent(f"write.record.{change.action}", row.subject_id, details)]
-        )
-        return row
+    active = reg.policies(session)
+    today = reg.state(session).as_of
+    row = _find(session, change.agency, change.source_id)
+    reason = _precondition(row, change)
+    if reason is not None:
+        raise _refuse(change, reason)
+    events = _apply(row, change)
+    raw = {k: (None if v is None else str(v)) for k, v in _engine_fields(row).items()}
+    checked = validate_record(raw, active.policies)
+    if checked.reasons:
+        raise _refuse(change, "; ".join(checked.reasons))
+    now = datetime.now(UTC)
+    for kind, on, details in events:
+        session.add(event_row(row.id, kind, on, now, actor.name, details | (note or {})))
+    session.flush()
+    reassess(session, active, Scope([row.subject_id], today, actor.name))
+    details = {"record": row.key, "agency": row.agency, "on": change.on.isoformat()}
+    audit = AuditEvent(f"write.record.{change.action}", row.subject_id, details | (note or {}))
+    append(session, actor, [audit])
+    return row

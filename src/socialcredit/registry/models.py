@@ -215,6 +215,98 @@ class RetiredRecord(Base):
     retired_on: Mapped[date]
 
 
+# Access control and due process (issue 4): principals, objections, credit repair, file copies.
+
+
+class Principal(Base):
+    """Who may call the HTTP API: a role, its scope, and the SHA-256 of its key (never the key).
+
+    ``authority`` scopes an agency (the catalogue ``authority`` it submits for), ``services`` a
+    service provider, ``subject_id`` a subject (its one identifier)."""
+
+    __tablename__ = "principals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    authority: Mapped[str | None] = mapped_column(String(300))
+    services: Mapped[list[Any] | None] = mapped_column(JSON)
+    subject_id: Mapped[str | None] = mapped_column(SUBJECT_ID)
+    key_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None]
+
+
+class Objection(Base):
+    """A subject's objection to a record: the record is disputed at once; a reviewer decides
+    by ``deadline`` (filing date + the policy's ``objection_review_days``)."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    filed_on: Mapped[date]
+    deadline: Mapped[date]
+    grounds: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    overdue_noticed: Mapped[bool]
+    filed_at: Mapped[datetime]
+
+
+class RepairApplication(Base):
+    """A subject's application for credit repair on a list membership; decided by
+    ``deadline`` (filing date + the list's ``repair.decision_days``)."""
+
+    __tablename__ = "repair_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    list_id: Mapped[str] = mapped_column(String(64))
+    records: Mapped[list[Any]]
+    filed_on: Mapped[date]
+    deadline: Mapped[date]
+    statement: Mapped[str] = mapped_column(Text)
+    obligation_performed: Mapped[bool]
+    commitment: Mapped[bool]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    listing_ended: Mapped[bool | None]
+    overdue_noticed: Mapped[bool]
+    filed_at: Mapped[datetime]
+
+
+class FileCopy(Base):
+    """A copy of a subject's own file handed to the subject (counted per calendar year)."""
+
+    __tablename__ = "file_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    year: Mapped[int]
+    free: Mapped[bool]
+    made_at: Mapped[datetime]
+
+
+class Organisation(Base):
+    """An organisation's registered name, for the public lookup by name."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(SUBJECT_ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of ``model`` (for statements built once and executed with Core)."""
     return Base.metadata.tables[model.__tablename__]

@@ -1,0 +1,72 @@
+"""The FastAPI application: one router per audience under ``/v1``, problem details for every
+error, OpenAPI at ``/docs`` (and ``/openapi.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, ConfigDict, Field
+
+from socialcredit import __version__
+from socialcredit.api import problems
+from socialcredit.api.deps import KeyCache
+from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
+from socialcredit.registry import Registry, RegistrySettings
+
+DESCRIPTION = """\
+The registry by audience: agencies submit and maintain their own records; service providers
+check a subject at a service; subjects read their own file, see who read it, object and apply
+for credit repair; reviewers decide; the public reads the published policies and what is public.
+Authenticate with `Authorization: Bearer <key>` (keys from `socialcredit principal create`).
+Errors are RFC 9457 problem details (`application/problem+json`). Every read of personal data
+and every write is recorded in the registry's hash-chained audit log.
+"""
+
+
+class ApiSettings(BaseModel):
+    """Settings of the HTTP API."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    registry: RegistrySettings
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+
+
+def create_app(settings: ApiSettings) -> FastAPI:
+    """The application over the registry of ``settings`` (opened now, closed at shutdown)."""
+    reg = Registry.open(settings.registry)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        reg.close()
+
+    app = FastAPI(
+        title="socialcredit registry API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.registry = reg
+    app.state.keys = KeyCache(settings.auth_cache_seconds)
+    problems.install(app)
+    for module in (common, public, agency, service, subject, reviewer, admin):
+        app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            app.openapi_schema = problems.problem_media_type(schema)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,99 @@
+"""Administrators: principals and their keys, policy versions, statistics, and moving the
+registry date (the tick, then the sweep of due-process deadlines)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import func, select
+
+from socialcredit.api.deps import Caller, KeyCache, Page, Reg, RowId, caller, page_body
+from socialcredit.api.problems import PROBLEMS
+from socialcredit.api.schemas import PrincipalIn, TickIn
+from socialcredit.api.views import NewPrincipalOut, PageOut, PrincipalOut, principal_out
+from socialcredit.registry.audit import AuditEvent, append
+from socialcredit.registry.dueprocess import advance
+from socialcredit.registry.models import PolicyVersion
+from socialcredit.registry.policystore import latest_version_ids
+from socialcredit.registry.principals import (
+    PrincipalSpec,
+    create_principal,
+    list_principals,
+    revoke_principal,
+)
+from socialcredit.registry.stats import statistics
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=PROBLEMS)
+Admin = Annotated[Caller, Depends(caller("admin", purpose="administration"))]
+Dict = dict[str, Any]
+
+
+@router.post("/principals", status_code=201)
+def create(body: PrincipalIn, reg: Reg, who: Admin) -> NewPrincipalOut:
+    """Create a principal; its key is in this response only (stored as a hash)."""
+    spec = PrincipalSpec(body.name, body.role, body.authority, tuple(body.services), body.subject)
+    row, key = create_principal(reg, spec, who.actor)
+    return NewPrincipalOut(**principal_out(row).model_dump(), key=key)
+
+
+@router.get("/principals")
+def principals(reg: Reg, who: Admin, page: Page) -> PageOut[PrincipalOut]:
+    """Every principal (revoked ones too), oldest first; never a key."""
+    rows, total = list_principals(reg, page.limit, page.offset)
+    with reg.session() as session, session.begin():
+        append(session, who.actor, [AuditEvent("read.admin.principals", None, {})])
+    return PageOut[PrincipalOut](**page_body([principal_out(r) for r in rows], total, page))
+
+
+@router.post("/principals/{principal_id}/revoke")
+def revoke(principal_id: RowId, reg: Reg, who: Admin, request: Request) -> PrincipalOut:
+    """Revoke a principal's key, at once."""
+    row = revoke_principal(reg, principal_id, who.actor)
+    keys: KeyCache = request.app.state.keys
+    keys.clear()
+    return principal_out(row)
+
+
+@router.get("/policies")
+def policy_versions(reg: Reg, who: Admin, page: Page) -> PageOut[Dict]:
+    """Every stored policy version (newest first), and whether it is in force."""
+    with reg.session() as session:
+        total = session.execute(select(func.count()).select_from(PolicyVersion)).scalar_one()
+        active = set(session.execute(latest_version_ids()).scalars())
+        query = select(PolicyVersion).order_by(PolicyVersion.id.desc())
+        rows = session.execute(query.limit(page.limit).offset(page.offset)).scalars()
+        items = [
+            {
+                "id": v.id,
+                "policy": v.policy_id,
+                "version": v.version,
+                "sha256": v.sha256,
+                "loaded_at": v.loaded_at.isoformat(),
+                "loaded_by": v.loaded_by,
+                "active": v.id in active,
+            }
+            for v in rows
+        ]
+    return PageOut[Dict](**page_body(items, total, page))
+
+
+@router.get("/statistics")
+def stats(reg: Reg, who: Admin) -> Dict:
+    """Subjects, records, list memberships, due-process queues, notices, audit entries."""
+    return statistics(reg)
+
+
+@router.post("/tick")
+def tick(body: TickIn, reg: Reg, who: Admin) -> Dict:
+    """Move the registry date forward, reassess what time changed, then notify subjects whose
+    objection or repair application passed its deadline undecided."""
+    report, sweep = advance(reg, body.as_of, who.actor)
+    return {
+        "previous": report.previous.isoformat(),
+        "as_of": report.as_of.isoformat(),
+        "subjects": report.subjects,
+        "list_changes": report.list_changes,
+        "overdue_objections": sweep.objections,
+        "overdue_repairs": sweep.repairs,
+    }

@@ -1,0 +1,68 @@
+"""Service providers: the decision for a subject at a service, one or many at once. The answer
+is the decision with its reasons and remedies, never the subject's file. A service principal
+checks only the services it is scoped to."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from starlette.concurrency import run_in_threadpool
+
+from socialcredit.api.deps import Caller, Reg, caller
+from socialcredit.api.problems import PROBLEMS
+from socialcredit.api.schemas import CheckBatchIn, CheckIn
+from socialcredit.api.views import CheckBatchOut, CheckOut
+from socialcredit.errors import AccessDeniedError
+from socialcredit.registry.checks import CheckRequest, check_many
+from socialcredit.registry.reads import CheckResult, check
+
+router = APIRouter(prefix="/v1", tags=["service"], responses=PROBLEMS)
+Service = Annotated[Caller, Depends(caller("service", purpose="point-of-service check"))]
+
+
+def _scoped(who: Caller, services: set[str]) -> None:
+    allowed = who.need().services
+    outside = sorted(services - allowed)
+    if outside:
+        raise AccessDeniedError(
+            f"this principal checks only {', '.join(sorted(allowed))}; not {', '.join(outside)}",
+            {"services": outside},
+        )
+
+
+def _out(result: CheckResult) -> dict[str, Any]:
+    """The ``CheckOut`` of a result, as a plain dict (the registry's decision JSON is already
+    the documented shape: validating it again per entry would double the cost of a batch)."""
+    d = result.decision
+    return {
+        "subject": result.subject,
+        "service": result.service,
+        "as_of": result.as_of,
+        "effect": d["effect"],
+        "reasons": d["reasons"],
+        "remedies": d["remedies"],
+    }
+
+
+def _json(body: Any) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")
+
+
+# The two checks are the hot path: ``async`` handlers that run the registry read in one worker
+# thread (a sync handler costs FastAPI several thread hops per request).
+@router.post("/checks", response_model=CheckOut)
+async def check_one(body: CheckIn, reg: Reg, who: Service) -> Response:
+    """May this subject use this service today? The decision, reasons and remedies."""
+    _scoped(who, {body.service})
+    return _json(_out(await run_in_threadpool(check, reg, body.subject, body.service, who.actor)))
+
+
+@router.post("/checks/batch", response_model=CheckBatchOut)
+async def check_batch(body: CheckBatchIn, reg: Reg, who: Service) -> Response:
+    """Up to 1,000 checks in one request, answered in order (one audit entry each)."""
+    _scoped(who, {c.service for c in body.checks})
+    requests = [CheckRequest(c.subject, c.service) for c in body.checks]
+    results = await run_in_threadpool(check_many, reg, requests, who.actor)
+    return _json({"results": [_out(r) for r in results]})

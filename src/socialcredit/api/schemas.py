@@ -1,0 +1,108 @@
+"""Request bodies: strict pydantic models (unknown fields are refused) with bounded sizes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from socialcredit.registry.checks import MAX_BATCH
+
+Short = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+SubjectText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=40),
+    Field(description="Resident identity number (15 or 18 characters) or credit code."),
+]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Amount = Annotated[str, StringConstraints(pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,4})?$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordIn(Strict):
+    """One record, as in a record file (docs/cli.md); dates are YYYY-MM-DD."""
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    subject: SubjectText
+    item: Code
+    decided_on: date
+    authority: Short | None = None
+    reference: Short | None = None
+    notified_on: date | None = None
+    amount: Amount | None = None
+    resolved_on: date | None = None
+    revoked_on: date | None = None
+    disputed_on: date | None = None
+    dispute_decided_on: date | None = None
+    dispute_outcome: Literal["upheld", "revoked", "corrected"] | None = None
+
+    def raw(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class RecordBatchIn(Strict):
+    records: list[RecordIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class StatusChangeIn(Strict):
+    on: date | None = Field(default=None, description="Default: the registry date.")
+    reason: Reason | None = None
+
+
+class CorrectionIn(Strict):
+    record: RecordIn = Field(description="The corrected record, under a new id.")
+    reason: Reason | None = None
+
+
+class OrganisationNameIn(Strict):
+    name: Short
+
+
+class CheckIn(Strict):
+    subject: SubjectText
+    service: Code
+
+
+class CheckBatchIn(Strict):
+    checks: list[CheckIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ObjectionIn(Strict):
+    record: Annotated[str, StringConstraints(pattern=r"^r[0-9]{1,11}$")] = Field(
+        description="The record's key in your file, e.g. r12."
+    )
+    grounds: Reason
+
+
+class RepairIn(Strict):
+    list: Code
+    statement: Reason = Field(description="What you did (obligation performed, commitment).")
+    obligation_performed: bool
+    commitment: bool = False
+
+
+class ObjectionDecisionIn(Strict):
+    outcome: Literal["upheld", "corrected", "revoked"]
+    reason: Reason
+
+
+class RepairDecisionIn(Strict):
+    grant: bool
+    reason: Reason
+
+
+class PrincipalIn(Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: Literal["agency", "service", "subject", "reviewer", "admin"]
+    authority: Short | None = None
+    services: list[Code] = Field(default_factory=list, max_length=100)
+    subject: SubjectText | None = None
+
+
+class TickIn(Strict):
+    as_of: date

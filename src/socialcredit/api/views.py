@@ -1,0 +1,268 @@
+"""Response bodies: the shapes the API returns (documented in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from socialcredit.registry.models import Objection, Principal, RecordEvent, RecordRow
+from socialcredit.registry.models import RepairApplication as RepairRow
+
+T = TypeVar("T")
+Keys = list[str]
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last.")
+
+
+class EventOut(BaseModel):
+    kind: str
+    on: date
+    details: dict[str, Any]
+
+
+class RecordOut(BaseModel):
+    record: str = Field(description="The registry's key of the record (r<id>).")
+    agency: str
+    source_id: str
+    subject: str
+    item: str
+    decided_on: date
+    status: dict[str, date | None]
+    payload: dict[str, Any]
+    history: list[EventOut]
+
+
+def record_out(row: RecordRow, events: list[RecordEvent]) -> RecordOut:
+    return RecordOut(
+        record=row.key,
+        agency=row.agency,
+        source_id=row.source_id,
+        subject=row.subject_id,
+        item=row.item,
+        decided_on=row.decided_on,
+        status={
+            "notified_on": row.notified_on,
+            "resolved_on": row.resolved_on,
+            "revoked_on": row.revoked_on,
+            "disputed_on": row.disputed_on,
+            "dispute_decided_on": row.dispute_decided_on,
+        },
+        payload=row.payload,
+        history=[EventOut(kind=e.kind, on=e.on, details=e.details) for e in events],
+    )
+
+
+class SubmitOut(BaseModel):
+    record: str
+    status: str = Field(description="registered or unchanged")
+
+
+class OutcomeOut(BaseModel):
+    index: int
+    record: str | None
+    status: str = Field(description="registered, unchanged or refused")
+    reasons: list[str]
+    warnings: list[str]
+
+
+class BatchSubmitOut(BaseModel):
+    registered: int
+    unchanged: int
+    refused: int
+    outcomes: list[OutcomeOut]
+
+
+class CheckOut(BaseModel):
+    subject: str
+    service: str
+    as_of: str
+    effect: str = Field(description="allow, deny, restrict or benefit")
+    reasons: list[Any]
+    remedies: list[Any]
+
+
+class CheckBatchOut(BaseModel):
+    results: list[CheckOut]
+
+
+class NoticeOut(BaseModel):
+    id: int
+    kind: str
+    created_on: date
+    status: str
+    body: dict[str, Any] | None
+
+
+class SubjectFileOut(BaseModel):
+    subject: str
+    kind: str
+    registry_date: str
+    next_change_on: str | None
+    assessment: dict[str, Any] = Field(description="Scores with contributions, lists, decisions.")
+    records: list[RecordOut]
+    notices: list[NoticeOut]
+
+
+class CopyOut(BaseModel):
+    year: int
+    number: int
+    free: bool
+    free_left: int
+
+
+class ExportOut(BaseModel):
+    file_copy: CopyOut = Field(description="This copy's number in the year; free or not.")
+    file: SubjectFileOut
+
+
+class AccessOut(BaseModel):
+    seq: int
+    at: str
+    who: str
+    role: str
+    action: str
+    purpose: str
+
+
+class ObjectionOut(BaseModel):
+    id: int
+    record: str
+    subject: str
+    filed_on: date
+    deadline: date
+    overdue: bool
+    grounds: str
+    status: str
+    outcome: str | None
+    reason: str | None
+    decided_on: date | None
+
+
+def objection_out(row: Objection, today: date) -> ObjectionOut:
+    return ObjectionOut(
+        id=row.id,
+        record=f"r{row.record_id}",
+        subject=row.subject_id,
+        filed_on=row.filed_on,
+        deadline=row.deadline,
+        overdue=row.status == "pending" and row.deadline <= today,
+        grounds=row.grounds,
+        status=row.status,
+        outcome=row.outcome,
+        reason=row.reason,
+        decided_on=row.decided_on,
+    )
+
+
+class RepairOut(BaseModel):
+    id: int
+    subject: str
+    list: str
+    records: Keys
+    filed_on: date
+    deadline: date
+    overdue: bool
+    statement: str
+    obligation_performed: bool
+    commitment: bool
+    status: str
+    reason: str | None
+    decided_on: date | None
+    listing_ended: bool | None
+
+
+def repair_out(row: RepairRow, today: date) -> RepairOut:
+    return RepairOut(
+        id=row.id,
+        subject=row.subject_id,
+        list=row.list_id,
+        records=[str(r) for r in row.records],
+        filed_on=row.filed_on,
+        deadline=row.deadline,
+        overdue=row.status == "pending" and row.deadline <= today,
+        statement=row.statement,
+        obligation_performed=row.obligation_performed,
+        commitment=row.commitment,
+        status=row.status,
+        reason=row.reason,
+        decided_on=row.decided_on,
+        listing_ended=row.listing_ended,
+    )
+
+
+class PrincipalOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    authority: str | None
+    services: list[str]
+    subject: str | None
+    key_prefix: str
+    created_at: str
+    revoked_at: str | None
+
+
+def principal_out(row: Principal) -> PrincipalOut:
+    return PrincipalOut(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        authority=row.authority,
+        services=[str(s) for s in row.services or []],
+        subject=row.subject_id,
+        key_prefix=row.key_prefix,
+        created_at=row.created_at.isoformat(),
+        revoked_at=None if row.revoked_at is None else row.revoked_at.isoformat(),
+    )
+
+
+class NewPrincipalOut(PrincipalOut):
+    key: str = Field(description="The API key. It is shown this once and stored only hashed.")
+
+
+class PublicRecordOut(BaseModel):
+    record: str
+    item: str
+    title: str
+    authority: str | None
+    reference: str | None
+    decided_on: str
+    status: str
+    disclosed_until: str
+    legal_basis: str | None
+
+
+class PublicListOut(BaseModel):
+    list: str
+    kind: str
+    since: str | None
+    until: str | None
+
+
+class OrganisationOut(BaseModel):
+    subject: str
+    name: str | None
+    as_of: date
+    records: list[PublicRecordOut]
+    lists: list[PublicListOut]
+
+
+class OrganisationNameOut(BaseModel):
+    subject: str
+    name: str
+
+
+class MemberOut(BaseModel):
+    subject: str = Field(description="Credit code, or a person's masked identity number.")
+    kind: str
+    name: str | None
+    since: str | None
+    until: str | None

@@ -1,0 +1,41 @@
+"""``socialcredit serve``: the HTTP API on uvicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from socialcredit.cli.output import reported_errors
+from socialcredit.cli.registry_common import DbOpt, opened
+from socialcredit.registry.settings import ENV_DATABASE_URL, RegistrySettings
+
+
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log each request line (paths can hold identifiers: off by default).",
+        ),
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI documentation at /docs) on the registry at --db."""
+    url = RegistrySettings.resolve(db).database_url
+    with reported_errors(), opened(url):
+        pass  # refuse to start on a database that holds no registry
+    os.environ[ENV_DATABASE_URL] = url
+    uvicorn.run(
+        "socialcredit.api.main:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+    )

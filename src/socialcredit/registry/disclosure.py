@@ -1,0 +1,147 @@
+"""What the public may see (principles 10 and 12): public-tier records of organisations within
+their disclosure period, memberships of lists that are public by their legal basis, and
+organisation names. Natural persons are never looked up publicly; they appear only as members
+of a public list, with the identity number masked. Every lookup of a subject is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from socialcredit.errors import NotFoundError
+from socialcredit.identity import SubjectKind, parse_subject
+from socialcredit.policy import PolicySet
+from socialcredit.registry.audit import Actor, AuditEvent, append
+from socialcredit.registry.context import Registry
+from socialcredit.registry.models import AssessmentList, AssessmentRow, Organisation, RecordRow
+from socialcredit.registry.objections import Page
+
+HIDDEN_STATUSES = ("pending", "revoked", "suspended")
+
+
+def mask(subject: str, kind: str) -> str:
+    """A person's number with the birth date and sequence hidden; a credit code in full."""
+    if kind != str(SubjectKind.PERSON):
+        return subject
+    return f"{subject[:6]}********{subject[-4:]}"
+
+
+@dataclass(frozen=True)
+class PublicView:
+    subject: str
+    name: str | None
+    as_of: date
+    records: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+
+
+def _disclosed(
+    policies: PolicySet, row: RecordRow, state: dict[str, Any], day: date
+) -> dict[str, Any] | None:
+    item = policies.items.get(row.item)
+    if item is None or item.disclosure.tier != "public" or state["status"] in HIDDEN_STATUSES:
+        return None
+    start = date.fromisoformat(state["effective_from"])
+    until = item.disclosure.period.after(start)
+    if not start <= day < until:
+        return None
+    return {
+        "record": row.key,
+        "item": item.code,
+        "title": item.title,
+        "authority": row.authority,
+        "reference": row.reference,
+        "decided_on": row.decided_on.isoformat(),
+        "status": state["status"],
+        "disclosed_until": until.isoformat(),
+        "legal_basis": item.legal_basis,
+    }
+
+
+def _public_lists(policies: PolicySet, body: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for m in body["lists"]:
+        lst = policies.lists.get(m["list"])
+        if lst is not None and lst.public:
+            found.append({k: m[k] for k in ("list", "kind", "since", "until")})
+    return found
+
+
+def organisation_view(reg: Registry, code: str, actor: Actor) -> PublicView:
+    """The public part of an organisation's file; audited."""
+    sid = parse_subject(code)
+    if sid.kind is not SubjectKind.ORGANISATION:
+        raise NotFoundError(
+            "natural persons are not looked up publicly; members of public lists are listed "
+            "by list",
+            {"kind": str(sid.kind)},
+        )
+    with reg.session() as session, session.begin():
+        today = reg.state(session).as_of
+        policies = reg.policies(session).policies
+        assessment = session.get(AssessmentRow, sid.value)
+        body = {"records": [], "lists": []} if assessment is None else assessment.body
+        states = {s["record"]: s for s in body["records"]}
+        rows = session.execute(select(RecordRow).where(RecordRow.subject_id == sid.value))
+        records = []
+        for row in rows.scalars():
+            shown = _disclosed(policies, row, states.get(row.key) or {"status": "pending"}, today)
+            if shown is not None:
+                records.append(shown)
+        organisation = session.get(Organisation, sid.value)
+        append(session, actor, [AuditEvent("read.public.lookup", sid.value, {})])
+        name = None if organisation is None else organisation.name
+        return PublicView(sid.value, name, today, records, _public_lists(policies, body))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def find_organisations(reg: Registry, name: str, limit: int, offset: int) -> Page:
+    """Organisations whose registered name contains ``name`` (case-insensitive)."""
+    query = select(Organisation).where(Organisation.name.ilike(f"%{_escape(name)}%", escape="\\"))
+    with reg.session() as session:
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        ordered = query.order_by(Organisation.name, Organisation.id).limit(limit).offset(offset)
+        return Page(list(session.execute(ordered).scalars()), total)
+
+
+def _names(session: Session, ids: list[str]) -> dict[str, str]:
+    query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    return {code: name for code, name in session.execute(query)}
+
+
+def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Actor) -> Page:
+    """The members of a public list today (persons masked); each member shown is audited."""
+    with reg.session() as session, session.begin():
+        lst = reg.policies(session).policies.lists.get(list_id)
+        if lst is None or not lst.public:
+            raise NotFoundError(f"no public list {list_id!r}", {"list": list_id})
+        query = select(AssessmentList).where(AssessmentList.list_id == list_id)
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = list(
+            session.execute(
+                query.order_by(AssessmentList.subject_id).limit(limit).offset(offset)
+            ).scalars()
+        )
+        kinds = {r.subject_id: str(parse_subject(r.subject_id).kind) for r in rows}
+        names = _names(session, list(kinds))
+        members = [
+            {
+                "subject": mask(r.subject_id, kinds[r.subject_id]),
+                "kind": kinds[r.subject_id],
+                "name": names.get(r.subject_id),
+                "since": None if r.since is None else r.since.isoformat(),
+                "until": None if r.until is None else r.until.isoformat(),
+            }
+            for r in rows
+        ]
+        events = [AuditEvent("read.public.list", r.subject_id, {"list": list_id}) for r in rows]
+        append(session, actor, events)
+        return Page(members, total)

@@ -1,0 +1,175 @@
+"""Objections (principle 9): a subject contests a record; a reviewer decides within a deadline.
+
+Filing marks the record disputed at once (a status change through the lifecycle, in the same
+transaction as the objection row and the subject's notice). The deadline is the filing date plus
+the ``objection_review_days`` of the policy that catalogues the item; when it passes undecided
+the engine suspends the record until it is decided, and :func:`sweep_overdue` tells the subject.
+A decision (upheld, corrected, revoked) is final, carries its reasons and produces a notice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from socialcredit.engine import DisputeOutcome
+from socialcredit.errors import AlreadyDecidedError, NotFoundError
+from socialcredit.identity import parse_subject
+from socialcredit.registry.audit import Actor, AuditEvent, append
+from socialcredit.registry.context import Registry
+from socialcredit.registry.lifecycle import StatusChange, apply_change
+from socialcredit.registry.models import Notice, Objection, RecordRow, table
+from socialcredit.registry.notices import notice_values
+
+PENDING, DECIDED = "pending", "decided"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing and the number of rows in the whole listing."""
+
+    rows: list[Any]
+    total: int
+
+
+def add_notice(
+    session: Session, subject: str, kind: str, body: dict[str, Any], record_id: int | None = None
+) -> None:
+    """Queue a notice to ``subject`` in the caller's transaction (the outbox delivers it)."""
+    now = datetime.now(UTC)
+    values = notice_values(subject, kind, body, now.date(), now, record_id)
+    session.execute(insert(table(Notice)), [values])
+
+
+def record_of(session: Session, subject: str, record: str) -> RecordRow:
+    """The subject's record ``r<id>``; another subject's record is as good as absent (404)."""
+    digits = record[1:] if record.startswith("r") else ""
+    number = int(digits) if digits.isascii() and digits.isdigit() else 0
+    row = session.get(RecordRow, number) if 0 < number < 2**31 else None
+    if row is None or row.subject_id != subject:
+        raise NotFoundError(f"you have no record {record!r}", {"record": record})
+    return row
+
+
+def file_objection(
+    reg: Registry, subject: str, record: str, grounds: str, actor: Actor
+) -> Objection:
+    """Object to the subject's own record: disputed today, decided by the deadline."""
+    sid = parse_subject(subject).value
+    with reg.session() as session, session.begin():
+        today = reg.state(session).as_of
+        row = record_of(session, sid, record)
+        days = reg.policies(session).policies.review_days(row.item)
+        objection = Objection(
+            record_id=row.id,
+            subject_id=sid,
+            filed_on=today,
+            deadline=today + timedelta(days=days),
+            grounds=grounds,
+            status=PENDING,
+            overdue_noticed=False,
+            filed_at=datetime.now(UTC),
+        )
+        session.add(objection)
+        session.flush()
+        change = StatusChange("dispute", row.agency, row.source_id, today)
+        apply_change(session, reg, change, actor, {"objection": objection.id})
+        body = {
+            "objection": objection.id,
+            "record": row.key,
+            "filed_on": today.isoformat(),
+            "deadline": objection.deadline.isoformat(),
+            "message": f"your objection to record {row.key} was received; the record is marked "
+            f"disputed and will be decided by {objection.deadline.isoformat()}, or suspended "
+            "until it is decided",
+        }
+        add_notice(session, sid, "objection", body, row.id)
+        return objection
+
+
+def objections(
+    reg: Registry, limit: int, offset: int, status: str | None = None, subject: str | None = None
+) -> Page:
+    """A page of objections, earliest deadline first (the reviewer's queue)."""
+    query = select(Objection)
+    if status is not None:
+        query = query.where(Objection.status == status)
+    if subject is not None:
+        query = query.where(Objection.subject_id == subject)
+    with reg.session() as session:
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        ordered = query.order_by(Objection.deadline, Objection.id).limit(limit).offset(offset)
+        return Page(list(session.execute(ordered).scalars()), total)
+
+
+def pending_row(session: Session, model: type[Any], entry_id: int, what: str) -> Any:
+    row = session.get(model, entry_id, with_for_update=True)
+    if row is None:
+        raise NotFoundError(f"no {what} {entry_id}", {what: entry_id})
+    if row.status != PENDING:
+        raise AlreadyDecidedError(
+            f"{what} {entry_id} was already decided on {row.decided_on} by {row.decided_by}",
+            {what: entry_id, "status": row.status, "decided_on": str(row.decided_on)},
+        )
+    return row
+
+
+def decide_objection(
+    reg: Registry, objection_id: int, outcome: DisputeOutcome, reason: str, actor: Actor
+) -> Objection:
+    """Decide a pending objection (final): upheld keeps the record, corrected and revoked end
+    it; the subject is notified of the outcome and its reasons."""
+    with reg.session() as session, session.begin():
+        found: Objection = pending_row(session, Objection, objection_id, "objection")
+        today = reg.state(session).as_of
+        row = session.get(RecordRow, found.record_id)
+        if row is None:  # pragma: no cover - retention keeps records under objection
+            raise NotFoundError(f"the record of objection {objection_id} is gone", {})
+        note = {"objection": found.id, "outcome": str(outcome)}
+        change = StatusChange("decide-dispute", row.agency, row.source_id, today, outcome)
+        apply_change(session, reg, change, actor, note)
+        found.status, found.outcome, found.reason = DECIDED, str(outcome), reason
+        found.decided_on, found.decided_by = today, actor.name
+        body = {
+            "objection": found.id,
+            "record": row.key,
+            "outcome": str(outcome),
+            "reason": reason,
+            "decided_on": today.isoformat(),
+            "late": today > found.deadline,
+        }
+        add_notice(session, found.subject_id, "decision", body, row.id)
+        return found
+
+
+def overdue_objections(session: Session, today: date) -> list[Objection]:
+    query = select(Objection).where(
+        Objection.status == PENDING,
+        Objection.deadline <= today,
+        Objection.overdue_noticed.is_(False),
+    )
+    return list(session.execute(query).scalars())
+
+
+def notify_overdue_objections(session: Session, today: date, actor: Actor) -> int:
+    """Tell each subject whose objection passed its deadline undecided that the record is
+    suspended until it is decided (once per objection)."""
+    events = []
+    for found in overdue_objections(session, today):
+        found.overdue_noticed = True
+        body = {
+            "objection": found.id,
+            "record": f"r{found.record_id}",
+            "deadline": found.deadline.isoformat(),
+            "message": "your objection was not decided by its deadline: the record is "
+            "suspended (it counts for nothing) until it is decided",
+        }
+        add_notice(session, found.subject_id, "suspension", body, found.record_id)
+        details = {"objection": found.id, "record": f"r{found.record_id}"}
+        events.append(AuditEvent("write.objection.overdue", found.subject_id, details))
+    append(session, actor, events)
+    return len(events)

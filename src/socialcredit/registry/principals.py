@@ -1,0 +1,159 @@
+"""Principals of the HTTP API and their keys (principle 12: least access).
+
+A key is a high-entropy random token shown once, when it is created; the registry keeps only its
+SHA-256. Each principal has one role and the scope that role needs: an agency its catalogue
+``authority``, a service provider its services, a subject its one identifier. Creating and
+revoking principals is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from socialcredit.errors import NotFoundError, RegistryError, RequestInvalidError
+from socialcredit.identity import parse_subject
+from socialcredit.registry.audit import Actor, AuditEvent, append
+from socialcredit.registry.context import Registry
+from socialcredit.registry.models import Principal
+
+ROLES = ("agency", "service", "subject", "reviewer", "admin")
+KEY_PREFIX = "sck_"
+
+
+@dataclass(frozen=True)
+class PrincipalSpec:
+    """What to create: a unique name, a role and the scope the role needs."""
+
+    name: str
+    role: str
+    authority: str | None = None
+    services: tuple[str, ...] = ()
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An authenticated principal, as the API sees it (no key, no hash)."""
+
+    id: int
+    name: str
+    role: str
+    authority: str | None
+    services: frozenset[str]
+    subject: str | None
+
+    @property
+    def label(self) -> str:
+        """The name in the audit log: ``principal:<id>:<name>``."""
+        return f"principal:{self.id}:{self.name}"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _refuse(message: str, spec: PrincipalSpec) -> RequestInvalidError:
+    return RequestInvalidError(message, {"name": spec.name, "role": spec.role})
+
+
+def _scope(spec: PrincipalSpec) -> PrincipalSpec:
+    """``spec`` with its scope checked (and the subject identifier normalised)."""
+    if spec.role not in ROLES:
+        raise _refuse(f"unknown role {spec.role!r} (one of: {', '.join(ROLES)})", spec)
+    needs = {"agency": spec.authority, "service": spec.services, "subject": spec.subject}
+    if spec.role in needs and not needs[spec.role]:
+        what = {"agency": "--authority", "service": "--service", "subject": "--subject"}
+        raise _refuse(f"a {spec.role} principal needs {what[spec.role]}", spec)
+    others = {k: v for k, v in needs.items() if k != spec.role and v}
+    if others:
+        raise _refuse(f"a {spec.role} principal takes no {', '.join(sorted(others))}", spec)
+    if spec.subject is not None:
+        return PrincipalSpec(spec.name, spec.role, subject=parse_subject(spec.subject).value)
+    return spec
+
+
+def create_principal(reg: Registry, spec: PrincipalSpec, actor: Actor) -> tuple[Principal, str]:
+    """Create a principal; return it and its key (the only time the key is seen)."""
+    spec = _scope(spec)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = Principal(
+        name=spec.name,
+        role=spec.role,
+        authority=spec.authority,
+        services=sorted(spec.services) or None,
+        subject_id=spec.subject,
+        key_hash=hash_key(key),
+        key_prefix=key[:10],
+        created_at=datetime.now(UTC),
+        created_by=actor.name,
+        revoked_at=None,
+    )
+    try:
+        with reg.session() as session, session.begin():
+            reg.state(session)
+            session.add(row)
+            session.flush()
+            details = {"principal": row.id, "name": row.name, "role": row.role}
+            append(session, actor, [AuditEvent("write.principal.create", spec.subject, details)])
+    except IntegrityError as exc:
+        raise RegistryError(f"a principal named {spec.name!r} exists", {"name": spec.name}) from exc
+    return row, key
+
+
+def list_principals(reg: Registry, limit: int, offset: int) -> tuple[list[Principal], int]:
+    """A page of principals, oldest first, and how many there are."""
+    with reg.session() as session:
+        total = session.execute(select(func.count()).select_from(Principal)).scalar_one()
+        query = select(Principal).order_by(Principal.id).limit(limit).offset(offset)
+        return list(session.execute(query).scalars()), total
+
+
+def revoke_principal(reg: Registry, principal_id: int, actor: Actor) -> Principal:
+    """Revoke a principal's key from now on (a revoked principal stays listed)."""
+    with reg.session() as session, session.begin():
+        row = session.get(Principal, principal_id)
+        if row is None:
+            raise NotFoundError(f"no principal {principal_id}", {"principal": principal_id})
+        if row.revoked_at is not None:
+            raise RegistryError(
+                f"principal {principal_id} was already revoked at {row.revoked_at.isoformat()}",
+                {"principal": principal_id},
+            )
+        row.revoked_at = datetime.now(UTC)
+        details = {"principal": row.id, "name": row.name, "role": row.role}
+        append(session, actor, [AuditEvent("write.principal.revoke", None, details)])
+        return row
+
+
+def identity_of(row: Principal) -> Identity:
+    return Identity(
+        row.id,
+        row.name,
+        row.role,
+        row.authority,
+        frozenset(row.services or ()),
+        row.subject_id,
+    )
+
+
+def authenticate(session: Session, key: str) -> Identity | None:
+    """The active principal holding ``key``, or None (unknown or revoked key)."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        return None
+    digest = hash_key(key)
+    row = session.execute(
+        select(Principal).where(Principal.key_hash == digest)
+    ).scalar_one_or_none()
+    if row is None or row.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(row.key_hash, digest):  # pragma: no cover - equal by the query
+        return None
+    return identity_of(row)

@@ -12,8 +12,11 @@ from socialcredit.cli import (
     db_cmd,
     diff_cmd,
     policy_cmd,
+    principal_cmd,
     records_cmd,
     registry_cmd,
+    rescore_cmd,
+    serve_cmd,
     subject_cmd,
     synth_cmd,
 )
@@ -38,6 +41,10 @@ app.add_typer(subject_cmd.app, name="subject")
 app.command("check")(subject_cmd.check_command)
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(registry_cmd.app, name="registry")
+registry_cmd.app.command("rescore")(rescore_cmd.rescore_command)
+# the HTTP API (issue 4)
+app.add_typer(principal_cmd.app, name="principal")
+app.command("serve")(serve_cmd.serve_command)
 
 
 @app.command("version")

@@ -13,7 +13,7 @@ from socialcredit.cli.output import stderr
 
 @dataclass
 class Bar:
-    """``update(done, total)`` moves the bar; ``stage(text)`` starts a new bar under it."""
+    """``update(done, total)`` or ``advance(n)`` move the bar; ``stage``/``start`` begin another."""
 
     progress: Progress
     task: TaskID
@@ -22,8 +22,15 @@ class Bar:
         self.progress.update(self.task, completed=done, total=total)
 
     def stage(self, text: str) -> None:
+        self.start(text, None)
+
+    def start(self, text: str, total: int | None) -> None:
+        """Finish the current bar and start another (``total`` None: not known)."""
         self.progress.stop_task(self.task)
-        self.task = self.progress.add_task(text, total=None)
+        self.task = self.progress.add_task(text, total=total)
+
+    def advance(self, n: int) -> None:
+        self.progress.advance(self.task, n)
 
 
 @contextmanager

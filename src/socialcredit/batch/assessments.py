@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from socialcredit.batch.options import BatchError
 from socialcredit.engine import Assessment, RecordState
-from socialcredit.engine.decisions import Situation, decide
+from socialcredit.engine.decisions import Decision, Situation, decide
 from socialcredit.engine.intervals import OPEN_END, OPEN_START
 from socialcredit.engine.lists import Membership
 from socialcredit.engine.scoring import Contribution, Score
@@ -83,21 +83,30 @@ def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
     return subjects
 
 
+def _checked(decision: Decision, effect: str, subject: str) -> Decision:
+    if decision.effect != effect:
+        raise BatchError(
+            f"the batch scorer and the engine disagree for {subject} at {decision.service}: "
+            f"{effect} against {decision.effect}"
+        )
+    return decision
+
+
 def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date) -> Assessment:
     scores = tuple(sorted(found.scores, key=lambda s: s.model))
     lists = tuple(sorted(found.lists, key=lambda m: m.list))
     records = tuple(sorted(found.records, key=lambda r: r.record))
     situation = Situation(found.kind, {m.list: m for m in lists}, {s.model: s for s in scores})
     review_days = {r.record: policies.review_days(r.item) for r in records}
+    # Where the batch scorer found no active measure the decision is ``allow`` with no
+    # reasons and no remedies, exactly what ``decide`` gives then; elsewhere ``decide`` writes
+    # the reasons and remedies, and must agree with the batch scorer's effect.
     decisions = tuple(
-        decide(policies, service, situation, review_days) for service in policies.service_ids()
+        Decision(service, "allow", (), ())
+        if (effect := found.effects.get(service)) is None
+        else _checked(decide(policies, service, situation, review_days), effect, subject)
+        for service in policies.service_ids()
     )
-    for d in decisions:
-        if d.effect != found.effects.get(d.service, "allow"):
-            raise BatchError(
-                f"the batch scorer and the engine disagree for {subject} at {d.service}: "
-                f"{found.effects.get(d.service, 'allow')} against {d.effect}"
-            )
     return Assessment(
         subject, found.kind, as_of, scores, lists, decisions, records, policies.policies
     )

@@ -45,8 +45,12 @@ class Export:
     paths: dict[int, Path] = field(default_factory=dict)
 
 
+_STORED = tuple(c for c in RECORD_COLUMNS if c not in ("id", "subject", "amount"))
+
+
 def _row(record: Row[Any]) -> dict[str, Any]:
-    values = {name: getattr(record, name, None) for name in RECORD_COLUMNS}
+    stored = record._mapping
+    values = {name: stored[name] for name in _STORED}
     values["id"] = record_key(record.id)
     values["subject"] = record.subject_id
     values["amount"] = None if record.amount is None else float(record.amount)

@@ -127,3 +127,13 @@ def test_cli_rescore(registry: Registry, db_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert f"rescored {SUBJECTS} subjects" in result.output
     _check_invariant(registry)
+
+
+def test_cli_refuses_an_existing_work_directory(
+    registry: Registry, db_url: str, tmp_path: Path
+) -> None:
+    _populate(registry)
+    args = ["registry", "rescore", "--db", db_url, "--work", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "exists" in result.output

@@ -11,6 +11,7 @@ from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.rescore.export import export_records
 from socialcredit.batch.rescore.writeback import Bucket, Expected, write_bucket
 from socialcredit.batch.run import assess_dataset
+from socialcredit.errors import InputError
 from socialcredit.registry import Actor, Registry
 
 Advance = Callable[[int], None]
@@ -73,7 +74,12 @@ def rescore(
 ) -> RescoreReport:
     """Recompute every subject's stored assessment with the batch scorer."""
     if options.work is not None:
-        options.work.mkdir(parents=True, exist_ok=False)
+        if options.work.exists():
+            raise InputError(
+                f"work directory {options.work} exists: choose a new one (nothing is overwritten)",
+                {"path": str(options.work)},
+            )
+        options.work.mkdir(parents=True)
         return _run(reg, actor, options, options.work, stages or _quiet())
     with tempfile.TemporaryDirectory(prefix="socialcredit-rescore-") as tmp:
         return _run(reg, actor, options, Path(tmp), stages or _quiet())

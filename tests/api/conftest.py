@@ -7,21 +7,17 @@ suite does; the live-server tests run on SQLite, and schemathesis on both.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from socialcredit.api import ApiSettings, create_app
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
 from socialcredit.registry.principals import PrincipalSpec, create_principal
-from tests.registry.conftest import PG_URL, START, install_examples
-from tests.registry.conftest import _require_postgres as require_postgres
+from tests.registry.conftest import START, database, install_examples
 from tests.registry.helpers import COURT, P1, P2
 
 ADMIN = Actor("tests", "admin", "test set-up")
@@ -70,25 +66,6 @@ def open_registry(url: str) -> Registry:
 
 def make_keys(reg: Registry) -> Keys:
     return Keys({s.name: create_principal(reg, s, ADMIN)[1] for s in SPECS})
-
-
-@contextmanager
-def database(kind: str, directory: Path) -> Iterator[str]:
-    """The URL of an empty SQLite file, or of a fresh PostgreSQL schema (dropped after)."""
-    if kind == "sqlite":
-        yield f"sqlite:///{directory / 'registry.db'}"
-        return
-    require_postgres()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from socialcredit.api import ApiSettings
-from tests.api.conftest import Keys, database, make_keys, open_registry
+from tests.api.conftest import Keys, make_keys, open_registry
 from tests.api.server import running
+from tests.registry.conftest import database
 from tests.registry.helpers import P1, spc
 
 ROLE_OF_PREFIX = (

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
 from hashlib import sha256
-from typing import Any
+from pathlib import Path
 
 import pytest
 import yaml
@@ -55,9 +56,12 @@ def _require_postgres() -> None:
     pytest.skip(problem)
 
 
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    """A URL whose connections use a fresh PostgreSQL schema, dropped afterwards."""
+@contextmanager
+def database(kind: str, directory: Path) -> Iterator[str]:
+    """The URL of an empty SQLite file, or of a fresh PostgreSQL schema (dropped after)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'registry.db'}"
+        return
     _require_postgres()
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(PG_URL)
@@ -72,11 +76,9 @@ def pg_schema_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'registry.db'}"
-        return
-    yield request.getfixturevalue("pg_schema_url")
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database(request.param, tmp_path) as url:
+        yield url
 
 
 @cache

@@ -9,12 +9,14 @@ against the identity layer on random inputs.
 from __future__ import annotations
 
 from socialcredit.batch.dialect import Dialect
-from socialcredit.identity.resident import MAX_BIRTH_YEAR, MIN_BIRTH_YEAR
-from socialcredit.identity.uscc import ALPHABET
+from socialcredit.identity.resident import (
+    MAX_BIRTH_YEAR,
+    MIN_BIRTH_YEAR,
+    RESIDENT_CHECK_CHARACTERS,
+    RESIDENT_WEIGHTS,
+)
+from socialcredit.identity.uscc import ALPHABET, USCC_WEIGHTS
 
-RESIDENT_CHECKS = "10X98765432"
-_RESIDENT_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _RESIDENT_SHAPE = "^[1-8][0-9]{16}.$"  # any last character: a mistyped check character
 _USCC_SHAPE = "^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$"
 LOOKALIKE_WARNING = "also reads as a resident identity number with a wrong check character"
@@ -24,15 +26,15 @@ USCC_WARNING = "credit code check character does not match; flagged for review"
 def _resident_check(dialect: Dialect, first17: str) -> str:
     terms = " + ".join(
         f"{dialect.to_int(f'substr({first17}, {i + 1}, 1)')} * {w}"
-        for i, w in enumerate(_RESIDENT_WEIGHTS)
+        for i, w in enumerate(RESIDENT_WEIGHTS)
     )
-    return f"substr('{RESIDENT_CHECKS}', (({terms}) % 11) + 1, 1)"
+    return f"substr('{RESIDENT_CHECK_CHARACTERS}', (({terms}) % 11) + 1, 1)"
 
 
 def _uscc_check(first17: str) -> str:
     terms = " + ".join(
         f"(instr('{ALPHABET}', substr({first17}, {i + 1}, 1)) - 1) * {w}"
-        for i, w in enumerate(_USCC_WEIGHTS)
+        for i, w in enumerate(USCC_WEIGHTS)
     )
     return f"substr('{ALPHABET}', ((31 - (({terms}) % 31)) % 31) + 1, 1)"
 

@@ -32,8 +32,10 @@ SCHEME = "resident-identity-number"
 _DIGITS = frozenset("0123456789")
 _LAST_CHARACTERS = _DIGITS | frozenset("Xx")
 _ADDRESS_FIRST_DIGITS = frozenset("12345678")
-_CHECK_CHARACTERS = "10X98765432"
-_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+RESIDENT_CHECK_CHARACTERS = "10X98765432"
+"""The check character for each value of the weighted sum modulo 11 (ISO 7064 MOD 11-2)."""
+RESIDENT_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+"""The weight of each of the first 17 digits: ``2^(18-i) mod 11`` for position ``i``."""
 _LEGACY_CENTURY = "19"
 
 
@@ -48,8 +50,8 @@ def resident_check_character(first17: str) -> str:
         raise _refusal(first17, "bad-length", "the check character needs exactly 17 digits")
     if not _all_digits(first17):
         raise _refusal(first17, "bad-characters", "the check character needs 17 digits")
-    total = sum(int(char) * weight for char, weight in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK_CHARACTERS[total % 11]
+    total = sum(int(char) * weight for char, weight in zip(first17, RESIDENT_WEIGHTS, strict=True))
+    return RESIDENT_CHECK_CHARACTERS[total % 11]
 
 
 def normalise_resident_id(text: str) -> str:

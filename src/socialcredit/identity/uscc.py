@@ -19,6 +19,8 @@ from socialcredit.identity.kinds import IDENTIFIER_LENGTH, SubjectId, SubjectKin
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 """The 31 characters a code may contain, in the order of their values 0 to 30."""
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+"""The weight of each of the first 17 characters: ``3^(i-1) mod 31`` for position ``i``."""
 
 SCHEME = "unified-social-credit-code"
 

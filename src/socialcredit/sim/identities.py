@@ -14,13 +14,14 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from socialcredit.identity.uscc import ALPHABET
+from socialcredit.identity.resident import RESIDENT_CHECK_CHARACTERS, RESIDENT_WEIGHTS
+from socialcredit.identity.uscc import ALPHABET, USCC_WEIGHTS
 from socialcredit.sim.regions import COUNTIES
 
 IntArray = npt.NDArray[np.int64]
-_RESIDENT_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
-_RESIDENT_CHECKS = np.frombuffer(b"10X98765432", dtype=np.uint8)
-_USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+_RESIDENT_WEIGHTS = np.array(RESIDENT_WEIGHTS, dtype=np.int64)
+_RESIDENT_CHECKS = np.frombuffer(RESIDENT_CHECK_CHARACTERS.encode(), dtype=np.uint8)
+_USCC_WEIGHTS = np.array(USCC_WEIGHTS, dtype=np.int64)
 _USCC_ALPHABET = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
 _ORG_CODE_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _ZERO = ord("0")

@@ -91,6 +91,16 @@ def test_invalid_rows_are_named(lab_policy: PolicySet, workdir: Path) -> None:
     assert not (workdir / "out" / "scores").exists()
 
 
+def test_an_invalid_row_in_a_later_partition_leaves_no_output(
+    lab_policy: PolicySet, workdir: Path
+) -> None:
+    _write([GOOD], workdir / "in" / "bucket=00000" / "part-0.parquet")
+    _write(_bad_rows()[1:3], workdir / "in" / "bucket=00001" / "part-0.parquet")
+    with pytest.raises(DatasetError, match="2 of 2 record row"):
+        assess_dataset(lab_policy, BatchOptions(workdir / "in", workdir / "out", DAY))
+    assert not [p for p in (workdir / "out").rglob("*") if p.is_file()]
+
+
 def test_skip_invalid_quarantines_and_counts_add_up(lab_policy: PolicySet, workdir: Path) -> None:
     _write(_bad_rows(), workdir / "in" / "part-0.parquet")
     options = BatchOptions(workdir / "in", workdir / "out", DAY, skip_invalid=True)

@@ -2,7 +2,9 @@
 
 For each partition: a view ``raw_records`` over its Parquet files, every step materialised as
 a temporary table, every output written with ``COPY ... TO`` as
-``out/<table>/part-<partition>.parquet``, the rejected rows to ``out/quarantine/``. Memory is
+``out/<table>/part-<partition>.parquet``, the rejected rows to ``out/quarantine/``. A run that
+fails (an invalid row without ``skip_invalid``, found in a later partition) removes the files it
+had written, so that no partial output is mistaken for a result. Memory is
 capped by DuckDB's ``memory_limit`` (it spills to a temporary directory) and by the size of one
 partition, not of the population.
 """
@@ -44,9 +46,10 @@ def connect(options: BatchOptions, plan: Plan) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, written: list[Path]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     target = str(path).replace("'", "''")
+    written.append(path)
     con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
 
 
@@ -61,6 +64,7 @@ class DuckDBExecutor:
         self.options = options
         self.schemas = schemas
         self.con = connect(options, plan)
+        self.written: list[Path] = []
 
     def run_partition(
         self, partition: Partition, summary: Summary, debug: DebugSink | None = None
@@ -83,14 +87,20 @@ class DuckDBExecutor:
             problems = row_problems(rows, self.schemas)
             raise rejected_error(counts["rejected"], counts["rows_in"], problems)
         for output in plan.outputs:
-            _copy(con, output.sql, options.out / output.name / f"part-{partition.name}.parquet")
+            path = options.out / output.name / f"part-{partition.name}.parquet"
+            _copy(con, output.sql, path, self.written)
         if counts["rejected"]:
-            _copy(
-                con, plan.quarantine, options.out / "quarantine" / f"part-{partition.name}.parquet"
-            )
+            path = options.out / "quarantine" / f"part-{partition.name}.parquet"
+            _copy(con, plan.quarantine, path, self.written)
         summary.add_counts(counts)
         for name, sql in GROUP_QUERIES.items():
             summary.add_groups(name, con.execute(sql).fetchall())
+
+    def discard(self) -> None:
+        """Remove every file this run wrote (a failed run leaves no partial output)."""
+        for path in self.written:
+            path.unlink(missing_ok=True)
+        self.written.clear()
 
     def close(self) -> None:
         self.con.close()
@@ -111,6 +121,9 @@ def run_duckdb(
             executor.run_partition(partition, summary, debug)
             if progress is not None:
                 progress(done, len(partitions))
+    except BaseException:
+        executor.discard()
+        raise
     finally:
         executor.close()
     return summary

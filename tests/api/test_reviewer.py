@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from socialcredit.registry import Registry
@@ -31,6 +33,19 @@ def _effect(client: TestClient, keys: Keys) -> str:
     body = {"subject": P1, "service": "flight-booking"}
     effect: str = client.post("/v1/checks", json=body, headers=keys["airline"]).json()["effect"]
     return effect
+
+
+def _file_and_decide_repair(
+    client: TestClient, keys: Keys, grant: bool, reason: str
+) -> tuple[str, dict[str, Any]]:
+    """File the repair application, decide it; its decision URL and the decided application."""
+    filed = client.post(f"{FILE}/repairs", json=REPAIR, headers=keys["subject"]).json()
+    assert (filed["deadline"], filed["records"]) == ("2025-01-04", ["r1"])
+    queue = client.get("/v1/review/repairs", headers=keys["reviewer"]).json()["items"]
+    assert [q["id"] for q in queue] == [filed["id"]]
+    url = f"/v1/review/repairs/{filed['id']}/decision"
+    decided = client.post(url, json={"grant": grant, "reason": reason}, headers=keys["reviewer"])
+    return url, decided.json()
 
 
 def test_deciding_twice_is_refused_and_changes_nothing(
@@ -93,14 +108,7 @@ def test_granted_repair_ends_the_listing_within_the_deadline(
     client: TestClient, keys: Keys
 ) -> None:
     _object(client, keys)
-    filed = client.post(f"{FILE}/repairs", json=REPAIR, headers=keys["subject"]).json()
-    assert (filed["deadline"], filed["records"]) == ("2025-01-04", ["r1"])
-    queue = client.get("/v1/review/repairs", headers=keys["reviewer"]).json()["items"]
-    assert [q["id"] for q in queue] == [filed["id"]]
-    url = f"/v1/review/repairs/{filed['id']}/decision"
-    granted = client.post(
-        url, json={"grant": True, "reason": "receipt from the court"}, headers=keys["reviewer"]
-    ).json()
+    url, granted = _file_and_decide_repair(client, keys, True, "receipt from the court")
     assert (granted["status"], granted["listing_ended"]) == ("granted", True)
     assert _effect(client, keys) == "allow"
     found = client.get(f"{FILE}/file", headers=keys["subject"]).json()
@@ -117,11 +125,7 @@ def test_granted_repair_ends_the_listing_within_the_deadline(
 
 def test_refused_repair_keeps_the_listing(client: TestClient, keys: Keys) -> None:
     _object(client, keys)
-    filed = client.post(f"{FILE}/repairs", json=REPAIR, headers=keys["subject"]).json()
-    url = f"/v1/review/repairs/{filed['id']}/decision"
-    refused = client.post(
-        url, json={"grant": False, "reason": "no proof of payment"}, headers=keys["reviewer"]
-    ).json()
+    _, refused = _file_and_decide_repair(client, keys, False, "no proof of payment")
     assert (refused["status"], refused["listing_ended"]) == ("refused", False)
     assert _effect(client, keys) == "deny"
     done = client.get(

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request
@@ -66,6 +67,12 @@ async def registry(request: Request) -> Registry:
 
 
 Reg = Annotated[Registry, Depends(registry)]
+
+
+def registry_date(reg: Registry) -> date:
+    """The registry's date (its "today")."""
+    with reg.session() as session:
+        return reg.state(session).as_of
 
 
 @dataclass(frozen=True)

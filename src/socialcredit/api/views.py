@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from socialcredit.registry.models import Objection, Principal, RecordEvent, RecordRow
+from socialcredit.registry.models import Objection, Principal, RecordEvent, RecordRow, record_key
 from socialcredit.registry.models import RepairApplication as RepairRow
 
 T = TypeVar("T")
@@ -146,14 +146,19 @@ class ObjectionOut(BaseModel):
     decided_on: date | None
 
 
+def _overdue(row: Objection | RepairRow, today: date) -> bool:
+    """A pending case whose deadline is reached."""
+    return row.status == "pending" and row.deadline <= today
+
+
 def objection_out(row: Objection, today: date) -> ObjectionOut:
     return ObjectionOut(
         id=row.id,
-        record=f"r{row.record_id}",
+        record=record_key(row.record_id),
         subject=row.subject_id,
         filed_on=row.filed_on,
         deadline=row.deadline,
-        overdue=row.status == "pending" and row.deadline <= today,
+        overdue=_overdue(row, today),
         grounds=row.grounds,
         status=row.status,
         outcome=row.outcome,
@@ -187,7 +192,7 @@ def repair_out(row: RepairRow, today: date) -> RepairOut:
         records=[str(r) for r in row.records],
         filed_on=row.filed_on,
         deadline=row.deadline,
-        overdue=row.status == "pending" and row.deadline <= today,
+        overdue=_overdue(row, today),
         statement=row.statement,
         obligation_performed=row.obligation_performed,
         commitment=row.commitment,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import NotFoundError
@@ -19,7 +19,7 @@ from socialcredit.policy import PolicySet
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.models import AssessmentList, AssessmentRow, Organisation, RecordRow
-from socialcredit.registry.objections import Page
+from socialcredit.registry.objections import Page, page_of
 
 HIDDEN_STATUSES = ("pending", "revoked", "suspended")
 
@@ -107,9 +107,7 @@ def find_organisations(reg: Registry, name: str, limit: int, offset: int) -> Pag
     """Organisations whose registered name contains ``name`` (case-insensitive)."""
     query = select(Organisation).where(Organisation.name.ilike(f"%{_escape(name)}%", escape="\\"))
     with reg.session() as session:
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        ordered = query.order_by(Organisation.name, Organisation.id).limit(limit).offset(offset)
-        return Page(list(session.execute(ordered).scalars()), total)
+        return page_of(session, query.order_by(Organisation.name, Organisation.id), limit, offset)
 
 
 def _names(session: Session, ids: list[str]) -> dict[str, str]:
@@ -124,12 +122,8 @@ def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Ac
         if lst is None or not lst.public:
             raise NotFoundError(f"no public list {list_id!r}", {"list": list_id})
         query = select(AssessmentList).where(AssessmentList.list_id == list_id)
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = list(
-            session.execute(
-                query.order_by(AssessmentList.subject_id).limit(limit).offset(offset)
-            ).scalars()
-        )
+        found = page_of(session, query.order_by(AssessmentList.subject_id), limit, offset)
+        rows = found.rows
         kinds = {r.subject_id: str(parse_subject(r.subject_id).kind) for r in rows}
         names = _names(session, list(kinds))
         members = [
@@ -144,4 +138,4 @@ def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Ac
         ]
         events = [AuditEvent("read.public.list", r.subject_id, {"list": list_id}) for r in rows]
         append(session, actor, events)
-        return Page(members, total)
+        return Page(members, found.total)

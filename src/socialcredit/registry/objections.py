@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import DisputeOutcome
@@ -22,7 +22,7 @@ from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.lifecycle import StatusChange, apply_change
-from socialcredit.registry.models import Notice, Objection, RecordRow, table
+from socialcredit.registry.models import Notice, Objection, RecordRow, record_key, table
 from socialcredit.registry.notices import notice_values
 
 PENDING, DECIDED = "pending", "decided"
@@ -34,6 +34,39 @@ class Page:
 
     rows: list[Any]
     total: int
+
+
+def page_of(session: Session, query: Select[Any], limit: int, offset: int) -> Page:
+    """One page of ``query``'s rows (in its order) and how many rows it has in all."""
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    return Page(list(session.execute(query.limit(limit).offset(offset)).scalars()), total)
+
+
+def queue_page(
+    reg: Registry,
+    model: type[Any],
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    subject: str | None = None,
+) -> Page:
+    """A page of due-process cases (objections or repair applications), earliest deadline
+    first, optionally of one status and of one subject."""
+    query = select(model)
+    if status is not None:
+        query = query.where(model.status == status)
+    if subject is not None:
+        query = query.where(model.subject_id == subject)
+    with reg.session() as session:
+        return page_of(session, query.order_by(model.deadline, model.id), limit, offset)
+
+
+def overdue(session: Session, model: type[Any], today: date) -> list[Any]:
+    """The pending cases of ``model`` past their deadline whose subject was not yet told."""
+    query = select(model).where(
+        model.status == PENDING, model.deadline <= today, model.overdue_noticed.is_(False)
+    )
+    return list(session.execute(query).scalars())
 
 
 def add_notice(
@@ -95,15 +128,7 @@ def objections(
     reg: Registry, limit: int, offset: int, status: str | None = None, subject: str | None = None
 ) -> Page:
     """A page of objections, earliest deadline first (the reviewer's queue)."""
-    query = select(Objection)
-    if status is not None:
-        query = query.where(Objection.status == status)
-    if subject is not None:
-        query = query.where(Objection.subject_id == subject)
-    with reg.session() as session:
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        ordered = query.order_by(Objection.deadline, Objection.id).limit(limit).offset(offset)
-        return Page(list(session.execute(ordered).scalars()), total)
+    return queue_page(reg, Objection, limit, offset, status, subject)
 
 
 def pending_row(session: Session, model: type[Any], entry_id: int, what: str) -> Any:
@@ -146,30 +171,21 @@ def decide_objection(
         return found
 
 
-def overdue_objections(session: Session, today: date) -> list[Objection]:
-    query = select(Objection).where(
-        Objection.status == PENDING,
-        Objection.deadline <= today,
-        Objection.overdue_noticed.is_(False),
-    )
-    return list(session.execute(query).scalars())
-
-
 def notify_overdue_objections(session: Session, today: date, actor: Actor) -> int:
     """Tell each subject whose objection passed its deadline undecided that the record is
     suspended until it is decided (once per objection)."""
     events = []
-    for found in overdue_objections(session, today):
+    for found in overdue(session, Objection, today):
         found.overdue_noticed = True
         body = {
             "objection": found.id,
-            "record": f"r{found.record_id}",
+            "record": record_key(found.record_id),
             "deadline": found.deadline.isoformat(),
             "message": "your objection was not decided by its deadline: the record is "
             "suspended (it counts for nothing) until it is decided",
         }
         add_notice(session, found.subject_id, "suspension", body, found.record_id)
-        details = {"objection": found.id, "record": f"r{found.record_id}"}
+        details = {"objection": found.id, "record": record_key(found.record_id)}
         events.append(AuditEvent("write.objection.overdue", found.subject_id, details))
     append(session, actor, events)
     return len(events)

@@ -7,22 +7,13 @@ tried to reach it without the right), by anyone, with who, in which role, when a
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
 
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append, subject_ref
 from socialcredit.registry.context import Registry
 from socialcredit.registry.models import AuditEntry, Notice, Objection, RepairApplication
-from socialcredit.registry.objections import PENDING, Page
-
-
-def _page(session: Session, query: Select[Any], limit: int, offset: int) -> Page:
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = list(session.execute(query.limit(limit).offset(offset)).scalars())
-    return Page(rows, total)
+from socialcredit.registry.objections import PENDING, Page, page_of
 
 
 def accesses_page(reg: Registry, subject: str, limit: int, offset: int, actor: Actor) -> Page:
@@ -38,7 +29,7 @@ def accesses_page(reg: Registry, subject: str, limit: int, offset: int, actor: A
             )
             .order_by(AuditEntry.seq)
         )
-        found = _page(session, query, limit, offset)
+        found = page_of(session, query, limit, offset)
         append(session, actor, [AuditEvent("read.subject.accesses", sid, {})])
         return found
 
@@ -48,7 +39,7 @@ def notices_page(reg: Registry, subject: str, limit: int, offset: int, actor: Ac
     sid = parse_subject(subject).value
     with reg.session() as session, session.begin():
         query = select(Notice).where(Notice.subject_id == sid).order_by(Notice.id)
-        found = _page(session, query, limit, offset)
+        found = page_of(session, query, limit, offset)
         append(session, actor, [AuditEvent("read.subject.notices", sid, {})])
         return found
 

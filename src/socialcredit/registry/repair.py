@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import NotFoundError, RegistryError, RequestInvalidError
@@ -21,7 +21,14 @@ from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.lifecycle import StatusChange, apply_change
 from socialcredit.registry.models import AssessmentList, AssessmentRow, RecordRow, RepairApplication
-from socialcredit.registry.objections import PENDING, Page, add_notice, pending_row
+from socialcredit.registry.objections import (
+    PENDING,
+    Page,
+    add_notice,
+    overdue,
+    pending_row,
+    queue_page,
+)
 
 GRANTED, REFUSED = "granted", "refused"
 
@@ -98,15 +105,7 @@ def repairs(
     reg: Registry, limit: int, offset: int, status: str | None = None, subject: str | None = None
 ) -> Page:
     """A page of repair applications, earliest deadline first."""
-    query = select(RepairApplication)
-    if status is not None:
-        query = query.where(RepairApplication.status == status)
-    if subject is not None:
-        query = query.where(RepairApplication.subject_id == subject)
-    with reg.session() as session:
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        ordered = query.order_by(RepairApplication.deadline, RepairApplication.id)
-        return Page(list(session.execute(ordered.limit(limit).offset(offset)).scalars()), total)
+    return queue_page(reg, RepairApplication, limit, offset, status, subject)
 
 
 def _resolve_triggers(
@@ -154,13 +153,8 @@ def decide_repair(
 
 def notify_overdue_repairs(session: Session, today: date, actor: Actor) -> int:
     """Tell each subject whose application passed its deadline undecided (once)."""
-    query = select(RepairApplication).where(
-        RepairApplication.status == PENDING,
-        RepairApplication.deadline <= today,
-        RepairApplication.overdue_noticed.is_(False),
-    )
     events = []
-    for found in session.execute(query).scalars():
+    for found in overdue(session, RepairApplication, today):
         found.overdue_noticed = True
         body = {
             "application": found.id,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from socialcredit.errors import AccessDeniedError, LifecycleError, NotFoundError
 from socialcredit.identity import SubjectKind, parse_subject
@@ -22,7 +22,7 @@ from socialcredit.registry.context import Registry
 from socialcredit.registry.events import history
 from socialcredit.registry.lifecycle import StatusChange, apply_change
 from socialcredit.registry.models import Organisation, RecordEvent, RecordRow
-from socialcredit.registry.objections import Page
+from socialcredit.registry.objections import Page, page_of
 from socialcredit.registry.submit import Submission, submit_record
 
 
@@ -66,14 +66,12 @@ def agency_records(reg: Registry, agency: str, limit: int, offset: int, actor: A
     """A page of the agency's own records with their history; each record read is audited."""
     query = select(RecordRow).where(RecordRow.agency == agency)
     with reg.session() as session, session.begin():
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = list(
-            session.execute(query.order_by(RecordRow.id).limit(limit).offset(offset)).scalars()
-        )
+        found = page_of(session, query.order_by(RecordRow.id), limit, offset)
+        rows = found.rows
         events = history(session, [r.id for r in rows])
         audit = [AuditEvent("read.record.agency", r.subject_id, {"record": r.key}) for r in rows]
         append(session, actor, audit)
-        return Page([Submitted(r, events[r.id]) for r in rows], total)
+        return Page([Submitted(r, events[r.id]) for r in rows], found.total)
 
 
 def agency_record(reg: Registry, agency: str, source_id: str, actor: Actor) -> Submitted:

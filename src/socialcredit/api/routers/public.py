@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import yaml
 from fastapi import APIRouter, Depends, Query
 
-from socialcredit.api.deps import Caller, Page, Reg, caller, page_body
+from socialcredit.api.deps import Caller, Page, Paging, Reg, caller, page_body
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.views import (
     MemberOut,
@@ -48,12 +48,11 @@ def _policies(reg: Reg) -> list[Dict]:
 @router.get("/policies")
 def policies(reg: Reg, who: Anyone, page: Page) -> PageOut[Dict]:
     """The policies in force: id, version, SHA-256 and header (title, authority, deadlines)."""
-    found = _policies(reg)
-    items = [
+    headers = [
         {k: p[k] for k in ("id", "version", "sha256", "loaded_at")} | p["content"]["policy"]
-        for p in found[page.offset : page.offset + page.limit]
+        for p in _policies(reg)
     ]
-    return PageOut[Dict](**page_body(items, len(found), page))
+    return _paged(headers, page)
 
 
 @router.get("/policies/{policy_id}")
@@ -72,7 +71,7 @@ def _section(reg: Reg, section: str) -> list[Dict]:
     return found
 
 
-def _paged(entries: list[Dict], page: Any) -> PageOut[Dict]:
+def _paged(entries: list[Dict], page: Paging) -> PageOut[Dict]:
     chosen = entries[page.offset : page.offset + page.limit]
     return PageOut[Dict](**page_body(chosen, len(entries), page))
 

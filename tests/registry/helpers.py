@@ -1,4 +1,4 @@
-"""Record builders and database counters for the registry tests."""
+"""Record builders, database counters and the stored-equals-engine check for the registry tests."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from socialcredit.engine import assess, next_change_after
 from socialcredit.identity import example_credit_code, example_resident_id
 from socialcredit.registry import Registry
+from socialcredit.registry.audit import verify
+from socialcredit.registry.live import to_record
 from socialcredit.registry.models import (
+    AssessmentDecision,
     AssessmentRow,
     AuditEntry,
     Notice,
     RecordEvent,
     RecordRow,
+    Subject,
 )
 
 P1 = "11010519491231002X"
@@ -51,3 +56,33 @@ def counts(reg: Registry) -> dict[str, int]:
             ).scalar_one()
             for table in (RecordRow, RecordEvent, AssessmentRow, Notice, AuditEntry)
         }
+
+
+def assert_stored_equal_engine(reg: Registry) -> None:
+    """Every stored assessment (body, next change, decision rows) equals a fresh engine
+    assessment of its subject at the registry's date, and the audit chain verifies."""
+    with reg.session() as session:
+        active = reg.policies(session)
+        today = reg.state(session).as_of
+        kinds = dict(session.execute(select(Subject.id, Subject.kind)).all())
+        rows = list(session.execute(select(RecordRow)).scalars())
+        stored = {a.subject_id: a for a in session.execute(select(AssessmentRow)).scalars()}
+        decisions = {
+            (d.subject_id, d.service): d.decision
+            for d in session.execute(select(AssessmentDecision)).scalars()
+        }
+        assert verify(session).ok
+    assert set(stored) == set(kinds)
+    for sid, kind in kinds.items():
+        records = [to_record(r, kind) for r in rows if r.subject_id == sid]
+        fresh = assess(active.policies, records, sid, today).to_dict()
+        body = dict(stored[sid].body)
+        assert body.pop("as_of") <= today.isoformat()
+        fresh.pop("as_of")
+        assert body == fresh, sid
+        stored_next = stored[sid].next_change_on
+        assert stored_next is None or stored_next > today
+        assert next_change_after(active.policies, records, sid, today) == stored_next
+        for service, decision in fresh["decisions"].items():
+            expected = None if decision["effect"] == "allow" else decision
+            assert decisions.get((sid, service)) == expected, (sid, service)

@@ -9,16 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, select
 
-from socialcredit.engine import assess, next_change_after
 from socialcredit.registry import Registry, bulk
-from socialcredit.registry.audit import verify
 from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.live import to_record
-from socialcredit.registry.models import AssessmentDecision, AssessmentRow, RecordRow, Subject
+from socialcredit.registry.models import RecordRow
 from socialcredit.registry.submit import Submission, submit_lines
 from socialcredit.registry.tick import tick
 from tests.registry.conftest import OPERATOR
-from tests.registry.helpers import COURT, person, spc
+from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
 
 # Text that COPY's text format must escape: tab, newline, carriage return, backslash, "\N".
 AWKWARD = 'tab\there, line\nbreak, cr\r, back\\slash, \\N, "quoted", 法院 ✓'
@@ -30,32 +27,6 @@ def _records(count: int) -> list[dict[str, Any]]:
         raw = spc(f"b-{n}\t{n}", subject=person(n % (count // 2)), reference=f"{AWKWARD} {n}")
         found.append(raw | {"authority": AWKWARD, "amount": "12.50"})
     return found
-
-
-def _assert_equal_to_engine(reg: Registry) -> None:
-    with reg.session() as session:
-        active = reg.policies(session)
-        today = reg.state(session).as_of
-        kinds = dict(session.execute(select(Subject.id, Subject.kind)).all())
-        rows = list(session.execute(select(RecordRow)).scalars())
-        stored = {a.subject_id: a for a in session.execute(select(AssessmentRow)).scalars()}
-        decisions = {
-            (d.subject_id, d.service): d.decision
-            for d in session.execute(select(AssessmentDecision)).scalars()
-        }
-        assert verify(session).ok
-    assert set(stored) == set(kinds)
-    for sid, kind in kinds.items():
-        records = [to_record(r, kind) for r in rows if r.subject_id == sid]
-        fresh = assess(active.policies, records, sid, today).to_dict()
-        body = dict(stored[sid].body)
-        body.pop("as_of")
-        fresh.pop("as_of")
-        assert body == fresh, sid
-        assert stored[sid].next_change_on == next_change_after(active.policies, records, sid, today)
-        for service, decision in fresh["decisions"].items():
-            expected = None if decision["effect"] == "allow" else decision
-            assert decisions.get((sid, service)) == expected, (sid, service)
 
 
 @pytest.mark.parametrize("copy_min", [1, 10**9], ids=["copy", "insert"])
@@ -75,13 +46,13 @@ def test_bulk_paths_store_the_same(
         assert row.payload["reference"] == raw["reference"]
         assert row.payload["id"] == raw["id"]
     assert sorted(r.id for r in rows.values()) == [r.id for r in rows.values()]  # line order
-    _assert_equal_to_engine(registry)
+    assert_stored_equal_engine(registry)
     again = submit_lines(registry, list(enumerate(raws, 1)), Submission(COURT, OPERATOR))
     assert again.count("unchanged") == 60
     change = StatusChange("dispute", COURT, raws[0]["id"], date(2025, 1, 2))
     change_status(registry, change, OPERATOR)
     tick(registry, date(2025, 6, 1), OPERATOR)
-    _assert_equal_to_engine(registry)
+    assert_stored_equal_engine(registry)
 
 
 def test_key_lookups_is_scoped_to_its_block(registry: Registry) -> None:

@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import verify
@@ -37,8 +39,8 @@ submit_lines(reg, lines, Submission(sys.argv[3], Actor("crash", "agency", "test"
 """
 
 
-def _count(session: object, query: object) -> int:
-    return int(session.execute(query).scalar_one())  # type: ignore[attr-defined]
+def _count(session: Session, query: Select[Any]) -> int:
+    return int(session.execute(query).scalar_one())
 
 
 # Enough records that the kill lands mid-way (most of the time inside a chunk's transaction),

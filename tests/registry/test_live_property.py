@@ -11,26 +11,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
-from socialcredit.engine import DisputeOutcome, assess, next_change_after
+from socialcredit.engine import DisputeOutcome
 from socialcredit.errors import SocialCreditError
 from socialcredit.registry import Registry, bulk
 from socialcredit.registry.audit import GENESIS
 from socialcredit.registry.lifecycle import ACTIONS, StatusChange, change_status
-from socialcredit.registry.live import to_record
-from socialcredit.registry.models import (
-    AssessmentRow,
-    Base,
-    PolicyVersion,
-    RecordRow,
-    RegistryState,
-    Subject,
-)
+from socialcredit.registry.models import Base, PolicyVersion, RegistryState
 from socialcredit.registry.submit import Submission, submit_record
 from socialcredit.registry.tick import tick
 from tests.registry.conftest import OPERATOR, START
-from tests.registry.helpers import O1, P1, P2
+from tests.registry.helpers import O1, P1, P2, assert_stored_equal_engine
 
 ITEMS = {  # item -> subjects it may be recorded about
     "SPC-REFUSE": (P1, O1),
@@ -55,6 +47,15 @@ change_step = st.tuples(
 )
 tick_step = st.tuples(st.just("tick"), st.integers(1, 400))
 steps = st.lists(st.one_of(submit_step, change_step, tick_step), min_size=1, max_size=12)
+# Each example replays a registry on a function-scoped fixture, wiped first.
+SLOW_EXAMPLES: dict[str, Any] = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+
+
+# The invariant, also checked by test_rescore (which imports it under this name).
+_check_invariant = assert_stored_equal_engine
 
 
 def _wipe(reg: Registry) -> None:
@@ -96,32 +97,8 @@ def _apply(reg: Registry, step: tuple[Any, ...], made: list[tuple[str, str, date
             change_status(reg, StatusChange(action, agency, source, on, outcome), OPERATOR)
 
 
-def _check_invariant(reg: Registry) -> None:
-    with reg.session() as session:
-        active = reg.policies(session)
-        today = reg.state(session).as_of
-        kinds = dict(session.execute(select(Subject.id, Subject.kind)).all())
-        rows = list(session.execute(select(RecordRow)).scalars())
-        stored = {a.subject_id: a for a in session.execute(select(AssessmentRow)).scalars()}
-    assert set(stored) == set(kinds)
-    for sid, kind in kinds.items():
-        records = [to_record(r, kind) for r in rows if r.subject_id == sid]
-        fresh = assess(active.policies, records, sid, today).to_dict()
-        body = dict(stored[sid].body)
-        assert body.pop("as_of") <= today.isoformat()
-        fresh.pop("as_of")
-        assert body == fresh, sid
-        expected_next = next_change_after(active.policies, records, sid, today)
-        assert stored[sid].next_change_on is None or stored[sid].next_change_on > today
-        assert expected_next == stored[sid].next_change_on
-
-
 @pytest.mark.slow
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(max_examples=25, **SLOW_EXAMPLES)
 @given(sequence=steps)
 def test_stored_assessments_equal_fresh_engine_assessments(
     registry: Registry, sequence: list[tuple[Any, ...]]
@@ -138,11 +115,7 @@ def _replay(registry: Registry, sequence: list[tuple[Any, ...]]) -> None:
 
 
 @pytest.mark.slow
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(max_examples=15, **SLOW_EXAMPLES)
 @given(sequence=steps)
 def test_the_invariant_holds_when_every_bulk_write_uses_copy(
     registry: Registry, monkeypatch: pytest.MonkeyPatch, sequence: list[tuple[Any, ...]]

@@ -19,7 +19,8 @@ from socialcredit.engine.intervals import render
 EFFECT_STYLE = {"deny": "bold red", "restrict": "yellow", "benefit": "green", "allow": "dim"}
 
 
-def _table(title: str, *columns: str) -> Table:
+def titled_table(title: str, *columns: str) -> Table:
+    """A table titled at its left, whose cells fold rather than cut long text."""
     table = Table(title=title, title_justify="left", title_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -32,7 +33,7 @@ def _scores(assessment: Assessment, console: Console) -> None:
         if not score.contributions:
             console.print(Text(title + ": no record counts, the base applies.", style="bold"))
             continue
-        table = _table(title, "record", "item", "points")
+        table = titled_table(title, "record", "item", "points")
         for c in score.contributions:
             table.add_row(c.record, c.item, f"{c.points:+d}")
         console.print(table)
@@ -42,7 +43,7 @@ def _lists(assessment: Assessment, console: Console) -> None:
     if not assessment.lists:
         console.print(Text("Lists: not on any list.", style="dim"))
         return
-    table = _table("Lists", "list", "kind", "since", "until", "records")
+    table = titled_table("Lists", "list", "kind", "since", "until", "records")
     for m in assessment.lists:
         since, until = render(m.since) or "-", render(m.until) or "open"
         table.add_row(m.list, m.kind, since, until, ", ".join(m.records))
@@ -50,7 +51,7 @@ def _lists(assessment: Assessment, console: Console) -> None:
     console.print(Text("until is the first day off the list.", style="dim"))
 
 
-def _trigger(reason: dict[str, Any]) -> str:
+def trigger(reason: dict[str, Any]) -> str:
     if "list" in reason:
         return str(reason["list"])
     return f"{reason['score_model']} grade {reason['grade']}"
@@ -59,27 +60,38 @@ def _trigger(reason: dict[str, Any]) -> str:
 def _measure_text(reason: dict[str, Any], services: list[str]) -> str:
     return (
         f"{reason['measure']} ({reason['effect']} at {', '.join(services)}; "
-        f"memorandum {reason['memorandum']}, because of {_trigger(reason)}). "
+        f"memorandum {reason['memorandum']}, because of {trigger(reason)}). "
         f"Legal basis: {reason['legal_basis']}. Agency: {reason['agency']}. "
         f"Why: {reason['nexus']}"
     )
 
 
-def _remedy_lines(remedy: dict[str, Any]) -> list[str]:
-    until = remedy["until"] or "an exit condition is met"
+def remedy_lines(remedy: dict[str, Any]) -> list[str]:
+    """The way out of one list: exit, repair and objection (also for stored JSON bodies)."""
+    until = remedy.get("until") or "an exit condition is met"
     return [
         f"{remedy['list']} (listed until {until}). Exit: " + "; ".join(remedy["exit"]) + ".",
         f"  Repair (decided within {remedy['repair_decision_days']} days): {remedy['repair']}",
-        *(f"  Object: {line}." for line in remedy["objection"]),
+        *(f"  Object: {line}." for line in remedy.get("objection", [])),
     ]
 
 
+def print_way_out(remedies: list[dict[str, Any]], console: Console) -> None:
+    """Print "The way out" and each remedy's lines; nothing when there is no remedy."""
+    if not remedies:
+        return
+    console.print(Text("The way out", style="bold"))
+    for remedy in remedies:
+        for line in remedy_lines(remedy):
+            console.print(Text(line))
+
+
 def _decisions(assessment: Assessment, console: Console) -> None:
-    table = _table("Decisions", "service", "effect", "because of")
+    table = titled_table("Decisions", "service", "effect", "because of")
     measures: dict[str, tuple[dict[str, Any], list[str]]] = {}
     remedies: dict[str, dict[str, Any]] = {}
     for d in assessment.decisions:
-        because = ", ".join(sorted({_trigger(r) for r in d.reasons})) or "-"
+        because = ", ".join(sorted({trigger(r) for r in d.reasons})) or "-"
         table.add_row(d.service, Text(d.effect, style=EFFECT_STYLE[d.effect]), because)
         for reason in d.reasons:
             measures.setdefault(reason["measure"], (reason, []))[1].append(d.service)
@@ -89,17 +101,13 @@ def _decisions(assessment: Assessment, console: Console) -> None:
         console.print(Text("Measures in force", style="bold"))
         for reason, services in measures.values():
             console.print(Text("- " + _measure_text(reason, services)))
-    if remedies:
-        console.print(Text("The way out", style="bold"))
-        for remedy in remedies.values():
-            for line in _remedy_lines(remedy):
-                console.print(Text(line))
+    print_way_out(list(remedies.values()), console)
 
 
 def _records(assessment: Assessment, console: Console) -> None:
     if not assessment.records:
         return
-    table = _table("Records", "record", "item", "status", "effective", "counts until")
+    table = titled_table("Records", "record", "item", "status", "effective", "counts until")
     for r in assessment.records:
         table.add_row(
             r.record, r.item, r.status, r.effective_from.isoformat(), r.counts_until.isoformat()

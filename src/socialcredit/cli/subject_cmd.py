@@ -20,7 +20,7 @@ from socialcredit.cli.registry_common import (
     actor_of,
     opened,
 )
-from socialcredit.cli.report import EFFECT_STYLE
+from socialcredit.cli.report import EFFECT_STYLE, titled_table
 from socialcredit.cli.subject_report import render_assessment_body, render_decision
 from socialcredit.registry.reads import SubjectFile, check, subject_accesses, subject_file
 
@@ -30,9 +30,9 @@ SubjectArg = Annotated[str, typer.Argument(help="Resident identity number or cre
 
 
 def _records(found: SubjectFile, console: Console) -> None:
-    table = Table(title="Records and their history", title_justify="left", title_style="bold")
-    for column in ("record", "agency / id", "item", "decided", "history"):
-        table.add_column(column, overflow="fold")
+    table = titled_table(
+        "Records and their history", "record", "agency / id", "item", "decided", "history"
+    )
     for row in found.records:
         events = "\n".join(f"{e.on} {e.kind}" for e in found.events.get(row.id, []))
         table.add_row(
@@ -116,9 +116,7 @@ def accesses(
     """Every read of the subject's data: when, who, in which role, what and why."""
     with reported_errors(), opened(db) as registry:
         entries = subject_accesses(registry, subject, actor_of(actor, role, purpose))
-    table = Table(title="Accesses", title_justify="left", title_style="bold")
-    for column in ("#", "when", "who", "role", "what", "why"):
-        table.add_column(column, overflow="fold")
+    table = titled_table("Accesses", "#", "when", "who", "role", "what", "why")
     for e in entries:
         table.add_row(str(e.seq), e.at, e.actor, e.role, e.action, e.purpose)
     stdout().print(table)

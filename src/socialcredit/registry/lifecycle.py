@@ -130,7 +130,6 @@ def apply_change(
     now = datetime.now(UTC)
     for kind, on, details in events:
         session.add(event_row(row.id, kind, on, now, actor.name, details | (note or {})))
-    session.flush()
     reassess(session, active, Scope([row.subject_id], today, actor.name))
     details = {"record": row.key, "agency": row.agency, "on": change.on.isoformat()}
     audit = AuditEvent(f"write.record.{change.action}", row.subject_id, details | (note or {}))

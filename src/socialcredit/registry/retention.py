@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import RegistryError
@@ -45,6 +45,11 @@ def _expired(session: Session, day: date, after: int, limit: int) -> list[Record
     return list(session.execute(query).scalars())
 
 
+def _blank_notices(session: Session, which: ColumnElement[bool]) -> None:
+    """The notices ``which`` lose their content and addressee (their row stays)."""
+    session.execute(update(Notice).where(which).values(body=None, subject_id=None))
+
+
 def _forget(session: Session, rows: list[RecordRow], day: date) -> list[AuditEvent]:
     ids = [r.id for r in rows]
     audit = [
@@ -66,9 +71,7 @@ def _forget(session: Session, rows: list[RecordRow], day: date) -> list[AuditEve
         )
         for r in rows
     )
-    session.execute(
-        update(Notice).where(Notice.record_id.in_(ids)).values(body=None, subject_id=None)
-    )
+    _blank_notices(session, Notice.record_id.in_(ids))
     session.execute(delete(RecordEvent).where(RecordEvent.record_id.in_(ids)))
     session.execute(delete(RecordRow).where(RecordRow.id.in_(ids)))
     return audit
@@ -79,9 +82,7 @@ def _drop_empty_subjects(session: Session, subjects: list[str]) -> list[str]:
     keep = set(session.execute(left).scalars())
     empty = [s for s in subjects if s not in keep]
     if empty:
-        session.execute(
-            update(Notice).where(Notice.subject_id.in_(empty)).values(body=None, subject_id=None)
-        )
+        _blank_notices(session, Notice.subject_id.in_(empty))
         session.execute(delete(Subject).where(Subject.id.in_(empty)))
     return empty
 

@@ -38,6 +38,7 @@ from socialcredit.batch.summary import Summary
 from socialcredit.engine import assess
 from socialcredit.ingest import read_records
 from socialcredit.policy import PolicySet, load_policies
+from socialcredit.sim.synth import write_jsonl
 
 POLICIES = Path(__file__).resolve().parents[1] / "policies" / "examples"
 NATION_PERSONS, NATION_ORGS = 1_400_000_000, 188_000_000
@@ -102,14 +103,7 @@ def _child(mode: str, *args: str) -> dict[str, Any]:
 
 
 def _sample_jsonl(bucket: Path, target: Path, limit: int) -> Path:
-    rows = pq.read_table(bucket).slice(0, limit).to_pylist()
-    lines = [
-        json.dumps(
-            {k: v.isoformat() if isinstance(v, date) else v for k, v in r.items() if v is not None}
-        )
-        for r in rows
-    ]
-    target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    write_jsonl(pq.read_table(bucket).slice(0, limit), target)
     return target
 
 

@@ -29,6 +29,7 @@ def _first(columns: list[str]) -> str:
 
 
 def next_change_sql(list_days: str, as_of: str) -> str:
+    """``list_days``: a query of every list's days (``listsql.list_days_sql``)."""
     events = _first([_after(c, as_of) for c in EVENT_COLUMNS])
     timeline = _first(
         [_after("start", as_of), _after("term_end", as_of), _after("deadline", as_of, "has_susp")]
@@ -39,7 +40,7 @@ SELECT subject, MIN(d) AS next_change FROM (
   SELECT c_subject AS subject, {events} AS d FROM validated WHERE reasons = ''
   UNION ALL SELECT subject, {timeline} FROM timeline
   UNION ALL SELECT subject, {bounds} FROM windows
-  UNION ALL SELECT subject, {bounds} FROM {list_days}
+  UNION ALL SELECT subject, {bounds} FROM ({list_days}) AS list_days
 ) AS candidates
 WHERE d IS NOT NULL
 GROUP BY subject"""

@@ -35,25 +35,24 @@ from socialcredit.batch import (
     timelinesql,
     validatesql,
 )
-from socialcredit.batch.constants import constant_tables, list_depths
+from socialcredit.batch.constants import constant_tables
 from socialcredit.batch.dialect import Dialect, date_literal, open_to_null
 from socialcredit.batch.plan import Output, Plan, Step
 from socialcredit.policy import PolicySet
 
 
-def _list_steps(policies: PolicySet, as_of: str) -> list[Step]:
-    depths = list_depths(policies)
+def _list_steps(max_depth: int, as_of: str) -> list[Step]:
     steps = [Step("list_days_0", listsql.list_level0_sql(), "lists excluded by nothing")]
-    for level in range(1, max(depths.values(), default=0) + 1):
-        sql = listsql.list_level_sql(level, f"list_days_{level - 1}")
+    for level in range(1, max_depth + 1):
+        sql = listsql.list_level_sql(level)
         steps.append(Step(f"list_days_{level}", sql, f"lists of exclusion level {level}"))
-    last = steps[-1].name
-    steps.append(Step("memberships", listsql.memberships_sql(last, as_of), "runs on the day"))
-    steps.append(Step("next_change", changesql.next_change_sql(last, as_of), "next change"))
+    days = listsql.list_days_sql(max_depth)
+    steps.append(Step("memberships", listsql.memberships_sql(days, as_of), "runs on the day"))
+    steps.append(Step("next_change", changesql.next_change_sql(days, as_of), "next change"))
     return steps
 
 
-def _steps(policies: PolicySet, dialect: Dialect, as_of: str) -> list[Step]:
+def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
     return [
         Step("validated", validatesql.validated_sql(dialect), "rows with reasons"),
         Step("records", timelinesql.records_sql(as_of), "valid records known on the day"),
@@ -66,7 +65,7 @@ def _steps(policies: PolicySet, dialect: Dialect, as_of: str) -> list[Step]:
         Step("windows", listsql.windows_sql(dialect), "record windows on lists"),
         Step("condition_segments", listsql.condition_segments_sql(), "score conditions"),
         Step("list_base", listsql.list_base_sql(), "merged list days"),
-        *_list_steps(policies, as_of),
+        *_list_steps(max_depth, as_of),
         Step("membership_records", listsql.membership_records_sql(), "records of runs"),
         Step("conditions_now", decisionsql.conditions_now_sql(), "conditions on the day"),
         Step("reasons", decisionsql.reasons_sql(), "active measures"),
@@ -107,5 +106,8 @@ OUTPUTS = (
 
 def compile_plan(policies: PolicySet, as_of: date, dialect: Dialect) -> Plan:
     """The plan that assesses every subject of the input on ``as_of`` under ``policies``."""
-    steps = _steps(policies, dialect, date_literal(as_of))
-    return Plan(constant_tables(policies), tuple(steps), OUTPUTS, validatesql.quarantine_sql())
+    constants = constant_tables(policies)
+    # The exclusion levels were computed for ``c_lists``: its ``depth`` column, not again.
+    max_depth = max(constants["c_lists"].column("depth").to_pylist(), default=0)
+    steps = _steps(max_depth, dialect, date_literal(as_of))
+    return Plan(constants, tuple(steps), OUTPUTS, validatesql.quarantine_sql())

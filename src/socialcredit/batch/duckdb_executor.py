@@ -1,12 +1,12 @@
 """Run a plan with DuckDB, one partition at a time, in bounded memory.
 
-For each partition: a view ``raw_records`` over its Parquet files, every step materialised as
-a temporary table, every output written with ``COPY ... TO`` as
-``out/<table>/part-<partition>.parquet``, the rejected rows to ``out/quarantine/``. A run that
-fails (an invalid row without ``skip_invalid``, found in a later partition) removes the files it
-had written, so that no partial output is mistaken for a result. Memory is
-capped by DuckDB's ``memory_limit`` (it spills to a temporary directory) and by the size of one
-partition, not of the population.
+For each partition: a temporary table ``raw_records`` read once from its Parquet files (the
+``validated`` step and the quarantine both read it), every step materialised as a temporary
+table, every output written with ``COPY ... TO`` as ``out/<table>/part-<partition>.parquet``,
+the rejected rows to ``out/quarantine/``. A run that fails (an invalid row without
+``skip_invalid``, found in a later partition) removes the files it had written, so that no
+partial output is mistaken for a result. Memory is capped by DuckDB's ``memory_limit`` (it
+spills to a temporary directory) and by the size of one partition, not of the population.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from socialcredit.batch.partitions import Partition
 from socialcredit.batch.plan import Plan
 from socialcredit.batch.rejections import REJECTED_SQL, rejected_error, row_problems
 from socialcredit.batch.schema import FileSchema, typed_columns
-from socialcredit.batch.summary import COUNT_QUERIES, GROUP_QUERIES, Summary
+from socialcredit.batch.summary import COUNTS_SQL, GROUP_QUERIES, Summary
 
 
 def reader_sql(files: Sequence[Path], present: set[str]) -> str:
-    """The ``raw_records`` view: every record column, typed, plus ``src_file``/``src_row``."""
+    """The ``raw_records`` query: every record column, typed, plus ``src_file``/``src_row``."""
     listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     return (
         f"SELECT {typed_columns(present)}, filename AS src_file, file_row_number AS src_row "
@@ -72,7 +72,7 @@ class DuckDBExecutor:
         con, plan, options = self.con, self.plan, self.options
         present = set().union(*(self.schemas[str(f)].columns for f in partition.files))
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW raw_records AS {reader_sql(partition.files, present)}"
+            f"CREATE OR REPLACE TEMP TABLE raw_records AS {reader_sql(partition.files, present)}"
         )
         for step in plan.steps:
             started = time.perf_counter()
@@ -81,15 +81,16 @@ class DuckDBExecutor:
                 took = time.perf_counter() - started
                 count = _scalar(con, f"SELECT COUNT(*) FROM {step.name}")
                 debug(partition.name, step.name, count, took)
-        counts = {name: _scalar(con, sql) for name, sql in COUNT_QUERIES.items()}
-        if counts["rejected"] and not options.skip_invalid:
+        counts = con.execute(COUNTS_SQL).fetchall()[0]
+        rows_in, rejected = int(counts[0]), int(counts[1])
+        if rejected and not options.skip_invalid:
             rows = con.execute(REJECTED_SQL.format(limit=options.max_errors)).fetchall()
             problems = row_problems(rows, self.schemas)
-            raise rejected_error(counts["rejected"], counts["rows_in"], problems)
+            raise rejected_error(rejected, rows_in, problems)
         for output in plan.outputs:
             path = options.out / output.name / f"part-{partition.name}.parquet"
             _copy(con, output.sql, path, self.written)
-        if counts["rejected"]:
+        if rejected:
             path = options.out / "quarantine" / f"part-{partition.name}.parquet"
             _copy(con, plan.quarantine, path, self.written)
         summary.add_counts(counts)

@@ -6,7 +6,7 @@
   that keeps counting) and that day + the list's ``max_duration``.
 - A list's days: the union of its windows and of the segments where its score condition holds,
   merged; then, level by level of ``excluded_by`` (a list excluded by nothing is level 0), minus
-  the days of the lists that exclude it.
+  the days of the lists that exclude it. Each level step holds its own lists' days only.
 - A membership on the day: the run containing it; its records are those whose window overlaps
   the run.
 """
@@ -61,20 +61,22 @@ def list_base_sql() -> str:
     return merge(f"({sources}\n) AS sources", "subject, list_id")
 
 
-def list_level_sql(level: int, previous: str) -> str:
+def list_days_sql(level: int) -> str:
+    """The days of the lists of every level up to ``level``: a UNION of the level steps."""
+    return "\nUNION ALL ".join(
+        f"SELECT subject, list_id, s, e FROM list_days_{n}" for n in range(level + 1)
+    )
+
+
+def list_level_sql(level: int) -> str:
     """Days of the lists of ``level`` (>= 1): their base minus the days of the lists that
-    exclude them (all of a lower level, in ``previous``), unioned with ``previous``."""
+    exclude them (all of a lower level, in the earlier level steps)."""
     kept = f"""(SELECT b.subject, b.list_id, b.s, b.e FROM list_base b
    JOIN c_lists l ON l.list_id = b.list_id WHERE l.depth = {level})"""
-    removed = f"""(SELECT d.subject, x.list_id, d.s, d.e FROM {previous} d
+    removed = f"""(SELECT d.subject, x.list_id, d.s, d.e FROM ({list_days_sql(level - 1)}) d
    JOIN c_exclusions x ON x.excluded_id = d.list_id
    JOIN c_lists l ON l.list_id = x.list_id WHERE l.depth = {level})"""
-    return f"""
-SELECT subject, list_id, s, e FROM {previous}
-UNION ALL
-SELECT subject, list_id, s, e FROM (
-{minus(f"{kept} AS kept", f"{removed} AS removed", "subject, list_id")}
-) AS level_days"""
+    return minus(f"{kept} AS kept", f"{removed} AS removed", "subject, list_id")
 
 
 def list_level0_sql() -> str:
@@ -84,9 +86,10 @@ JOIN c_lists l ON l.list_id = b.list_id WHERE l.depth = 0"""
 
 
 def memberships_sql(days: str, as_of: str) -> str:
+    """The runs containing the day, from ``days`` (a query: :func:`list_days_sql`)."""
     return f"""
 SELECT d.subject, d.list_id, l.list_kind, d.s AS since, d.e AS until
-FROM {days} d JOIN c_lists l ON l.list_id = d.list_id
+FROM ({days}) d JOIN c_lists l ON l.list_id = d.list_id
 WHERE d.s <= {as_of} AND {as_of} < d.e"""
 
 

@@ -2,7 +2,7 @@
 
 Each step is one SELECT (it may hold its own CTEs) that the executor materialises under its
 name, so that later steps, the outputs and ``--debug`` (row counts per step) can read it. The
-plan reads one input view, ``raw_records``, with every column of
+plan reads one input, ``raw_records``, with every column of
 :data:`socialcredit.batch.schema.RECORD_COLUMNS` plus ``src_file`` and ``src_row``.
 """
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from socialcredit.batch.schema import FileSchema
 from socialcredit.errors import DatasetError, Problem
@@ -14,21 +12,16 @@ SELECT src_file, src_row, reasons FROM validated WHERE reasons <> ''
 ORDER BY src_file, src_row LIMIT {limit}"""
 
 
-def _file_key(name: str) -> str:
-    """The local path of a file name as an engine reports it (a path, or a ``file:`` URI)."""
-    if name.startswith("file:"):
-        return str(Path(unquote(urlparse(name).path)))
-    return str(Path(name))
-
-
 def row_problems(
     rows: Iterable[tuple[str, int, str]], schemas: Mapping[str, FileSchema]
 ) -> list[Problem]:
+    """``rows`` of :data:`REJECTED_SQL`, their ``src_file`` a local path (a key of
+    ``schemas``)."""
     problems = []
     for src_file, src_row, reasons in rows:
-        schema = schemas.get(_file_key(src_file))
+        schema = schemas.get(src_file)
         group = schema.row_group_of(int(src_row)) if schema is not None else "?"
-        where = f"{_file_key(src_file)} (row group {group}, row {src_row})"
+        where = f"{src_file} (row group {group}, row {src_row})"
         for reason in reasons.split("; "):
             column, _, message = reason.partition(": ")
             problems.append(Problem(where, f"column {column}", message))

@@ -30,7 +30,7 @@ SQL_TYPES = {TEXT: "STRING", DATE: "DATE", NUMBER: "DOUBLE"}
 
 def typed_columns(present: set[str]) -> str:
     """Every record column cast to its SQL type (NULL when absent from the files), for the
-    ``raw_records`` view of both executors."""
+    ``raw_records`` input of both executors."""
     return ", ".join(
         f"CAST({name if name in present else 'NULL'} AS {SQL_TYPES[kind]}) AS {name}"
         for name, kind in RECORD_COLUMNS.items()

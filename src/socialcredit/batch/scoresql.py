@@ -20,6 +20,11 @@ def applies(alias: str, kind_alias: str) -> str:
     )
 
 
+def _clamped(model: str, points: str) -> str:
+    """The score of ``points`` added to the base of the ``c_models`` row ``model``, clamped."""
+    return f"LEAST({model}.vmax, GREATEST({model}.vmin, {model}.base + {points}))"
+
+
 def contributions_sql(as_of: str) -> str:
     return f"""
 SELECT p.subject, pt.model, p.record, p.item, pt.points
@@ -35,7 +40,7 @@ WITH s_sums AS (
   SELECT subject, model, SUM(points) AS total FROM contributions GROUP BY subject, model
 ), s_values AS (
   SELECT k.subject, k.kind, m.model,
-         LEAST(m.vmax, GREATEST(m.vmin, m.base + COALESCE(t.total, 0))) AS value
+         {_clamped("m", "COALESCE(t.total, 0)")} AS value
   FROM subjects k
   JOIN c_models m ON {applies("m", "k")}
   LEFT JOIN s_sums t ON t.subject = k.subject AND t.model = m.model
@@ -72,8 +77,8 @@ def _reachable_sql(used: str) -> str:
     JOIN c_bands b ON b.model = c.model AND b.grade = cg.grade
     WHERE c.min_value IS NULL
   ) h ON h.model = m.model
-    AND h.lo <= LEAST(m.vmax, GREATEST(m.vmin, m.base + COALESCE(r.up, 0)))
-    AND h.hi >= LEAST(m.vmax, GREATEST(m.vmin, m.base + COALESCE(r.down, 0)))
+    AND h.lo <= {_clamped("m", "COALESCE(r.up, 0)")}
+    AND h.hi >= {_clamped("m", "COALESCE(r.down, 0)")}
   GROUP BY k.subject, m.model"""
 
 
@@ -83,14 +88,14 @@ def score_segments_sql() -> str:
     used = "SELECT DISTINCT c.model FROM c_lists l JOIN c_conds c ON c.cond_id = l.cond_id"
     return f"""
 WITH g_reach AS ({_reachable_sql(used)}
+), g_parts AS (
+  SELECT p.subject, pt.model, p.s, p.e, pt.points
+  FROM parts p JOIN c_points pt ON pt.item = p.item
+  JOIN g_reach g ON g.subject = p.subject AND g.model = pt.model
 ), g_events AS (
-  SELECT p.subject, pt.model, p.s AS d, pt.points AS delta
-  FROM parts p JOIN c_points pt ON pt.item = p.item
-  JOIN g_reach g ON g.subject = p.subject AND g.model = pt.model
+  SELECT subject, model, s AS d, points AS delta FROM g_parts
   UNION ALL
-  SELECT p.subject, pt.model, p.e, -pt.points
-  FROM parts p JOIN c_points pt ON pt.item = p.item
-  JOIN g_reach g ON g.subject = p.subject AND g.model = pt.model
+  SELECT subject, model, e, -points FROM g_parts
   UNION ALL
   SELECT subject, model, {OPEN_START}, 0 FROM g_reach
 ), g_points AS (
@@ -101,7 +106,7 @@ WITH g_reach AS ({_reachable_sql(used)}
          SUM(delta) OVER (PARTITION BY subject, model ORDER BY d ROWS UNBOUNDED PRECEDING) AS raw
   FROM g_points
 ), g_values AS (
-  SELECT g.subject, g.model, g.s, g.e, LEAST(m.vmax, GREATEST(m.vmin, m.base + g.raw)) AS value
+  SELECT g.subject, g.model, g.s, g.e, {_clamped("m", "g.raw")} AS value
   FROM g_segments g JOIN c_models m ON m.model = g.model
 )
 SELECT v.subject, v.model, v.s, v.e, v.value, b.grade

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
@@ -26,7 +27,7 @@ from socialcredit.batch.plan import Plan
 from socialcredit.batch.rejections import REJECTED_SQL, rejected_error, row_problems
 from socialcredit.batch.run import checked_input
 from socialcredit.batch.schema import typed_columns
-from socialcredit.batch.summary import COUNT_QUERIES, GROUP_QUERIES, Summary
+from socialcredit.batch.summary import COUNTS_SQL, GROUP_QUERIES, Summary
 from socialcredit.policy import PolicySet
 
 LOCAL_CONF = {
@@ -74,8 +75,9 @@ def _reader(spark: SparkSession, files: Sequence[Path], present: set[str]) -> Da
     return spark.sql(f"SELECT {typed_columns(present)}, src_file, src_row FROM raw_input")
 
 
-def _count(spark: SparkSession, sql: str) -> int:
-    return int(spark.sql(sql).collect()[0][0])
+def _local_path(uri: str) -> str:
+    """The local path of a ``_metadata.file_path`` (a ``file:`` URI, percent-encoded)."""
+    return str(Path(unquote(urlparse(uri).path))) if uri.startswith("file:") else uri
 
 
 def _write(spark: SparkSession, sql: str, path: Path) -> None:
@@ -106,7 +108,7 @@ def run_plan(
         if debug is not None:
             debug("all", step.name, frame.count(), time.perf_counter() - started)
     summary = Summary()
-    summary.add_counts({name: _count(spark, sql) for name, sql in COUNT_QUERIES.items()})
+    summary.add_counts(tuple(spark.sql(COUNTS_SQL).collect()[0]))
     for name, sql in GROUP_QUERIES.items():
         summary.add_groups(name, [tuple(r) for r in spark.sql(sql).collect()])
     return summary, persisted
@@ -129,7 +131,8 @@ def assess_dataset_spark(
     try:
         if summary.rejected and not options.skip_invalid:
             rows = session.sql(REJECTED_SQL.format(limit=options.max_errors)).collect()
-            problems = row_problems([tuple(r) for r in rows], schemas)
+            local = [(_local_path(f), row, reasons) for f, row, reasons in rows]
+            problems = row_problems(local, schemas)
             raise rejected_error(summary.rejected, summary.rows_in, problems)
         for output in plan.outputs:
             _write(session, output.sql, options.out / output.name)

@@ -4,14 +4,17 @@ grades, list memberships and decisions, accumulated partition by partition."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-COUNT_QUERIES = {
-    "rows_in": "SELECT COUNT(*) FROM validated",
-    "rejected": "SELECT COUNT(*) FROM validated WHERE reasons <> ''",
-    "warnings": "SELECT COUNT(*) FROM validated WHERE reasons = '' AND warning IS NOT NULL",
-    "subjects": "SELECT COUNT(*) FROM subjects",
-}
+COUNTS_SQL = """
+SELECT COUNT(*) AS rows_in,
+       COALESCE(SUM(CASE WHEN reasons <> '' THEN 1 ELSE 0 END), 0) AS rejected,
+       COALESCE(SUM(CASE WHEN reasons = '' AND warning IS NOT NULL THEN 1 ELSE 0 END), 0)
+         AS warnings,
+       (SELECT COUNT(*) FROM subjects) AS subjects
+FROM validated"""
+"""The counts of a run, in one scan of ``validated``: one row, the columns of ``add_counts``."""
 GROUP_QUERIES = {
     "grades": "SELECT model, grade, COUNT(*) FROM scores GROUP BY model, grade",
     "lists": "SELECT list_id, list_kind, COUNT(*) FROM memberships GROUP BY list_id, list_kind",
@@ -35,11 +38,13 @@ class Summary:
     def valid(self) -> int:
         return self.rows_in - self.rejected
 
-    def add_counts(self, counts: dict[str, int]) -> None:
-        self.rows_in += counts["rows_in"]
-        self.rejected += counts["rejected"]
-        self.warnings += counts["warnings"]
-        self.subjects += counts["subjects"]
+    def add_counts(self, row: Sequence[int]) -> None:
+        """Add the row of :data:`COUNTS_SQL` (one partition's counts)."""
+        rows_in, rejected, warnings, subjects = (int(n) for n in row)
+        self.rows_in += rows_in
+        self.rejected += rejected
+        self.warnings += warnings
+        self.subjects += subjects
         self.partitions += 1
 
     def add_groups(self, name: str, rows: list[tuple[str, str, int]]) -> None:

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialcredit.engine import RECORD_FIELDS, DisputeOutcome
 from socialcredit.policy import PolicySet
@@ -191,7 +192,7 @@ def records_of_bucket(
     rng = np.random.default_rng([spec.seed, 3, bucket])
     owner, items = _draw_items(rng, subjects, spec, cats)
     life = _lifecycle(rng, items, spec)
-    years = life["decided_on"].cast(pa.int32()).to_numpy() // 365 + 1970
+    years = pc.year(life["decided_on"]).to_numpy()
     codes = [i.code for i in items]
     columns: dict[str, pa.Array | list[str | None]] = {
         "id": [f"r{bucket:05d}-{k:08d}" for k in range(len(items))],

@@ -74,15 +74,20 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _sample(records: pa.Table, subjects: list[str], path: Path) -> int:
-    # Filter in Arrow first: only the sampled rows become Python objects, not the bucket.
-    wanted = records.filter(pc.is_in(records["subject"], pa.array(subjects, pa.string())))
+def write_jsonl(records: pa.Table, path: Path) -> int:
+    """Write ``records`` as JSON Lines (null fields left out, dates ISO); return the count."""
     lines = [
         json.dumps({k: _json_value(v) for k, v in row.items() if v is not None})
-        for row in wanted.to_pylist()
+        for row in records.to_pylist()
     ]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return len(lines)
+
+
+def _sample(records: pa.Table, subjects: list[str], path: Path) -> int:
+    # Filter in Arrow first: only the sampled rows become Python objects, not the bucket.
+    wanted = records.filter(pc.is_in(records["subject"], pa.array(subjects, pa.string())))
+    return write_jsonl(wanted, path)
 
 
 def synthesise(

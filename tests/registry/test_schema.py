@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from socialcredit.errors import PolicyError
@@ -22,6 +24,17 @@ def test_migrations_create_every_table(registry: Registry) -> None:
     assert current_revision(registry.engine) == head_revision()
     tables = set(inspect(registry.engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+
+def test_migrations_match_the_models_exactly(registry: Registry) -> None:
+    """Alembic's autogenerate finds nothing to add, drop or alter: columns, types, nullability,
+    server defaults, indexes, unique constraints and foreign keys all agree with the models."""
+    options = {"compare_type": True, "compare_server_default": True}
+    with registry.engine.connect() as conn:
+        differences = compare_metadata(
+            MigrationContext.configure(conn, opts=options), Base.metadata
+        )
+    assert differences == []
 
 
 def test_policy_load_refuses_an_invalid_policy(registry: Registry) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -156,3 +158,23 @@ def test_version() -> None:
     code, out, _ = run("version")
     assert code == 0
     assert out.strip() == __version__
+
+
+def test_commands_import_only_what_they_use() -> None:
+    """`cli/lazy.py`: `version` and `policy check` do not load the registry, DuckDB, matplotlib
+    or FastAPI; `policy diff` does load its own module when asked for."""
+    probe = (
+        "import sys\n"
+        "from socialcredit.cli.app import app\n"
+        "for args in (['version'], ['policy', 'check', sys.argv[1]]):\n"
+        "    try:\n"
+        "        app(args)\n"
+        "    except SystemExit as exit_:\n"
+        "        assert exit_.code == 0, exit_.code\n"
+        "heavy = ('sqlalchemy', 'duckdb', 'matplotlib', 'fastapi', 'socialcredit.batch')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, EXAMPLES], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -16,18 +16,19 @@ CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 FORMAT_DOC = (ROOT / "docs" / "policy-format.md").read_text(encoding="utf-8")
 
 
-def _commands(group: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    subcommands = getattr(group, "commands", None)
-    if subcommands:
-        for name, command in subcommands.items():
-            yield from _commands(command, f"{prefix} {name}")
-    else:
+def _commands(group: Any, prefix: str, ctx: Any) -> Iterator[tuple[str, Any]]:
+    """Every command under a group, lazily loaded ones included (``cli/lazy.py``)."""
+    names = group.list_commands(ctx) if hasattr(group, "list_commands") else []
+    if not names:
         yield prefix, group
+    for name in names:
+        command = group.get_command(ctx, name)
+        yield from _commands(command, f"{prefix} {name}", ctx)
 
 
 def test_every_command_and_option_is_documented() -> None:
     root = typer.main.get_command(app)
-    commands = list(_commands(root, "socialcredit"))
+    commands = list(_commands(root, "socialcredit", root.context_class(root)))
     assert len(commands) >= 4
     for path, command in commands:
         assert f"## `{path}" in CLI_DOC, f"docs/cli.md has no section for {path}"

@@ -1,56 +1,50 @@
-"""The ``socialcredit`` command: the Typer application and its entry point."""
+"""The ``socialcredit`` command: the Typer application and its entry point.
+
+Commands are named here and imported when used (see ``lazy.py``): ``socialcredit version`` does
+not pay for the registry, DuckDB, matplotlib or FastAPI.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from socialcredit import __version__
-from socialcredit.cli import (
-    assess_cmd,
-    audit_cmd,
-    batch_cmd,
-    db_cmd,
-    diff_cmd,
-    policy_cmd,
-    principal_cmd,
-    records_cmd,
-    registry_cmd,
-    rescore_cmd,
-    serve_cmd,
-    subject_cmd,
-    synth_cmd,
-)
+from socialcredit.cli.lazy import lazy_group
+
+_CLI = "socialcredit.cli"
+
+#: Every top-level command or group, in the order ``--help`` lists them, and where it lives.
+COMMANDS = {
+    "policy": f"{_CLI}.policy_cmd:app",
+    "assess": f"{_CLI}.assess_cmd:assess_command",
+    "synth": f"{_CLI}.synth_cmd:synth_command",
+    "batch": f"{_CLI}.batch_cmd:app",
+    # the registry (issue 3)
+    "init": f"{_CLI}.db_cmd:init_command",
+    "db": f"{_CLI}.db_cmd:app",
+    "records": f"{_CLI}.records_cmd:app",
+    "subject": f"{_CLI}.subject_cmd:app",
+    "check": f"{_CLI}.subject_cmd:check_command",
+    "audit": f"{_CLI}.audit_cmd:app",
+    "registry": f"{_CLI}.registry_cmd:app",
+    # the HTTP API (issue 4)
+    "principal": f"{_CLI}.principal_cmd:app",
+    "serve": f"{_CLI}.serve_cmd:serve_command",
+    "version": f"{_CLI}.version_cmd:version_command",
+}
 
 app = typer.Typer(
     name="socialcredit",
     help="An explainable, contestable and auditable social credit system (see docs/).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=lazy_group(COMMANDS),
 )
-app.add_typer(policy_cmd.app, name="policy")
-policy_cmd.app.command("diff")(diff_cmd.diff_command)
-app.command("assess")(assess_cmd.assess_command)
-app.command("synth")(synth_cmd.synth_command)
-app.add_typer(batch_cmd.app, name="batch")
-# the registry (issue 3)
-policy_cmd.app.command("load")(registry_cmd.policy_load)
-app.command("init")(db_cmd.init_command)
-app.add_typer(db_cmd.app, name="db")
-app.add_typer(records_cmd.app, name="records")
-app.add_typer(subject_cmd.app, name="subject")
-app.command("check")(subject_cmd.check_command)
-app.add_typer(audit_cmd.app, name="audit")
-app.add_typer(registry_cmd.app, name="registry")
-registry_cmd.app.command("rescore")(rescore_cmd.rescore_command)
-# the HTTP API (issue 4)
-app.add_typer(principal_cmd.app, name="principal")
-app.command("serve")(serve_cmd.serve_command)
 
 
-@app.command("version")
-def version() -> None:
-    """Print the version of socialcredit."""
-    typer.echo(__version__)
+@app.callback()
+def root() -> None:
+    """A callback makes the application a group although no command is registered on it
+    directly: they all come from ``COMMANDS``."""
 
 
 def main() -> None:

@@ -7,12 +7,23 @@ from typing import Annotated
 
 import typer
 
+from socialcredit.cli.lazy import lazy_group
 from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stderr, stdout
 from socialcredit.errors import PolicyError
 from socialcredit.policy import check_files, expand_paths
 from socialcredit.policy.schema import policy_json_schema_text
 
-app = typer.Typer(help="Check policies and publish the policy format.", no_args_is_help=True)
+#: ``diff`` (population impact) and ``load`` (into a registry) live with the batch and registry
+#: commands; they are imported only when used.
+LATER = {
+    "diff": "socialcredit.cli.diff_cmd:diff_command",
+    "load": "socialcredit.cli.registry_cmd:policy_load",
+}
+app = typer.Typer(
+    help="Check policies and publish the policy format.",
+    no_args_is_help=True,
+    cls=lazy_group(LATER),
+)
 
 PathsArg = Annotated[
     list[Path], typer.Argument(help="Policy files, or directories of *.yaml files.")

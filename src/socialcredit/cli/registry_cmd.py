@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from socialcredit.cli.lazy import lazy_group
 from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stdout
 from socialcredit.cli.registry_common import (
     ActorOpt,
@@ -29,7 +30,11 @@ from socialcredit.registry.retention import retention
 from socialcredit.registry.senders import FileSender, SmtpSender
 from socialcredit.registry.tick import count_due, tick
 
-app = typer.Typer(help="Time, retention and notices of the registry.", no_args_is_help=True)
+app = typer.Typer(
+    help="Time, retention and notices of the registry.",
+    no_args_is_help=True,
+    cls=lazy_group({"rescore": "socialcredit.cli.rescore_cmd:rescore_command"}),
+)
 
 
 @app.command("tick")

@@ -8,7 +8,7 @@ from socialcredit.registry import Registry
 from socialcredit.registry.models import Principal
 from socialcredit.registry.principals import hash_key
 from tests.api.conftest import Keys
-from tests.api.helpers import problem
+from tests.api.helpers import audit, problem
 from tests.registry.helpers import P1
 
 URL = "/v1/admin/principals"
@@ -28,6 +28,8 @@ def test_a_key_is_shown_once_and_stored_hashed(
     assert (me["role"], me["services"]) == ("service", ["rail-high-speed"])
     listed = client.get(URL, headers=keys["admin"]).text
     assert key not in listed and "rail" in listed
+    entry = audit(registry)[-1]  # the listing is audited, under the admin
+    assert (entry.action, entry.role, entry.subject_ref) == ("read.admin.principals", "admin", None)
     problem(client.post(URL, json=spec, headers=keys["admin"]), 409, "registry-error")
     revoked = client.post(f"{URL}/{created.json()['id']}/revoke", headers=keys["admin"])
     assert revoked.json()["revoked_at"]
@@ -60,6 +62,9 @@ def test_a_role_needs_its_scope(client: TestClient, keys: Keys) -> None:
 def test_policy_versions_and_statistics(client: TestClient, keys: Keys) -> None:
     versions = client.get("/v1/admin/policies", headers=keys["admin"]).json()
     assert versions["total"] == 3 and all(v["active"] for v in versions["items"])
+    first = client.get("/v1/admin/policies?limit=2", headers=keys["admin"]).json()
+    assert [v["id"] for v in first["items"]] == [v["id"] for v in versions["items"][:2]]
+    assert first["next_offset"] == 2 and versions["items"][0]["id"] > versions["items"][1]["id"]
     stats = client.get("/v1/admin/statistics", headers=keys["admin"]).json()
     assert stats["principals"] == 7 and stats["registry_date"] == "2025-01-01"
     back = client.post("/v1/admin/tick", json={"as_of": "2024-01-01"}, headers=keys["admin"])

@@ -12,6 +12,8 @@ import httpx
 from typer.testing import CliRunner
 
 from socialcredit.cli.app import app
+from socialcredit.cli.principal_cmd import Role
+from socialcredit.registry.principals import ROLES, list_principals
 from tests.api.conftest import open_registry
 
 runner = CliRunner()
@@ -44,6 +46,20 @@ def test_principal_commands(tmp_path: Path) -> None:
     assert runner.invoke(app, ["principal", "revoke", "1", "--db", url]).exit_code == 0
     again = runner.invoke(app, ["principal", "revoke", "1", "--db", url])
     assert again.exit_code == 1 and "already revoked" in again.output
+
+
+def test_role_is_one_of_the_registry_roles(tmp_path: Path) -> None:
+    assert tuple(r.value for r in Role) == ROLES  # the CLI's choice is the registry's list
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    open_registry(url).close()
+    refused = runner.invoke(app, ["principal", "create", "x", "--role", "boss", "--db", url])
+    assert refused.exit_code == 2
+    assert "'boss' is not one of" in refused.output and "'reviewer'" in refused.output
+    reg = open_registry(url)
+    try:
+        assert list_principals(reg, 10, 0) == ([], 0)
+    finally:
+        reg.close()
 
 
 def test_serve_refuses_an_empty_database(tmp_path: Path) -> None:

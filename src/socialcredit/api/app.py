@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from socialcredit import __version__
 from socialcredit.api import problems
+from socialcredit.api.coalesce import Coalescer
 from socialcredit.api.deps import KeyCache
 from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
 from socialcredit.registry import Registry, RegistrySettings
@@ -39,22 +40,31 @@ class ApiSettings(BaseModel):
 def create_app(settings: ApiSettings) -> FastAPI:
     """The application over the registry of ``settings`` (opened now, closed at shutdown)."""
     reg = Registry.open(settings.registry)
+    checks = Coalescer(reg)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        reg.close()
+        checks.start()
+        try:
+            yield
+        finally:
+            await checks.stop()
+            reg.close()
 
     app = FastAPI(
         title="socialcredit registry API",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # No OpenTelemetry: nothing here exports it, and asking for it costs every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.registry = reg
+    app.state.checks = checks
     app.state.keys = KeyCache(settings.auth_cache_seconds)
     problems.install(app)
-    for module in (common, public, agency, service, subject, reviewer, admin):
+    # Routes are matched in order: the point-of-service checks, the hot path, come first.
+    for module in (service, common, public, agency, subject, reviewer, admin):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

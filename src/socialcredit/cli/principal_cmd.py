@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,12 +11,22 @@ from rich.table import Table
 from socialcredit.cli.output import reported_errors, stdout
 from socialcredit.cli.registry_common import ActorOpt, DbOpt, actor_of, opened
 from socialcredit.registry.principals import (
-    ROLES,
     PrincipalSpec,
     create_principal,
     list_principals,
     revoke_principal,
 )
+
+
+class Role(StrEnum):
+    """The roles a principal can have (``--role``); Typer refuses any other value."""
+
+    AGENCY = "agency"
+    SERVICE = "service"
+    SUBJECT = "subject"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
 
 app = typer.Typer(help="Principals of the HTTP API and their keys.", no_args_is_help=True)
 
@@ -23,7 +34,7 @@ app = typer.Typer(help="Principals of the HTTP API and their keys.", no_args_is_
 @app.command("create")
 def create(  # noqa: PLR0913, PLR0917 - one parameter per option
     name: Annotated[str, typer.Argument(help="A unique name, e.g. 'china-eastern-airlines'.")],
-    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
+    role: Annotated[Role, typer.Option("--role", help="The principal's role.")],
     authority: Annotated[
         str | None,
         typer.Option("--authority", help="agency: the catalogue authority it submits for."),
@@ -39,7 +50,7 @@ def create(  # noqa: PLR0913, PLR0917 - one parameter per option
     actor: ActorOpt = None,
 ) -> None:
     """Create a principal and print its API key (shown this once; only its hash is kept)."""
-    spec = PrincipalSpec(name, role, authority, tuple(service or ()), subject)
+    spec = PrincipalSpec(name, role.value, authority, tuple(service or ()), subject)
     with reported_errors(), opened(db) as registry:
         row, key = create_principal(
             registry, spec, actor_of(actor, "admin", "create an API principal")

@@ -59,6 +59,23 @@ def latest_version_ids() -> Select[int]:
     return select(func.max(PolicyVersion.id)).group_by(PolicyVersion.policy_id)
 
 
+@dataclass(frozen=True)
+class VersionPage:
+    """A page of stored policy versions (newest first), the ids in force, and the total."""
+
+    versions: list[PolicyVersion]
+    active: frozenset[int]
+    total: int
+
+
+def version_page(session: Session, limit: int, offset: int) -> VersionPage:
+    """Stored policy versions, newest first, ``limit`` of them after ``offset``."""
+    total = session.execute(select(func.count()).select_from(PolicyVersion)).scalar_one()
+    active = frozenset(session.execute(latest_version_ids()).scalars())
+    query = select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(limit).offset(offset)
+    return VersionPage(list(session.execute(query).scalars()), active, total)
+
+
 def active_versions(session: Session) -> list[PolicyVersion]:
     """The latest stored version of each policy id, by policy id."""
     query = select(PolicyVersion).where(PolicyVersion.id.in_(latest_version_ids()))

@@ -107,12 +107,18 @@ def create_principal(reg: Registry, spec: PrincipalSpec, actor: Actor) -> tuple[
     return row, key
 
 
-def list_principals(reg: Registry, limit: int, offset: int) -> tuple[list[Principal], int]:
-    """A page of principals, oldest first, and how many there are."""
-    with reg.session() as session:
+def list_principals(
+    reg: Registry, limit: int, offset: int, actor: Actor | None = None
+) -> tuple[list[Principal], int]:
+    """A page of principals, oldest first, and how many there are; with ``actor``, the listing
+    is recorded in the audit log (``read.admin.principals``) in the same transaction."""
+    with reg.session() as session, session.begin():
         total = session.execute(select(func.count()).select_from(Principal)).scalar_one()
         query = select(Principal).order_by(Principal.id).limit(limit).offset(offset)
-        return list(session.execute(query).scalars()), total
+        rows = list(session.execute(query).scalars())
+        if actor is not None:
+            append(session, actor, [AuditEvent("read.admin.principals", None, {})])
+        return rows, total
 
 
 def revoke_principal(reg: Registry, principal_id: int, actor: Actor) -> Principal:

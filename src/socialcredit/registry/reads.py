@@ -105,7 +105,8 @@ class CheckResult:
     decision: dict[str, Any]
 
 
-def _unknown_service(service: str, known: list[str]) -> NotFoundError:
+def unknown_service(service: str, known: list[str]) -> NotFoundError:
+    """The error of a check at a service the active policies do not name."""
     return NotFoundError(
         f"unknown service {service!r}; the active policies name: {', '.join(sorted(known))}",
         {"service": service},
@@ -146,14 +147,15 @@ _PG = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
 _CHECK_PG = str(_CHECK.compile(dialect=_PG))
 _INSERT_PG = str(AUDIT_INSERT.compile(dialect=_PG))
 _MOVE_HEAD_PG = str(MOVE_HEAD.compile(dialect=_PG))
-_ALLOW: dict[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
+# The decision at a service where nothing restricts the subject (no stored decision row).
+ALLOW: dict[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
 
 
 def _unassessed(policies: ActivePolicies, subject: str, service: str, day: date) -> dict[str, Any]:
     """The decision for a subject the registry holds nothing about: the engine on no records."""
     decisions = assess(policies.policies, [], subject, day).to_dict()["decisions"]
     if service not in decisions:
-        raise _unknown_service(service, list(decisions))
+        raise unknown_service(service, list(decisions))
     decision: dict[str, Any] = decisions[service]
     return decision
 
@@ -169,12 +171,13 @@ def _answer(
         return None
     if as_of is not None:
         if service not in policies.services:
-            raise _unknown_service(service, list(policies.services))
-        return dict(_ALLOW), as_of
+            raise unknown_service(service, list(policies.services))
+        return dict(ALLOW), as_of
     return _unassessed(policies, subject, service, today), today
 
 
-def _check_event(subject: str, service: str) -> AuditEvent:
+def check_event(subject: str, service: str) -> AuditEvent:
+    """The audit event of one point-of-service check."""
     return AuditEvent("read.subject.check", subject, {"service": service})
 
 
@@ -190,12 +193,12 @@ def _check_pipelined(
             cursor.execute(_CHECK_PG, {"sid": subject, "service": service})
             found = cursor.fetchone()
             if found is None:
-                raise _no_registry(reg)
+                raise no_registry(reg)
             answer = _answer(found, subject, service, reg.known_policies(found[6]))
             if answer is None:
                 raw.rollback()
                 return None
-            (entry,) = chain(Head(*found[:3]), actor, [_check_event(subject, service)])
+            (entry,) = chain(Head(*found[:3]), actor, [check_event(subject, service)])
             cursor.execute(_INSERT_PG, entry | {"details": Json(entry["details"])})
             cursor.execute(_MOVE_HEAD_PG, {"new_seq": entry["seq"], "new_head": entry["hash"]})
             raw.commit()  # in the pipeline: sent with the INSERT and UPDATE, one round trip
@@ -206,7 +209,8 @@ def _check_pipelined(
     return CheckResult(subject, service, as_of.isoformat(), decision)
 
 
-def _no_registry(reg: Registry) -> Exception:
+def no_registry(reg: Registry) -> Exception:
+    """The error to raise when the registry's state row is missing (no registry here)."""
     try:
         with reg.session() as session:
             reg.state(session)
@@ -231,13 +235,13 @@ def check(reg: Registry, subject: str, service: str, actor: Actor) -> CheckResul
         with conn.begin():
             found = conn.execute(_CHECK, {"sid": sid, "service": service}).one_or_none()
             if found is None:
-                raise _no_registry(reg)
+                raise no_registry(reg)
             policies = reg.known_policies(found[6])
             answer = _answer(found, sid, service, policies)
             if answer is None:
                 answer = _answer(found, sid, service, reg.policies_at(conn, found[6]))
                 assert answer is not None
-            write_chain(conn, chain(Head(*found[:3]), actor, [_check_event(sid, service)]))
+            write_chain(conn, chain(Head(*found[:3]), actor, [check_event(sid, service)]))
     decision, as_of = answer
     return CheckResult(sid, service, as_of.isoformat(), decision)
 

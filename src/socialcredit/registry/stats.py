@@ -16,6 +16,8 @@ from socialcredit.registry.models import (
     RepairApplication,
     Subject,
 )
+from socialcredit.registry.objections import DECIDED, PENDING
+from socialcredit.registry.repair import GRANTED, REFUSED
 
 
 def statistics(reg: Registry) -> dict[str, Any]:
@@ -35,20 +37,14 @@ def statistics(reg: Registry) -> dict[str, Any]:
             "records": count(model=RecordRow),
             "list_memberships": count(model=AssessmentList),
             "principals": count(Principal.revoked_at.is_(None), model=Principal),
-            "objections_pending": count(Objection.status == "pending", model=Objection),
+            "objections_pending": count(Objection.status == PENDING, model=Objection),
             "objections_overdue": count(
-                Objection.status == "pending", Objection.deadline <= today, model=Objection
+                Objection.status == PENDING, Objection.deadline <= today, model=Objection
             ),
-            "objections_decided": count(Objection.status == "decided", model=Objection),
-            "repairs_pending": count(
-                RepairApplication.status == "pending", model=RepairApplication
-            ),
-            "repairs_granted": count(
-                RepairApplication.status == "granted", model=RepairApplication
-            ),
-            "repairs_refused": count(
-                RepairApplication.status == "refused", model=RepairApplication
-            ),
+            "objections_decided": count(Objection.status == DECIDED, model=Objection),
+            "repairs_pending": count(RepairApplication.status == PENDING, model=RepairApplication),
+            "repairs_granted": count(RepairApplication.status == GRANTED, model=RepairApplication),
+            "repairs_refused": count(RepairApplication.status == REFUSED, model=RepairApplication),
             "notices_pending": count(Notice.status == "pending", model=Notice),
             "audit_entries": state.audit_seq,
             "audit_head": state.audit_head,

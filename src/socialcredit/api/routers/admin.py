@@ -6,16 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import func, select
 
 from socialcredit.api.deps import Caller, KeyCache, Page, Reg, RowId, caller, page_body
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import PrincipalIn, TickIn
 from socialcredit.api.views import NewPrincipalOut, PageOut, PrincipalOut, principal_out
-from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.dueprocess import advance
-from socialcredit.registry.models import PolicyVersion
-from socialcredit.registry.policystore import latest_version_ids
+from socialcredit.registry.policystore import version_page
 from socialcredit.registry.principals import (
     PrincipalSpec,
     create_principal,
@@ -40,9 +37,7 @@ def create(body: PrincipalIn, reg: Reg, who: Admin) -> NewPrincipalOut:
 @router.get("/principals")
 def principals(reg: Reg, who: Admin, page: Page) -> PageOut[PrincipalOut]:
     """Every principal (revoked ones too), oldest first; never a key."""
-    rows, total = list_principals(reg, page.limit, page.offset)
-    with reg.session() as session, session.begin():
-        append(session, who.actor, [AuditEvent("read.admin.principals", None, {})])
+    rows, total = list_principals(reg, page.limit, page.offset, who.actor)
     return PageOut[PrincipalOut](**page_body([principal_out(r) for r in rows], total, page))
 
 
@@ -59,10 +54,7 @@ def revoke(principal_id: RowId, reg: Reg, who: Admin, request: Request) -> Princ
 def policy_versions(reg: Reg, who: Admin, page: Page) -> PageOut[Dict]:
     """Every stored policy version (newest first), and whether it is in force."""
     with reg.session() as session:
-        total = session.execute(select(func.count()).select_from(PolicyVersion)).scalar_one()
-        active = set(session.execute(latest_version_ids()).scalars())
-        query = select(PolicyVersion).order_by(PolicyVersion.id.desc())
-        rows = session.execute(query.limit(page.limit).offset(page.offset)).scalars()
+        found = version_page(session, page.limit, page.offset)
         items = [
             {
                 "id": v.id,
@@ -71,11 +63,11 @@ def policy_versions(reg: Reg, who: Admin, page: Page) -> PageOut[Dict]:
                 "sha256": v.sha256,
                 "loaded_at": v.loaded_at.isoformat(),
                 "loaded_by": v.loaded_by,
-                "active": v.id in active,
+                "active": v.id in found.active,
             }
-            for v in rows
+            for v in found.versions
         ]
-    return PageOut[Dict](**page_body(items, total, page))
+    return PageOut[Dict](**page_body(items, found.total, page))
 
 
 @router.get("/statistics")

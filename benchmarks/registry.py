@@ -1,7 +1,8 @@
 """Benchmark: the registry on SQLite and PostgreSQL. Not a test.
 
-Reports records/s of a bulk submission with live assessments (and the submitting process's
-CPU seconds, to tell its own work from waiting on the database), the latency of one submission
+Reports records/s of a bulk submission with live assessments (and the CPU seconds of the
+submitting process and, for a local PostgreSQL, of the server's processes, to tell the two
+sides' work apart), the latency of one submission
 with its reassessment (p50/p99), and of an in-process ``check`` (p50/p99 after a warm-up; it
 reads the stored decision and appends an audit entry, committed before the answer). The load
 average is printed before and after each database's run: compare figures taken at like loads.
@@ -41,6 +42,31 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+def _server_cpu() -> dict[str, int]:
+    """CPU clock ticks used so far by each process of the local PostgreSQL server."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if "(postgres)" in stat:
+            fields = stat.rsplit(")", 1)[1].split()
+            found[entry.name] = int(fields[11]) + int(fields[12])
+    return found
+
+
+def _server_seconds(before: dict[str, int], after: dict[str, int]) -> float | None:
+    """CPU seconds the server's processes used in between: processes that ended meanwhile are
+    missed, and other clients' backends count too (run it alone on the server)."""
+    if not after:
+        return None
+    ticks = sum(used - before.get(pid, 0) for pid, used in after.items())
+    return round(ticks / os.sysconf("SC_CLK_TCK"), 2)
+
+
 def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
     reg = Registry.open(RegistrySettings(database_url=url, chunk_size=1000))
     initialise(reg, date(2025, 6, 1))
@@ -49,10 +75,12 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         policies = reg.policies(session).policies
     grouped = by_agency(demo_records(policies, subjects, seed=1))
     total = sum(len(v) for v in grouped.values())
+    server = _server_cpu() if url.startswith("postgresql") else {}
     start, cpu = time.perf_counter(), time.process_time()
     for agency, records in grouped.items():
         submit_lines(reg, list(enumerate(records, 1)), Submission(agency, ACTOR))
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    server_s = _server_seconds(server, _server_cpu()) if server else None
     bulk = total / elapsed
     extra = by_agency(demo_records(policies, samples, seed=2))
     single: list[float] = []
@@ -78,6 +106,7 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         "bulk_records_per_s": round(bulk),
         "bulk_s": round(elapsed, 2),
         "bulk_cpu_s": round(cpu, 2),
+        "bulk_server_cpu_s": server_s,
         "submit_p50_ms": round(_pct(single, 0.5), 2),
         "submit_p99_ms": round(_pct(single, 0.99), 2),
         "check_p50_ms": round(_pct(checks, 0.5), 3),

@@ -9,36 +9,36 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from socialcredit.engine.assessment import Assessment, RecordState
-from socialcredit.engine.decisions import Situation, decide
-from socialcredit.engine.lists import ListHistory, Membership, list_history, membership_on
+from socialcredit.engine.compiled import compiled
+from socialcredit.engine.decisions import Situation, decide_all
+from socialcredit.engine.lists import ListHistory, Membership, histories_of, membership_on
 from socialcredit.engine.records import Record
-from socialcredit.engine.scoring import Score, score_on
+from socialcredit.engine.scoring import rule_score
 from socialcredit.engine.timeline import Timeline, known_on, timeline
 from socialcredit.identity import SubjectId, parse_subject
 from socialcredit.policy.models import ListDef
 from socialcredit.policy.policyset import PolicySet
+
+_BY_ID = attrgetter("id")
 
 
 def timelines_for(
     policies: PolicySet, records: Iterable[Record], subject: str, day: date
 ) -> list[Timeline]:
     """Timelines of the subject's records as known on ``day``, sorted by record id."""
-    known = (known_on(r, day) for r in records if r.subject == subject)
-    own = sorted((r for r in known if r is not None), key=lambda r: r.id)
-    return [timeline(r, policies.items[r.item], policies.review_days(r.item)) for r in own]
+    own = []
+    for r in records:
+        if r.subject == subject and (seen := known_on(r, day)) is not None:
+            own.append(seen)
+    own.sort(key=_BY_ID)
+    items = policies.items
+    return [timeline(r, items[r.item], policies.review_days(r.item)) for r in own]
 
 
-def _scores(policies: PolicySet, timelines: list[Timeline], kind: str, day: date) -> list[Score]:
-    return [
-        score_on(policies, model, timelines, day)
-        for _model_id, model in sorted(policies.models.items())
-        if kind in model.subject_kinds
-    ]
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """What every answer about one subject on one day is computed from, computed once."""
 
@@ -56,11 +56,12 @@ def _histories(
 ) -> list[tuple[ListDef, ListHistory]]:
     """The history of every list the subject can be on, by list id."""
     items = {t.record.item for t in timelines}
+    found = histories_of(policies, timelines, kind)
     return [
-        (lst, list_history(policies, lst, timelines, kind))
-        for _list_id, lst in sorted(policies.lists.items())
+        (rule.list, found.of(list_id))
+        for list_id, rule in compiled(policies).lists.items()
         # a list entered only by items none of the subject's records has is never reached
-        if lst.entry.score is not None or items & {e.item for e in lst.entry.items}
+        if rule.score is not None or not items.isdisjoint(rule.terms)
     ]
 
 
@@ -99,20 +100,21 @@ def assess(
 def assessment_of(policies: PolicySet, evaluation: Evaluation, as_of: date) -> Assessment:
     """The assessment on ``as_of`` from an :class:`Evaluation` made for that day."""
     sid, kind, timelines = evaluation.subject, evaluation.kind, evaluation.timelines
-    scores = _scores(policies, timelines, kind, as_of)
+    rules = compiled(policies).models_by_kind.get(kind, ())
+    scores = tuple(rule_score(rule, timelines, as_of) for rule in rules)
     memberships = _memberships(evaluation, as_of)
     situation = Situation(kind, {m.list: m for m in memberships}, {s.model: s for s in scores})
-    review_days = {t.record.id: policies.review_days(t.record.item) for t in timelines}
-    decisions = tuple(
-        decide(policies, service, situation, review_days) for service in policies.service_ids()
+    # the review deadlines are only written in remedies, which only list memberships have
+    review_days = (
+        {t.record.id: policies.review_days(t.record.item) for t in timelines} if memberships else {}
     )
     return Assessment(
         subject=sid.value,
         subject_kind=kind,
         as_of=as_of,
-        scores=tuple(scores),
+        scores=scores,
         lists=tuple(memberships),
-        decisions=decisions,
+        decisions=decide_all(policies, situation, review_days),
         records=_states(timelines, as_of),
         policies=policies.policies,
     )

@@ -72,11 +72,38 @@ def next_change_after(
     return next((d for d in change_dates(policies, records, subject, day) if d > day), None)
 
 
+def _first_after(dates: Iterable[date], day: date, first: date) -> date:
+    """The earliest of ``first`` and the ``dates`` after ``day``."""
+    for d in dates:
+        if day < d < first:
+            first = d
+    return first
+
+
+def _next_change(evaluation: Evaluation, records: Iterable[Record], day: date) -> date | None:
+    """The first of :func:`_change_dates` after ``day`` (without collecting them all)."""
+    subject = evaluation.subject.value
+    first = OPEN_END  # never a change date: the open end
+    for r in records:
+        if r.subject == subject:
+            first = _first_after(_event_dates(r), day, first)
+    for line in evaluation.timelines:
+        first = _first_after((line.effective_from, line.term_end), day, first)
+        for part in (*line.counting.parts, *line.suspended.parts):
+            first = _first_after((part.start, part.end), day, first)
+    for _lst, history in evaluation.histories:
+        for part in history.days.parts:
+            first = _first_after((part.start, part.end), day, first)
+        for window in history.by_record.values():
+            for part in window.parts:
+                first = _first_after((part.start, part.end), day, first)
+    return None if first == OPEN_END else first
+
+
 def assess_with_next_change(
     policies: PolicySet, records: Iterable[Record], subject: str | SubjectId, as_of: date
 ) -> tuple[Assessment, date | None]:
     """``assess`` and ``next_change_after`` together, from one evaluation of the records."""
-    records = list(records)
+    records = records if isinstance(records, list | tuple) else list(records)
     evaluation = evaluate(policies, records, subject, as_of)
-    upcoming = (d for d in _change_dates(evaluation, records) if d > as_of)
-    return assessment_of(policies, evaluation, as_of), next(upcoming, None)
+    return assessment_of(policies, evaluation, as_of), _next_change(evaluation, records, as_of)

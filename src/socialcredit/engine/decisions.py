@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from socialcredit.engine.compiled import EFFECT_ORDER, MeasureRule, Plan, compiled
 from socialcredit.engine.intervals import render
 from socialcredit.engine.lists import Membership
 from socialcredit.engine.scoring import Score, holds
 from socialcredit.policy.models import ListDef
-from socialcredit.policy.policyset import BoundMeasure, PolicySet
+from socialcredit.policy.policyset import PolicySet
 
-EFFECT_ORDER = ("deny", "restrict", "benefit")
+__all__ = ["EFFECT_ORDER", "Decision", "Situation", "decide", "decide_all"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     service: str
     effect: str
@@ -30,7 +32,7 @@ class Decision:
     remedies: tuple[dict[str, Any], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Situation:
     """What the decisions are made from: the subject's kind, memberships and scores."""
 
@@ -39,22 +41,9 @@ class Situation:
     scores: Mapping[str, Score]
 
 
-def _measure_fields(bound: BoundMeasure) -> dict[str, Any]:
-    m = bound.measure
-    return {
-        "memorandum": bound.memorandum.id,
-        "measure": m.id,
-        "effect": m.effect,
-        "legal_basis": m.legal_basis,
-        "agency": m.agency,
-        "nexus": m.nexus,
-    }
-
-
-def _reason(bound: BoundMeasure, situation: Situation) -> dict[str, Any] | None:
-    memo = bound.memorandum
-    if memo.list_id is not None:
-        member = situation.memberships.get(memo.list_id)
+def _reason(rule: MeasureRule, situation: Situation) -> dict[str, Any] | None:
+    if rule.list_id is not None:
+        member = situation.memberships.get(rule.list_id)
         if member is None:
             return None
         trigger: dict[str, Any] = {
@@ -64,17 +53,17 @@ def _reason(bound: BoundMeasure, situation: Situation) -> dict[str, Any] | None:
             "until": render(member.until),
             "records": list(member.records),
         }
-        return trigger | _measure_fields(bound)
-    assert memo.score is not None  # a memorandum has a list or a score (validated at load)
-    score = situation.scores.get(memo.score.model)
-    if score is None or not holds(memo.score, score):
+        return trigger | rule.fields
+    assert rule.score is not None  # a memorandum has a list or a score (validated at load)
+    score = situation.scores.get(rule.score.model)
+    if score is None or not holds(rule.score, score):
         return None
     score_trigger: dict[str, Any] = {
         "score_model": score.model,
         "value": score.value,
         "grade": score.grade,
     }
-    return score_trigger | _measure_fields(bound)
+    return score_trigger | rule.fields
 
 
 def _remedy(lst: ListDef, member: Membership, review_days: Mapping[str, int]) -> dict[str, Any]:
@@ -94,26 +83,71 @@ def _remedy(lst: ListDef, member: Membership, review_days: Mapping[str, int]) ->
     }
 
 
-def decide(
-    policies: PolicySet, service: str, situation: Situation, review_days: Mapping[str, int]
+@cache
+def _allow(service: str) -> Decision:
+    """The decision at a service where no measure is active (immutable, so shared)."""
+    return Decision(service, "allow", (), ())
+
+
+def _decision(
+    policies: PolicySet,
+    service: str,
+    rules: tuple[MeasureRule, ...],
+    situation: Situation,
+    review_days: Mapping[str, int],
 ) -> Decision:
-    """The decision for one service; ``review_days`` maps record ids to their review deadline."""
-    reasons = []
-    for bound in policies.measures_at(service):
-        measure = bound.measure
-        if "subject" not in measure.targets:
-            continue
-        if situation.subject_kind not in measure.subject_kinds:
-            continue
-        reason = _reason(bound, situation)
-        if reason is not None:
-            reasons.append(reason)
-    reasons.sort(key=lambda r: (EFFECT_ORDER.index(r["effect"]), r["memorandum"], r["measure"]))
-    effect = reasons[0]["effect"] if reasons else "allow"
+    reasons = [r for r in (_reason(rule, situation) for rule in rules) if r is not None]
+    if not reasons:
+        return _allow(service)
     restricting = sorted(
         {r["list"] for r in reasons if r["effect"] in ("deny", "restrict") and "list" in r}
     )
     remedies = tuple(
         _remedy(policies.lists[lid], situation.memberships[lid], review_days) for lid in restricting
     )
-    return Decision(service, effect, tuple(reasons), remedies)
+    return Decision(service, reasons[0]["effect"], tuple(reasons), remedies)
+
+
+def decide(
+    policies: PolicySet, service: str, situation: Situation, review_days: Mapping[str, int]
+) -> Decision:
+    """The decision for one service; ``review_days`` maps record ids to their review deadline."""
+    plan = compiled(policies).plans.get(situation.subject_kind)
+    rules = () if plan is None else plan.rules.get(service, ())
+    return _decision(policies, service, rules, situation, review_days)
+
+
+@cache
+def _allow_all(services: tuple[str, ...]) -> tuple[Decision, ...]:
+    return tuple(_allow(service) for service in services)
+
+
+def _reached(plan: Plan, situation: Situation) -> set[str]:
+    """The services where some measure may be active: a list the subject is on, or a score
+    condition that holds, names them."""
+    reached: set[str] = set()
+    for list_id in situation.memberships:
+        reached.update(plan.by_list.get(list_id, ()))
+    for condition, services in plan.by_score:
+        score = situation.scores.get(condition.model)
+        if score is not None and holds(condition, score):
+            reached.update(services)
+    return reached
+
+
+def decide_all(
+    policies: PolicySet, situation: Situation, review_days: Mapping[str, int]
+) -> tuple[Decision, ...]:
+    """The decision at every service named by a loaded measure, by service id."""
+    plan = compiled(policies).plans.get(situation.subject_kind)
+    if plan is None:
+        return _allow_all(policies.service_ids())
+    reached = _reached(plan, situation)
+    if not reached:
+        return _allow_all(plan.services)
+    return tuple(
+        _decision(policies, service, plan.rules[service], situation, review_days)
+        if service in reached
+        else _allow(service)
+        for service in plan.services
+    )

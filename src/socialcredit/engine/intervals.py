@@ -14,7 +14,7 @@ OPEN_START = date.min
 OPEN_END = date.max
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Interval:
     start: date
     end: date
@@ -27,7 +27,7 @@ class Interval:
         return self.start <= day < self.end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IntervalSet:
     """A normalised union of disjoint, non-adjacent, non-empty intervals, sorted."""
 
@@ -39,22 +39,30 @@ class IntervalSet:
         for part in sorted(i for i in intervals if i.start < i.end):
             if merged and part.start <= merged[-1].end:
                 last = merged[-1]
-                merged[-1] = Interval(last.start, max(last.end, part.end))
+                if part.end > last.end:
+                    merged[-1] = Interval(last.start, part.end)
             else:
                 merged.append(part)
-        return cls(tuple(merged))
+        return cls(tuple(merged)) if merged else EMPTY
 
     @classmethod
     def span(cls, start: date, end: date) -> IntervalSet:
-        return cls.of([Interval(start, max(start, end))])
+        """``[start, end)``; empty when ``end`` is not after ``start``."""
+        return cls((Interval(start, end),)) if start < end else EMPTY
 
     def __bool__(self) -> bool:
         return bool(self.parts)
 
     def union(self, other: IntervalSet) -> IntervalSet:
+        if not other.parts:
+            return self
+        if not self.parts:
+            return other
         return IntervalSet.of(self.parts + other.parts)
 
     def intersect(self, other: IntervalSet) -> IntervalSet:
+        if not self.parts or not other.parts:
+            return EMPTY
         out = [
             Interval(max(a.start, b.start), min(a.end, b.end))
             for a in self.parts
@@ -64,6 +72,8 @@ class IntervalSet:
         return IntervalSet.of(out)
 
     def minus(self, other: IntervalSet) -> IntervalSet:
+        if not self.parts or not other.parts:
+            return self
         return self.intersect(other.complement())
 
     def complement(self) -> IntervalSet:
@@ -77,18 +87,28 @@ class IntervalSet:
             out.append(Interval(cursor, OPEN_END))
         return IntervalSet(tuple(out))
 
+    def overlaps(self, part: Interval) -> bool:
+        """Whether some part of this set shares a day with ``part``."""
+        return any(p.start < part.end and part.start < p.end for p in self.parts)
+
     def containing(self, day: date) -> Interval | None:
         """The part that contains ``day``, if any."""
-        return next((p for p in self.parts if p.contains(day)), None)
+        for p in self.parts:
+            if p.start <= day < p.end:
+                return p
+        return None
 
     def contains(self, day: date) -> bool:
-        return self.containing(day) is not None
+        return any(p.start <= day < p.end for p in self.parts)
 
     def first_start(self) -> date | None:
         return self.parts[0].start if self.parts else None
 
     def boundaries(self) -> set[date]:
         return {d for p in self.parts for d in (p.start, p.end)}
+
+
+EMPTY = IntervalSet()
 
 
 def union_all(sets: Iterable[IntervalSet]) -> IntervalSet:

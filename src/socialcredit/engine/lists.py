@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from socialcredit.engine.intervals import OPEN_END, IntervalSet, union_all
+from socialcredit.engine.compiled import Compiled, after, compiled
+from socialcredit.engine.intervals import EMPTY, Interval, IntervalSet, union_all
 from socialcredit.engine.scoring import condition_intervals
 from socialcredit.engine.timeline import Timeline
 from socialcredit.policy.durations import Duration
@@ -20,7 +21,7 @@ from socialcredit.policy.models import ListDef
 from socialcredit.policy.policyset import PolicySet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListHistory:
     """Every day a subject is on one list, and the records behind each day."""
 
@@ -29,7 +30,7 @@ class ListHistory:
     by_record: dict[str, IntervalSet]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     list: str
     kind: str
@@ -39,36 +40,69 @@ class Membership:
 
 
 def _record_window(lst: ListDef, term: Duration | str, timeline: Timeline) -> IntervalSet:
-    first = timeline.counting.first_start()
-    if first is None:
-        return IntervalSet()
-    ends = [OPEN_END]
+    counting = timeline.counting.parts
+    if not counting:
+        return EMPTY
+    first = counting[0].start
+    end = None
     if isinstance(term, Duration):
-        ends.append(term.after(first))
+        end = after(term, first)
     elif timeline.record.resolved_on is not None:  # until_resolved, even for keep_counting items
-        ends.append(max(first, timeline.record.resolved_on))
+        end = max(first, timeline.record.resolved_on)
     if lst.max_duration is not None:
-        ends.append(lst.max_duration.after(first))
-    return timeline.counting.intersect(IntervalSet.span(first, min(ends)))
+        cap = after(lst.max_duration, first)
+        end = cap if end is None or cap < end else end
+    if end is None:
+        return timeline.counting
+    kept = tuple(p if p.end <= end else Interval(p.start, end) for p in counting if p.start < end)
+    return IntervalSet(kept) if kept else EMPTY
 
 
 def list_history(
     policies: PolicySet, lst: ListDef, timelines: Sequence[Timeline], subject_kind: str
 ) -> ListHistory:
-    terms = {entry.item: entry.term for entry in lst.entry.items}
-    by_record = {
-        t.record.id: _record_window(lst, terms[t.record.item], t)
-        for t in timelines
-        if t.record.item in terms
-    }
-    days = union_all(by_record.values())
-    condition = lst.entry.score
-    if condition is not None and subject_kind in policies.models[condition.model].subject_kinds:
-        days = days.union(condition_intervals(policies, condition, timelines))
-    for other in lst.entry.excluded_by:
-        excluded = list_history(policies, policies.lists[other], timelines, subject_kind)
-        days = days.minus(excluded.days)
-    return ListHistory(lst.id, days, by_record)
+    return histories_of(policies, timelines, subject_kind).of(lst.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Histories:
+    """The list histories of one subject's timelines, each computed once (a red list's
+    exclusions reuse the histories of the lists that exclude it)."""
+
+    policies: PolicySet
+    index: Compiled
+    timelines: Sequence[Timeline]
+    subject_kind: str
+    found: dict[str, ListHistory]
+
+    def of(self, list_id: str) -> ListHistory:
+        history = self.found.get(list_id)
+        if history is None:
+            history = self.found[list_id] = self._compute(list_id)
+        return history
+
+    def _compute(self, list_id: str) -> ListHistory:
+        rule = self.index.lists[list_id]
+        terms = rule.terms
+        by_record = {
+            t.record.id: _record_window(rule.list, term, t)
+            for t in self.timelines
+            if (term := terms.get(t.record.item)) is not None
+        }
+        days = union_all(by_record.values())
+        condition = rule.score
+        if condition is not None and self.subject_kind in self._kinds(condition.model):
+            days = days.union(condition_intervals(self.policies, condition, self.timelines))
+        for other in rule.excluded_by:
+            days = days.minus(self.of(other).days)
+        return ListHistory(list_id, days, by_record)
+
+    def _kinds(self, model_id: str) -> Sequence[str]:
+        return self.index.models[model_id].model.subject_kinds
+
+
+def histories_of(policies: PolicySet, timelines: Sequence[Timeline], kind: str) -> Histories:
+    return Histories(policies, compiled(policies), timelines, kind, {})
 
 
 def membership_on(history: ListHistory, lst: ListDef, day: date) -> Membership | None:
@@ -77,10 +111,6 @@ def membership_on(history: ListHistory, lst: ListDef, day: date) -> Membership |
     if part is None:
         return None
     records = tuple(
-        sorted(
-            rid
-            for rid, window in history.by_record.items()
-            if window.intersect(IntervalSet.of([part]))
-        )
+        sorted(rid for rid, window in history.by_record.items() if window.overlaps(part))
     )
     return Membership(lst.id, lst.kind, part.start, part.end, records)

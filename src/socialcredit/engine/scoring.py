@@ -6,20 +6,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from socialcredit.engine.compiled import ModelRule, compiled
 from socialcredit.engine.intervals import OPEN_END, OPEN_START, Interval, IntervalSet
 from socialcredit.engine.timeline import Timeline
 from socialcredit.policy.models import ScoreCondition, ScoreModel
 from socialcredit.policy.policyset import PolicySet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     record: str
     item: str
     points: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Score:
     model: str
     value: int
@@ -44,21 +45,31 @@ def score_on(
 
     ``timelines`` must be sorted by record id (as :func:`assess` provides them).
     """
+    return rule_score(compiled(policies).models[model.id], timelines, day)
+
+
+def rule_score(rule: ModelRule, timelines: Sequence[Timeline], day: date) -> Score:
+    """:func:`score_on` from the model's compiled rule."""
+    points_of = rule.points
     contributions = tuple(
         Contribution(t.record.id, t.record.item, points)
         for t in timelines
-        if (points := policies.items[t.record.item].points.get(model.id)) is not None
-        and t.counts_on(day)
+        if (points := points_of.get(t.record.item)) is not None and t.counting.contains(day)
     )
+    model = rule.model
     raw = model.base + sum(c.points for c in contributions)
     value = min(model.max, max(model.min, raw))
-    return Score(model.id, value, grade_of(model, value), contributions)
+    return Score(model.id, value, rule.grade(value), contributions)
 
 
 def holds(condition: ScoreCondition, score: Score) -> bool:
+    return _holds(condition, score.value, score.grade)
+
+
+def _holds(condition: ScoreCondition, value: int, grade: str) -> bool:
     if condition.grades is not None:
-        return score.grade in condition.grades
-    return condition.min_value is not None and score.value >= condition.min_value
+        return grade in condition.grades
+    return condition.min_value is not None and value >= condition.min_value
 
 
 def condition_intervals(
@@ -66,17 +77,26 @@ def condition_intervals(
 ) -> IntervalSet:
     """Every day on which ``condition`` holds, given these records and no others.
 
-    A score only changes where a record starts or stops counting, so the condition is evaluated
-    once per such boundary.
+    A score only changes where a record starts or stops counting: one sweep over those
+    boundaries, in date order, keeps the sum of the points counting in between.
     """
-    model = policies.models[condition.model]
-    relevant = [t for t in timelines if model.id in policies.items[t.record.item].points]
-    points = sorted({d for t in relevant for d in t.counting.boundaries()} - {OPEN_END})
-    starts = [OPEN_START, *points]
-    ends = [*points, OPEN_END]
-    parts = [
-        Interval(start, end)
-        for start, end in zip(starts, ends, strict=True)
-        if holds(condition, score_on(policies, model, relevant, start))
-    ]
+    rule = compiled(policies).models[condition.model]
+    deltas: dict[date, int] = {}
+    for t in timelines:
+        points = rule.points.get(t.record.item)
+        if points is None:
+            continue
+        for part in t.counting.parts:
+            deltas[part.start] = deltas.get(part.start, 0) + points
+            deltas[part.end] = deltas.get(part.end, 0) - points
+    model = rule.model
+    parts: list[Interval] = []
+    running, start = 0, OPEN_START
+    for point in [*sorted(deltas), OPEN_END]:
+        if start < point:
+            value = min(model.max, max(model.min, model.base + running))
+            if _holds(condition, value, rule.grade(value)):
+                parts.append(Interval(start, point))
+        running += deltas.get(point, 0)
+        start = point
     return IntervalSet.of(parts)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from socialcredit.engine.intervals import OPEN_END, Interval, IntervalSet
+from socialcredit.engine.compiled import after
+from socialcredit.engine.intervals import EMPTY, OPEN_END, IntervalSet
 from socialcredit.engine.records import DisputeOutcome, Record
 from socialcredit.policy.models import Item
 from socialcredit.policy.vocabulary import Polarity
@@ -32,7 +33,7 @@ class RecordStatus(StrEnum):
     EXPIRED = "expired"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timeline:
     record: Record
     effective_from: date
@@ -41,13 +42,14 @@ class Timeline:
     counting: IntervalSet
     suspended: IntervalSet
     resolution_stops: bool
+    revoked_on: date | None  # directly, or by a dispute decided revoked or corrected
 
     def counts_on(self, day: date) -> bool:
         return self.counting.contains(day)
 
     def status_on(self, day: date) -> RecordStatus:  # noqa: PLR0911 - one answer per status
         record = self.record
-        revoked = _revoked_by(record)
+        revoked = self.revoked_on
         if revoked is not None and revoked <= day:
             return RecordStatus.REVOKED
         resolved = record.resolved_on
@@ -65,13 +67,14 @@ class Timeline:
 
 
 def _revoked_by(record: Record) -> date | None:
-    dates = [record.revoked_on] if record.revoked_on else []
-    if record.dispute_decided_on and record.dispute_outcome in (
-        DisputeOutcome.REVOKED,
-        DisputeOutcome.CORRECTED,
-    ):
-        dates.append(record.dispute_decided_on)
-    return min(dates) if dates else None
+    revoked = record.revoked_on
+    decided = record.dispute_decided_on
+    if decided is not None and record.dispute_outcome in _VOIDING:
+        return decided if revoked is None else min(revoked, decided)
+    return revoked
+
+
+_VOIDING = (DisputeOutcome.REVOKED, DisputeOutcome.CORRECTED)
 
 
 def _dispute_open(record: Record, day: date) -> bool:
@@ -90,10 +93,9 @@ def effective_from(record: Record, item: Item) -> date:
 def suspension(record: Record, review_days: int) -> IntervalSet:
     """From the review deadline of an undecided objection until its decision."""
     if record.disputed_on is None:
-        return IntervalSet()
+        return EMPTY
     deadline = record.disputed_on + timedelta(days=review_days)
-    decided = record.dispute_decided_on or OPEN_END
-    return IntervalSet.of([Interval(deadline, decided)]) if deadline < decided else IntervalSet()
+    return IntervalSet.span(deadline, record.dispute_decided_on or OPEN_END)
 
 
 def known_on(record: Record, day: date) -> Record | None:
@@ -104,6 +106,8 @@ def known_on(record: Record, day: date) -> Record | None:
     """
     if record.decided_on > day:
         return None
+    if _all_known(record, day):
+        return record  # nothing to mask: the record as it is
 
     def seen(when: date | None) -> date | None:
         return when if when is not None and when <= day else None
@@ -119,18 +123,36 @@ def known_on(record: Record, day: date) -> Record | None:
     )
 
 
+def _all_known(record: Record, day: date) -> bool:
+    """Whether masking the facts dated after ``day`` would leave ``record`` as it is."""
+    decided_dispute = record.dispute_decided_on
+    if decided_dispute is None:
+        if record.dispute_outcome is not None:
+            return False
+    elif decided_dispute > day:
+        return False
+    return not (
+        (record.resolved_on is not None and record.resolved_on > day)
+        or (record.revoked_on is not None and record.revoked_on > day)
+        or (record.disputed_on is not None and record.disputed_on > day)
+    )
+
+
 def timeline(record: Record, item: Item, review_days: int) -> Timeline:
     """The full timeline of ``record`` under ``item``."""
     start = effective_from(record, item)
-    term_end = item.counts_for.after(start)
-    stops = [term_end]
+    term_end = after(item.counts_for, start)
+    stops_on = term_end
     revoked = _revoked_by(record)
-    if revoked is not None:
-        stops.append(revoked)
-    if record.resolved_on is not None and item.on_resolution == "stop_counting":
-        stops.append(record.resolved_on)
-    stops_on = max(start, min(stops))
+    if revoked is not None and revoked < stops_on:
+        stops_on = revoked
+    resolution_stops = item.on_resolution == "stop_counting"
+    resolved = record.resolved_on
+    if resolved is not None and resolution_stops and resolved < stops_on:
+        stops_on = resolved
+    stops_on = max(start, stops_on)
     suspended = suspension(record, review_days)
     counting = IntervalSet.span(start, stops_on).minus(suspended)
-    resolution_stops = item.on_resolution == "stop_counting"
-    return Timeline(record, start, term_end, stops_on, counting, suspended, resolution_stops)
+    return Timeline(
+        record, start, term_end, stops_on, counting, suspended, resolution_stops, revoked
+    )

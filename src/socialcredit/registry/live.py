@@ -6,16 +6,17 @@ which time alone may change it (from the same evaluation: ``engine.assess_with_n
 indexed), records the time-driven status events that have happened (effective, suspended,
 expired), and queues list entry and exit notices.
 
-A reassessment reads the subjects' records (with their kind) and the time events already
-written with one ``SELECT`` each, deletes the old assessment rows (one statement on PostgreSQL,
-which also returns the lists the subjects were on), and writes the new rows with one bulk insert
-per table (``COPY`` on PostgreSQL, see :mod:`socialcredit.registry.bulk`).
+A reassessment first reads the subjects' records (with their kind; records written earlier in
+the same transaction are passed in, not read back) and the time events already written with one
+``SELECT`` each, and deletes the old assessment rows (one statement on PostgreSQL, which also
+returns the lists the subjects were on). Then it assesses the subjects and writes the new rows
+with one bulk insert per table (on PostgreSQL a ``COPY`` each: :mod:`socialcredit.registry.bulk`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -45,7 +46,7 @@ from socialcredit.engine import (
 )
 from socialcredit.engine.timeline import suspension
 from socialcredit.identity import SubjectId, SubjectKind
-from socialcredit.registry.bulk import in_list, insert_rows, is_postgres, key_lookups
+from socialcredit.registry.bulk import gc_paused, in_list, insert_rows, is_postgres, key_lookups
 from socialcredit.registry.models import (
     AssessmentDecision,
     AssessmentList,
@@ -178,14 +179,15 @@ def time_events(
 class Scope:
     """The subjects to reassess, on which day, by whom.
 
-    ``fresh`` names records written in this transaction with no time event yet (a submission's
-    new records), whose time events need not be looked up.
+    ``fresh`` holds the records written in this transaction (a submission's new records, by row
+    id, as the engine reads them): they are taken from here, not read back, and have no time
+    event yet to look up.
     """
 
     subjects: Sequence[str]
     day: date
     actor: str
-    fresh: Collection[int] = ()
+    fresh: Mapping[int, Record] = field(default_factory=dict)
 
 
 # Statements built once per dialect (SQLAlchemy caches their compiled form) and run with Core.
@@ -237,8 +239,8 @@ def _clear_statement() -> TextClause:
 
 
 _STATEMENTS = {postgres: _statements(postgres) for postgres in (False, True)}
-_TARGETS = {
-    "assessments": table(AssessmentRow),
+_ASSESSMENTS = table(AssessmentRow)
+_TARGETS = {  # in this order, after the assessments
     "scores": table(AssessmentScore),
     "lists": table(AssessmentList),
     "decisions": table(AssessmentDecision),
@@ -262,11 +264,9 @@ class _Context:
     assessor: Assessor
 
 
-def _one(batch: _Batch, ctx: _Context, sid: str, rows: list[Row[Any]]) -> None:
+def _one(batch: _Batch, ctx: _Context, sid: str, records: list[Record]) -> None:
     """Assess one subject once (and its next change from the same evaluation)."""
     day = ctx.scope.day
-    kind = rows[0].kind
-    records = [to_record(r, kind) for r in rows]
     found, next_on = ctx.assessor(sid, records)
     body = _materialise(batch, ctx.active, found, next_on)
     for key, kind_, on in time_events(found, records, ctx.active, day):
@@ -292,17 +292,22 @@ def _one(batch: _Batch, ctx: _Context, sid: str, rows: list[Row[Any]]) -> None:
 
 
 def _read(
-    conn: Connection, q: _Statements, subjects: list[str], fresh: Collection[int]
-) -> tuple[dict[str, list[Row[Any]]], set[tuple[int, str]]]:
-    rows: dict[str, list[Row[Any]]] = defaultdict(list)
+    conn: Connection, q: _Statements, subjects: list[str], fresh: Mapping[int, Record]
+) -> tuple[dict[str, list[Record]], set[tuple[int, str]]]:
+    """The subjects' records (those of ``fresh`` from memory) and the time events already
+    written for the others."""
+    records: dict[str, list[Record]] = defaultdict(list)
+    older = []
     for row in conn.execute(q.load, {"subjects": subjects}):
-        rows[row.subject_id].append(row)
-    fresh_ids = set(fresh)
-    older = [r.id for rs in rows.values() for r in rs if r.id not in fresh_ids]
+        if row.id not in fresh:  # already written in this transaction: taken from memory
+            records[row.subject_id].append(to_record(row, row.kind))
+            older.append(row.id)
+    for record in fresh.values():
+        records[record.subject].append(record)
     known: set[tuple[int, str]] = set()
     if older:
         known = {(a, b) for a, b in conn.execute(q.known, {"records": older})}
-    return rows, known
+    return records, known
 
 
 def _clear(conn: Connection, q: _Statements, subjects: list[str]) -> dict[str, set[str]]:
@@ -328,20 +333,32 @@ def reassess(
     and written with a few Core statements (one ``SELECT`` per table for all subjects, one bulk
     insert per table).
     """
-    session.flush()  # the records and events written so far in this transaction
-    conn = session.connection()
-    with key_lookups(conn, len(scope.subjects)):
-        return _reassess(conn, active, scope, assessor)
+    with gc_paused():
+        session.flush()  # the records and events written so far in this transaction
+        conn = session.connection()
+        with key_lookups(conn, len(scope.subjects)):
+            prepared = prepare(conn, active, scope, assessor)
+            return write_assessments(prepared, conn)
 
 
-def _reassess(
-    conn: Connection, active: ActivePolicies, scope: Scope, assessor: Assessor | None
-) -> int:
+@dataclass(frozen=True)
+class Prepared:
+    """What a reassessment read, before anything of it is written."""
+
+    context: _Context
+    subjects: list[str]
+    records: dict[str, list[Record]]
+
+
+def prepare(
+    conn: Connection, active: ActivePolicies, scope: Scope, assessor: Assessor | None = None
+) -> Prepared:
+    """Read the subjects' records and delete their stored assessments (every statement of a
+    reassessment but its inserts, which :func:`write_assessments` makes)."""
     q = _STATEMENTS[is_postgres(conn)]
     subjects = list(dict.fromkeys(scope.subjects))
-    rows, known = _read(conn, q, subjects, scope.fresh)
+    records, known = _read(conn, q, subjects, scope.fresh)
     old_lists = _clear(conn, q, subjects)
-    batch = _Batch()
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
         # The stored kind is the one the identifier was parsed to: no need to parse it again.
@@ -349,9 +366,17 @@ def _reassess(
         return assess_with_next_change(active.policies, records, subject, scope.day)
 
     ctx = _Context(active, scope, datetime.now(UTC), known, old_lists, assessor or engine)
-    for sid in subjects:
-        if rows.get(sid):  # no record left (retention): no stored assessment
-            _one(batch, ctx, sid, rows[sid])
+    return Prepared(ctx, subjects, records)
+
+
+def write_assessments(prepared: Prepared, conn: Connection) -> int:
+    """Assess every prepared subject and insert its rows; return the list changes."""
+    batch = _Batch()
+    for sid in prepared.subjects:
+        records = prepared.records.get(sid)
+        if records:  # no record left (retention): no stored assessment
+            _one(batch, prepared.context, sid, records)
+    insert_rows(conn, _ASSESSMENTS, batch.assessments)
     for name, target in _TARGETS.items():
         insert_rows(conn, target, getattr(batch, name))
     return batch.changed_lists

@@ -122,7 +122,10 @@ class RecordEvent(Base):
 
 
 class AssessmentRow(Base):
-    """The current assessment of a subject; valid until ``next_change_on`` (indexed)."""
+    """The current assessment of a subject; valid until ``next_change_on`` (indexed).
+
+    On PostgreSQL ``body`` is compressed with lz4 where the server has it (migration 0003).
+    """
 
     __tablename__ = "assessments"
 

@@ -24,10 +24,17 @@ from socialcredit.engine import RECORD_FIELDS, Record, validate_record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
 from socialcredit.policy.vocabulary import Polarity
 from socialcredit.registry.audit import Actor, AuditEvent, append, canonical
-from socialcredit.registry.bulk import in_list, insert_rows, is_postgres, key_lookups, next_ids
+from socialcredit.registry.bulk import (
+    gc_paused,
+    in_list,
+    insert_rows,
+    is_postgres,
+    key_lookups,
+    next_ids,
+)
 from socialcredit.registry.context import Registry
 from socialcredit.registry.events import event_values, submitted_events
-from socialcredit.registry.live import Scope, reassess
+from socialcredit.registry.live import Scope, prepare, write_assessments
 from socialcredit.registry.models import (
     Notice,
     RecordEvent,
@@ -220,50 +227,102 @@ _EVENTS, _NOTICES = table(RecordEvent), table(Notice)
 _INSERT_RECORDS = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
 
 
-def _add_subjects(conn: Connection, records: Iterable[Record], now: datetime) -> None:
+def _new_subjects(
+    conn: Connection, records: Iterable[Record], now: datetime
+) -> list[dict[str, Any]]:
+    """The subject rows to insert: the records' subjects the registry does not hold yet."""
     kinds = {r.subject: r.subject_kind for r in records}
-    with key_lookups(conn, len(kinds)):
-        found = conn.execute(_KNOWN[is_postgres(conn)][2], {"ids": list(kinds)}).scalars()
-        known = set(found)
-    rows = [{"id": s, "kind": k, "created_at": now} for s, k in kinds.items() if s not in known]
-    insert_rows(conn, _SUBJECTS, rows)
+    found = conn.execute(_KNOWN[is_postgres(conn)][2], {"ids": list(kinds)}).scalars()
+    known = set(found)
+    return [{"id": s, "kind": k, "created_at": now} for s, k in kinds.items() if s not in known]
 
 
-def _insert_records(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert the record rows; their ids, in the order of ``rows``."""
-    ids = next_ids(conn, _RECORDS, len(rows))
-    if ids is None:
-        return list(conn.execute(_INSERT_RECORDS, rows).scalars().all())
-    insert_rows(conn, _RECORDS, [{"id": i} | row for i, row in zip(ids, rows, strict=True)])
-    return ids
+@dataclass(frozen=True)
+class _When:
+    """Who registers, on which registry date, at what time."""
+
+    sub: Submission
+    today: date
+    now: datetime
 
 
-def _register(
-    session: Session, reg: Registry, active: ActivePolicies, sub: Submission, new: list[_Candidate]
-) -> None:
-    today = reg.state(session).as_of
-    now = datetime.now(UTC)
-    conn = session.connection()
-    _add_subjects(conn, (c.record for c in new), now)
-    rows = [_values(c, sub, active, today, now) for c in new]
-    ids = _insert_records(conn, rows)
-    events, notices, audit = [], [], []
-    for record_id, row in zip(ids, rows, strict=True):
+@dataclass
+class _Written:
+    """What registering a chunk's new records writes besides their rows."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[AuditEvent] = field(default_factory=list)
+    fresh: dict[int, Record] = field(default_factory=dict)  # as the engine reads them
+
+
+def _children(
+    ids: list[int],
+    rows: list[dict[str, Any]],
+    new: list[_Candidate],
+    active: ActivePolicies,
+    when: _When,
+) -> _Written:
+    """The status events, notices and audit events of the new records, and the records as the
+    engine reads them back (stored notice date, registry key)."""
+    out = _Written()
+    sub, today, now = when.sub, when.today, when.now
+    for record_id, row, c in zip(ids, rows, new, strict=True):
         item = active.policies.items[row["item"]]
         negative = item.polarity is Polarity.NEGATIVE
         for kind, on, details in submitted_events(row, today, negative):
-            events.append(event_values(record_id, kind, on, now, sub.actor.name, details))
+            out.events.append(event_values(record_id, kind, on, now, sub.actor.name, details))
         if negative:
             review = active.policies.review_days(row["item"])
             body = record_notice_body(record_id, row, item.title, review)
-            notices.append(notice_values(row["subject_id"], "record", body, today, now, record_id))
+            out.notices.append(
+                notice_values(row["subject_id"], "record", body, today, now, record_id)
+            )
         details = {"record": record_key(record_id), "agency": sub.agency, "item": row["item"]}
-        audit.append(AuditEvent("write.record.register", row["subject_id"], details))
-    insert_rows(conn, _EVENTS, events)
-    insert_rows(conn, _NOTICES, notices)
-    subjects = sorted({r["subject_id"] for r in rows})
-    reassess(session, active, Scope(subjects, today, sub.actor.name, fresh=ids))
-    append(session, sub.actor, audit)
+        out.audit.append(AuditEvent("write.record.register", row["subject_id"], details))
+        key, notified = record_key(record_id), row["notified_on"]
+        out.fresh[record_id] = replace(c.record, id=key, notified_on=notified)
+    return out
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Where a chunk goes, under which policies, from whom."""
+
+    reg: Registry
+    active: ActivePolicies
+    sub: Submission
+
+
+def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
+    reg, active, sub = chunk.reg, chunk.active, chunk.sub
+    today = reg.state(session).as_of
+    now = datetime.now(UTC)
+    conn = session.connection()
+    rows = [_values(c, sub, active, today, now) for c in new]
+    with key_lookups(conn, len(rows)):
+        subject_rows = _new_subjects(conn, (c.record for c in new), now)
+        ids = next_ids(conn, _RECORDS, len(rows))
+        record_rows: list[dict[str, Any]] = []
+        if ids is None:  # no COPY: the ids come back from the INSERT, written at once
+            insert_rows(conn, _SUBJECTS, subject_rows)
+            ids = list(conn.execute(_INSERT_RECORDS, rows).scalars().all())
+            subject_rows = []
+        else:
+            record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
+        written = _children(ids, rows, new, active, _When(sub, today, now))
+        subjects = sorted({r["subject_id"] for r in rows})
+        scope = Scope(subjects, today, sub.actor.name, fresh=written.fresh)
+        prepared = prepare(conn, active, scope)  # the new records are passed in, not read
+        for tbl, new_rows in (
+            (_SUBJECTS, subject_rows),
+            (_RECORDS, record_rows),
+            (_EVENTS, written.events),
+            (_NOTICES, written.notices),
+        ):
+            insert_rows(conn, tbl, new_rows)
+        write_assessments(prepared, conn)
+    append(session, sub.actor, written.audit)
 
 
 def record_notice_body(
@@ -289,6 +348,27 @@ def _chunks(lines: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[
         yield chunk
 
 
+_Checked = _Candidate | LineOutcome
+
+
+def _candidates(
+    checked: list[_Checked], seen: dict[str, int], report: SubmitReport
+) -> list[_Candidate]:
+    """The valid records of a chunk, each record id once in the whole submission."""
+    candidates = []
+    for found in checked:
+        if isinstance(found, LineOutcome):
+            report.outcomes.append(found)
+        elif found.record.id in seen:
+            first = seen[found.record.id]
+            reason = f"record id {found.record.id!r} already appears on line {first}"
+            report.outcomes.append(LineOutcome(found.line, found.record.id, "refused", (reason,)))
+        else:
+            seen[found.record.id] = found.line
+            candidates.append(found)
+    return candidates
+
+
 def submit_lines(
     reg: Registry,
     lines: Iterable[tuple[int, Row]],
@@ -299,23 +379,13 @@ def submit_lines(
     report = SubmitReport()
     seen: dict[str, int] = {}
     for chunk in _chunks(lines, reg.settings.chunk_size):
-        with reg.session() as session, session.begin():
+        with gc_paused(), reg.session() as session, session.begin():
             active = reg.policies(session)
-            candidates = []
-            for line, raw in chunk:
-                checked = _check(line, raw, active, sub.agency)
-                if isinstance(checked, _Candidate) and checked.record.id in seen:
-                    first = seen[checked.record.id]
-                    reason = f"record id {checked.record.id!r} already appears on line {first}"
-                    checked = LineOutcome(line, checked.record.id, "refused", (reason,))
-                if isinstance(checked, LineOutcome):
-                    report.outcomes.append(checked)
-                    continue
-                seen[checked.record.id] = line
-                candidates.append(checked)
+            checked = [_check(line, raw, active, sub.agency) for line, raw in chunk]
+            candidates = _candidates(checked, seen, report)
             new = _sort(session, sub, candidates, report) if candidates else []
             if new:
-                _register(session, reg, active, sub, new)
+                _register(session, _Chunk(reg, active, sub), new)
             report.outcomes += [
                 LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
             ]

@@ -1,4 +1,4 @@
-"""Benchmark of the batch scorer (not a timed test): records/s and peak memory, end to end.
+"""Benchmark of the batch scorer (not a timed test): records/s, CPU seconds and peak memory.
 
 Usage (data generated beforehand with ``socialcredit synth``, under /tmp, never in the repo):
 
@@ -6,12 +6,26 @@ Usage (data generated beforehand with ``socialcredit synth``, under /tmp, never 
         --records /tmp/scale/p10m/records --as-of 2025-06-01 --work /tmp/scale/bench
 
 For each records directory, the DuckDB executor runs in a fresh subprocess (so that its peak
-resident memory is its own) from Parquet in to Parquet out. On the first bucket of the first
-directory it runs DuckDB again and the Spark executor (local mode), both end to end, and the
-engine's per-subject Python path (``assess`` only: reading and validating are not timed) on the
-first ``--engine-records`` records of that bucket, and reports Spark and the engine as ratios to
-DuckDB's rate on the bucket. Finally it projects the time to rescore 1.4 billion persons and 188
-million organisations. Prints one line (a dict) per measurement; docs/benchmarks.md quotes them.
+resident memory and CPU seconds are its own) from Parquet in to Parquet out, timed in wall
+seconds and in the process's CPU seconds (user + system, ``resource.getrusage``, DuckDB's
+threads included). The CPU seconds per million records are less sensitive to other load on a
+shared machine than the wall rate (though not insensitive: contention inflates them too).
+
+**Floor** (on by default, ``--no-floor`` to skip): in another fresh subprocess with the same
+DuckDB settings (threads, memory limit), the same partitions are each read whole (all 13
+record columns), reduced by one GROUP BY subject (``COUNT(*)`` and ``MAX`` of every column,
+so that no column is skipped) and written as one Parquet file per partition (zstd, DuckDB's
+default level): the least work any scorer that reads every record and writes a per-subject
+result must do. It is reported beside the scorer, wall and CPU, with the ratio scorer/floor.
+
+On the first bucket of the first directory (``--no-bucket`` to skip) it runs DuckDB again and
+the Spark executor (local mode, ``--no-spark`` to skip; its CPU seconds are not reported, the
+work being in the JVM), both end to end, and the engine's per-subject Python path (``assess``
+only: reading and validating are not timed) on the first ``--engine-records`` records of that
+bucket, and reports Spark and the engine as ratios to DuckDB's rate on the bucket. Finally it
+projects the time to rescore 1.4 billion persons and 188 million organisations. Every
+measurement prints one line (a dict) with the 1-minute load average taken just before it;
+docs/benchmarks.md quotes them.
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -30,10 +45,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow.parquet as pq
 
 from socialcredit.batch.options import BatchOptions
+from socialcredit.batch.partitions import Partition, discover
 from socialcredit.batch.run import assess_dataset
+from socialcredit.batch.schema import RECORD_COLUMNS
 from socialcredit.batch.summary import Summary
 from socialcredit.engine import assess
 from socialcredit.ingest import read_records
@@ -48,23 +66,39 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process so far (user + system, every thread: DuckDB's too)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+def _measured(records: int, seconds: float, cpu: float, load: float) -> dict[str, Any]:
+    return {
+        "records": records,
+        "seconds": seconds,
+        "rate": records / seconds,
+        "cpu_seconds": cpu,
+        "cpu_s_per_m": cpu / records * 1e6,
+        "load_1m": load,
+        "peak_mib": _peak_mib(),
+    }
+
+
 def _timed(
     runner: Callable[[PolicySet, BatchOptions], Summary], records: Path, out: Path, day: date
 ) -> dict[str, Any]:
     """One end-to-end run of a batch executor (Parquet in, Parquet out), timed."""
     shutil.rmtree(out, ignore_errors=True)
     policies = load_policies([POLICIES])
-    start = time.perf_counter()
+    load, cpu, start = _load(), _cpu_seconds(), time.perf_counter()
     summary = runner(policies, BatchOptions(records, out, day))
-    seconds = time.perf_counter() - start
-    return {
-        "records": summary.rows_in,
-        "subjects": summary.subjects,
-        "partitions": summary.partitions,
-        "seconds": seconds,
-        "rate": summary.rows_in / seconds,
-        "peak_mib": _peak_mib(),
-    }
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+    result = _measured(summary.rows_in, seconds, cpu, load)
+    return {"subjects": summary.subjects, "partitions": summary.partitions, **result}
 
 
 def run_duckdb(records: Path, out: Path, day: date) -> dict[str, Any]:
@@ -75,7 +109,41 @@ def run_spark(records: Path, out: Path, day: date) -> dict[str, Any]:
     # pyspark is optional and slow to import: loaded only for this measurement. peak_mib is
     # the Python driver's only (the JVM is a child process).
     spark_executor = importlib.import_module("socialcredit.batch.spark_executor")
-    return _timed(spark_executor.assess_dataset_spark, records, out, day)
+    result = _timed(spark_executor.assess_dataset_spark, records, out, day)
+    del result["cpu_seconds"], result["cpu_s_per_m"]  # the driver's only: the JVM does the work
+    return result
+
+
+def floor_sql(partition: Partition, target: Path) -> str:
+    """Read a partition whole, one GROUP BY subject, one Parquet file written."""
+    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in partition.files)
+    columns = ", ".join(f"MAX({c}) AS {c}" for c in RECORD_COLUMNS if c != "subject")
+    return (
+        f"COPY (SELECT subject, COUNT(*) AS n, {columns} "
+        f"FROM read_parquet([{listed}], union_by_name = true) GROUP BY subject) "
+        f"TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+    )
+
+
+def run_floor(records: Path, out: Path, day: date) -> dict[str, Any]:
+    """The floor: per partition, with the scorer's DuckDB settings (``day`` is not used)."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    options = BatchOptions(records, out, day)
+    partitions = discover(records)
+    load, cpu, start = _load(), _cpu_seconds(), time.perf_counter()
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{options.memory_limit}'")
+    con.execute(f"SET threads = {int(options.threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    rows = 0
+    for partition in partitions:
+        listed = [str(f) for f in partition.files]
+        rows += sum(pq.ParquetFile(f).metadata.num_rows for f in listed)
+        con.execute(floor_sql(partition, out / f"part-{partition.name}.parquet"))
+    con.close()
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+    return {"partitions": len(partitions), **_measured(rows, seconds, cpu, load)}
 
 
 def run_engine(sample: Path, day: date) -> dict[str, Any]:
@@ -84,11 +152,15 @@ def run_engine(sample: Path, day: date) -> dict[str, Any]:
     by_subject = defaultdict(list)
     for record in batch.records:
         by_subject[record.subject].append(record)
-    start = time.perf_counter()
+    load, start = _load(), time.perf_counter()
     for subject, own in by_subject.items():
         assess(policies, own, subject, day)
     seconds = time.perf_counter() - start
-    return {"records": len(batch.records), "seconds": seconds, "rate": len(batch.records) / seconds}
+    records = len(batch.records)
+    return {"records": records, "seconds": seconds, "rate": records / seconds, "load_1m": load}
+
+
+RUNNERS = {"duckdb": run_duckdb, "spark": run_spark, "floor": run_floor}
 
 
 def _child(mode: str, *args: str) -> dict[str, Any]:
@@ -107,26 +179,22 @@ def _sample_jsonl(bucket: Path, target: Path, limit: int) -> Path:
     return target
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=Path, action="append", default=[])
-    parser.add_argument("--as-of", default="2025-06-01")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/socialcredit-bench"))
-    parser.add_argument("--engine-records", type=int, default=100_000)
-    parser.add_argument("--no-spark", action="store_true")
-    parser.add_argument("--child", nargs="+")
-    args = parser.parse_args()
-    day = date.fromisoformat(args.as_of)
-    if args.child:
-        mode, *rest = args.child
-        runner = {"duckdb": run_duckdb, "spark": run_spark}[mode]
-        print(json.dumps(runner(Path(rest[0]), Path(rest[1]), day)))
-        return
-    args.work.mkdir(parents=True, exist_ok=True)
-    results = {}
-    for records in args.records:
-        results[str(records)] = _child("duckdb", str(records), str(args.work / "duck"), args.as_of)
-        print(records, results[str(records)], flush=True)
+def _population(records: Path, work: Path, as_of: str, floor: bool) -> dict[str, Any]:
+    """The scorer on a records directory and, with ``floor``, the floor beside it."""
+    scorer = _child("duckdb", str(records), str(work / "duck"), as_of)
+    print(records, "scorer", scorer, flush=True)
+    if floor:
+        least = _child("floor", str(records), str(work / "floor"), as_of)
+        ratios = {
+            "wall": scorer["seconds"] / least["seconds"],
+            "cpu": scorer["cpu_seconds"] / least["cpu_seconds"],
+        }
+        print(records, "floor", least, "scorer/floor", ratios, flush=True)
+    return scorer
+
+
+def _one_bucket(args: argparse.Namespace, day: date) -> None:
+    """DuckDB, the engine and Spark on the first bucket of the first directory."""
     first_bucket = sorted(p for p in args.records[0].iterdir() if p.is_dir())[0]
     one = _child("duckdb", str(first_bucket), str(args.work / "duck1"), args.as_of)
     print("duckdb, one bucket", one, flush=True)
@@ -136,7 +204,33 @@ def main() -> None:
     if not args.no_spark:
         spark = _child("spark", str(first_bucket), str(args.work / "spark"), args.as_of)
         print("spark", spark, "ratio", spark["rate"] / one["rate"], flush=True)
-    largest = max(results.values(), key=lambda r: r["records"])
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=Path, action="append", default=[])
+    parser.add_argument("--as-of", default="2025-06-01")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/socialcredit-bench"))
+    parser.add_argument("--engine-records", type=int, default=100_000)
+    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor measurement")
+    parser.add_argument("--no-bucket", action="store_true", help="skip the one-bucket runs")
+    parser.add_argument("--child", nargs="+")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    day = date.fromisoformat(args.as_of)
+    if args.child:
+        mode, *rest = args.child
+        print(json.dumps(RUNNERS[mode](Path(rest[0]), Path(rest[1]), day)))
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = [_population(r, args.work, args.as_of, not args.no_floor) for r in args.records]
+    if not args.no_bucket:
+        _one_bucket(args, day)
+    largest = max(results, key=lambda r: r["records"])
     per_subject = largest["records"] / largest["subjects"]
     nation = (NATION_PERSONS + NATION_ORGS) * per_subject
     print(f"nation: {nation:.3g} records; this machine: {nation / largest['rate'] / 3600:.1f} h")

@@ -16,40 +16,16 @@ from socialcredit.cli.app import app
 from socialcredit.errors import DatasetError
 from socialcredit.policy import PolicySet
 from socialcredit.sim.records import RECORD_SCHEMA
+from tests.batch.badrows import GOOD, bad_rows, write_rows
 from tests.conftest import FIXTURES
-from tests.strategies import ORGANISATION, PERSON
+from tests.strategies import PERSON
 
-GOOD = {
-    "id": "r1",
-    "subject": PERSON,
-    "item": "NEG-JUDGMENT",
-    "authority": "Test Court",
-    "reference": "REF-1",
-    "decided_on": date(2025, 1, 1),
-}
 DAY = date(2025, 6, 1)
-
-
-def _write(rows: list[dict[str, object]], path: Path, schema: pa.Schema = RECORD_SCHEMA) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rows, schema), path, row_group_size=2)
-    return path
-
-
-def _bad_rows() -> list[dict[str, object]]:
-    return [
-        GOOD,
-        {**GOOD, "id": "r2", "subject": "1101051949123100"},
-        {**GOOD, "id": "r3", "item": "NOPE"},
-        {**GOOD, "id": "r4", "subject": ORGANISATION, "item": "POS-VOLUNTEER"},
-        {**GOOD, "id": "r5", "reference": None, "resolved_on": date(2024, 1, 1)},
-        {**GOOD, "id": "r1"},
-    ]
 
 
 def test_missing_column(lab_policy: PolicySet, workdir: Path) -> None:
     schema = pa.schema([f for f in RECORD_SCHEMA if f.name != "item"])
-    path = _write(
+    path = write_rows(
         [{k: v for k, v in GOOD.items() if k != "item"}], workdir / "in" / "a.parquet", schema
     )
     with pytest.raises(DatasetError) as caught:
@@ -77,7 +53,7 @@ def test_wrong_type_and_unknown_column(lab_policy: PolicySet, workdir: Path) -> 
 
 
 def test_invalid_rows_are_named(lab_policy: PolicySet, workdir: Path) -> None:
-    path = _write(_bad_rows(), workdir / "in" / "part-0.parquet")
+    path = write_rows(bad_rows(), workdir / "in" / "part-0.parquet")
     with pytest.raises(DatasetError) as caught:
         assess_dataset(lab_policy, BatchOptions(workdir / "in", workdir / "out", DAY))
     text = str(caught.value)
@@ -94,15 +70,15 @@ def test_invalid_rows_are_named(lab_policy: PolicySet, workdir: Path) -> None:
 def test_an_invalid_row_in_a_later_partition_leaves_no_output(
     lab_policy: PolicySet, workdir: Path
 ) -> None:
-    _write([GOOD], workdir / "in" / "bucket=00000" / "part-0.parquet")
-    _write(_bad_rows()[1:3], workdir / "in" / "bucket=00001" / "part-0.parquet")
+    write_rows([GOOD], workdir / "in" / "bucket=00000" / "part-0.parquet")
+    write_rows(bad_rows()[1:3], workdir / "in" / "bucket=00001" / "part-0.parquet")
     with pytest.raises(DatasetError, match="2 of 2 record row"):
         assess_dataset(lab_policy, BatchOptions(workdir / "in", workdir / "out", DAY))
     assert not [p for p in (workdir / "out").rglob("*") if p.is_file()]
 
 
 def test_skip_invalid_quarantines_and_counts_add_up(lab_policy: PolicySet, workdir: Path) -> None:
-    _write(_bad_rows(), workdir / "in" / "part-0.parquet")
+    write_rows(bad_rows(), workdir / "in" / "part-0.parquet")
     options = BatchOptions(workdir / "in", workdir / "out", DAY, skip_invalid=True)
     summary = assess_dataset(lab_policy, options)
     assert (summary.rows_in, summary.valid, summary.rejected) == (6, 1, 5)
@@ -113,7 +89,7 @@ def test_skip_invalid_quarantines_and_counts_add_up(lab_policy: PolicySet, workd
 
 
 def test_cli_reports_and_exits(workdir: Path) -> None:
-    _write(_bad_rows(), workdir / "in" / "part-0.parquet")
+    write_rows(bad_rows(), workdir / "in" / "part-0.parquet")
     lab = str(FIXTURES / "policies" / "lab.yaml")
     base = ["batch", "assess", "-p", lab, "-r", str(workdir / "in"), "--as-of", "2025-06-01"]
     runner = CliRunner()

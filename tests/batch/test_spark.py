@@ -1,7 +1,8 @@
 """The Spark executor (local mode) gives the same tables as DuckDB and as the engine.
 
 One Spark session for the test session (local[2], two shuffle partitions, no UI). Skipped when
-pyspark (the optional extra ``socialcredit[spark]``) is not installed.
+pyspark (the optional extra ``socialcredit[spark]``) is not installed. Invalid rows: the same
+quarantine as DuckDB (plain paths, not Spark's URIs), and errors that name the file by path.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
+from socialcredit.errors import DatasetError
 from socialcredit.ingest import read_records
-from socialcredit.policy import load_policies
+from socialcredit.policy import PolicySet, load_policies
 from socialcredit.sim import SynthOptions, synthesise
+from tests.batch.badrows import bad_rows, write_rows
 from tests.batch.conftest import assert_equal, engine_run
 from tests.batch.projection import batch_projections
 from tests.conftest import ROOT
@@ -47,3 +51,42 @@ def test_spark_equals_duckdb_and_engine(spark: Any, workdir: Path) -> None:
     sample = read_records(workdir / "sample.jsonl", policies).records
     expected = engine_run(policies, sample, day)
     assert_equal(expected, {s: from_spark[s] for s in expected})
+
+
+def _quarantine(directory: Path) -> list[dict[str, Any]]:
+    return sorted(pq.read_table(directory / "quarantine").to_pylist(), key=lambda r: r["src_row"])
+
+
+def test_spark_quarantines_like_duckdb(spark: Any, lab_policy: PolicySet, workdir: Path) -> None:
+    path = write_rows(bad_rows(), workdir / "in" / "part-0.parquet")
+    day = date(2025, 6, 1)
+    options = BatchOptions(workdir / "in", workdir / "spark", day, skip_invalid=True)
+    summary = spark_executor.assess_dataset_spark(lab_policy, options, spark=spark)
+    assert (summary.rows_in, summary.valid, summary.rejected) == (6, 1, 5)
+    assess_dataset(lab_policy, BatchOptions(workdir / "in", workdir / "duck", day, True))
+    rows = _quarantine(workdir / "spark")
+    assert rows == _quarantine(workdir / "duck")
+    assert [(r["id"], r["src_row"]) for r in rows] == [
+        ("r2", 1),
+        ("r3", 2),
+        ("r4", 3),
+        ("r5", 4),
+        ("r1", 5),
+    ]
+    assert {r["src_file"] for r in rows} == {str(path)}  # a plain path, as DuckDB writes it
+    reasons = {r["src_row"]: r["reasons"] for r in rows}
+    assert reasons[2] == "item: item is not in the catalogue"
+    assert reasons[5] == "id: the record id is already used in this partition"
+    assert "reference: a negative record needs" in reasons[4]
+    assert "resolved_on: resolved_on is before decided_on" in reasons[4]
+
+
+def test_spark_names_invalid_rows_by_path(spark: Any, lab_policy: PolicySet, workdir: Path) -> None:
+    path = write_rows(bad_rows(), workdir / "in" / "part 0.parquet")  # a space: %20 in its URI
+    options = BatchOptions(workdir / "in", workdir / "out", date(2025, 6, 1))
+    with pytest.raises(DatasetError) as caught:
+        spark_executor.assess_dataset_spark(lab_policy, options, spark=spark)
+    text = str(caught.value)
+    assert "5 of 6 record row(s) are invalid" in text
+    assert f"{path} (row group 1, row 2): [column item] item is not in the catalogue" in text
+    assert f"{path} (row group 2, row 5): [column id]" in text

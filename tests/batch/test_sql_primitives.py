@@ -11,14 +11,14 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialcredit.batch.dialect import DUCKDB
+from socialcredit.batch.dialect import DUCKDB, WHITESPACE
 from socialcredit.batch.identitysql import subject_ids_sql
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import parse_subject
 from socialcredit.policy.durations import add_months
 from socialcredit.sim.identities import BirthRange, credit_codes, resident_ids
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSVx "
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSVx \t\u3000\xa0"  # Python's whitespace, not only " "
 
 
 def _expected(text: str) -> tuple[str | None, str | None, bool]:
@@ -45,6 +45,7 @@ def _corpus(seed: int) -> list[str]:
     for valid in persons + orgs:  # one character changed: most become invalid or look-alikes
         i = rng.randrange(18)
         texts.append(valid[:i] + rng.choice(ALPHABET) + valid[i + 1 :])
+    texts += [f"{p[:6]}{rng.choice(WHITESPACE)}{p[6:]}\u3000" for p in persons[:40] + orgs[:40]]
     texts += ["".join(rng.choice("0123456789X") for _ in range(18)) for _ in range(300)]
     texts += ["".join(rng.choice("0123456789") for _ in range(15)) for _ in range(300)]
     return texts

@@ -21,6 +21,9 @@ The steps, in order (each reads only earlier ones and the constant tables):
     reasons            active measures per service
     decisions          effect per service (allow is implicit)
     remedies           lists behind a deny or restrict
+
+Steps read only once (``records``, ``condition_segments``, ``membership_records``,
+``conditions_now``, ``remedies``) are marked not to be materialised: DuckDB keeps them as views.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def _list_steps(max_depth: int, as_of: str) -> list[Step]:
 def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
     return [
         Step("validated", validatesql.validated_sql(dialect), "rows with reasons"),
-        Step("records", timelinesql.records_sql(as_of), "valid records known on the day"),
+        Step("records", timelinesql.records_sql(as_of), "valid records known on the day", False),
         Step("timeline", timelinesql.timeline_sql(dialect, as_of), "record timelines"),
         Step("parts", timelinesql.parts_sql(), "counting parts"),
         Step("subjects", timelinesql.subjects_sql(), "subjects"),
@@ -63,14 +66,14 @@ def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         Step("scores", scoresql.scores_sql(), "scores on the day"),
         Step("score_segments", scoresql.score_segments_sql(), "scores over time"),
         Step("windows", listsql.windows_sql(dialect), "record windows on lists"),
-        Step("condition_segments", listsql.condition_segments_sql(), "score conditions"),
+        Step("condition_segments", listsql.condition_segments_sql(), "conditions", False),
         Step("list_base", listsql.list_base_sql(), "merged list days"),
         *_list_steps(max_depth, as_of),
-        Step("membership_records", listsql.membership_records_sql(), "records of runs"),
-        Step("conditions_now", decisionsql.conditions_now_sql(), "conditions on the day"),
+        Step("membership_records", listsql.membership_records_sql(), "records of runs", False),
+        Step("conditions_now", decisionsql.conditions_now_sql(), "conditions on the day", False),
         Step("reasons", decisionsql.reasons_sql(), "active measures"),
         Step("decisions", decisionsql.decisions_sql(), "effects"),
-        Step("remedies", decisionsql.remedies_sql(), "lists behind restrictions"),
+        Step("remedies", decisionsql.remedies_sql(), "lists behind restrictions", False),
     ]
 
 

@@ -1,12 +1,16 @@
 """Run a plan with DuckDB, one partition at a time, in bounded memory.
 
-For each partition: a temporary table ``raw_records`` read once from its Parquet files (the
-``validated`` step and the quarantine both read it), every step materialised as a temporary
-table, every output written with ``COPY ... TO`` as ``out/<table>/part-<partition>.parquet``,
-the rejected rows to ``out/quarantine/``. A run that fails (an invalid row without
-``skip_invalid``, found in a later partition) removes the files it had written, so that no
-partial output is mistaken for a result. Memory is capped by DuckDB's ``memory_limit`` (it
-spills to a temporary directory) and by the size of one partition, not of the population.
+For each partition: a view ``raw_records`` over its Parquet files (``validated`` reads each
+column it needs straight from the files, which costs less than copying every row into a table
+first; the quarantine reads the files again only when rows were rejected), each file numbered
+(``src_file``) with ``source_files`` mapping the numbers back to paths for the messages and the
+quarantine; every step materialised as a temporary table, or defined as a view when it is read
+once (``Step.materialise``); every output written with ``COPY ... TO`` as
+``out/<table>/part-<partition>.parquet``, the rejected rows to ``out/quarantine/``. A run that
+fails (an invalid row without ``skip_invalid``, found in a later partition) removes the files
+it had written, so that no partial output is mistaken for a result. Memory is capped by
+DuckDB's ``memory_limit`` (it spills to a temporary directory) and by the size of one
+partition, not of the population.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from socialcredit.batch.options import BatchOptions, DebugSink, Progress
 from socialcredit.batch.partitions import Partition
@@ -24,15 +29,31 @@ from socialcredit.batch.rejections import REJECTED_SQL, rejected_error, row_prob
 from socialcredit.batch.schema import FileSchema, typed_columns
 from socialcredit.batch.summary import COUNTS_SQL, GROUP_QUERIES, Summary
 
+PARQUET_OPTIONS = "COMPRESSION zstd, COMPRESSION_LEVEL 1"
+"""zstd at level 1: on the outputs a fifth less CPU than DuckDB's default level, and files
+no larger (docs/benchmarks.md)."""
 
-def reader_sql(files: Sequence[Path], present: set[str]) -> str:
-    """The ``raw_records`` query: every record column, typed, plus ``src_file``/``src_row``."""
-    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+
+def source_files(files: Sequence[Path]) -> list[str]:
+    """The paths of a partition's files in the order of their ``src_file`` number (text
+    order, the order in which a reused record id's first occurrence is found)."""
+    return sorted(str(f) for f in files)
+
+
+def reader_sql(paths: Sequence[str], present: set[str]) -> str:
+    """The ``raw_records`` query: every record column, typed, plus ``src_file`` (the file's
+    number in ``paths``: computed once per chunk of rows, the file name being constant in it)
+    and ``src_row``."""
+    listed = "[" + ", ".join(f"'{_quoted(path)}'" for path in paths) + "]"
     return (
-        f"SELECT {typed_columns(present)}, filename AS src_file, file_row_number AS src_row "
-        f"FROM read_parquet([{listed}], filename = true, file_row_number = true, "
-        "union_by_name = true)"
+        f"SELECT {typed_columns(present)}, list_position({listed}, filename) - 1 AS src_file, "
+        f"file_row_number AS src_row FROM read_parquet({listed}, filename = true, "
+        "file_row_number = true, union_by_name = true)"
     )
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def connect(options: BatchOptions, plan: Plan) -> duckdb.DuckDBPyConnection:
@@ -48,9 +69,8 @@ def connect(options: BatchOptions, plan: Plan) -> duckdb.DuckDBPyConnection:
 
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, written: list[Path]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    target = str(path).replace("'", "''")
     written.append(path)
-    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY ({sql}) TO '{_quoted(str(path))}' (FORMAT parquet, {PARQUET_OPTIONS})")
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -70,13 +90,16 @@ class DuckDBExecutor:
         self, partition: Partition, summary: Summary, debug: DebugSink | None = None
     ) -> None:
         con, plan, options = self.con, self.plan, self.options
-        present = set().union(*(self.schemas[str(f)].columns for f in partition.files))
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE raw_records AS {reader_sql(partition.files, present)}"
-        )
+        paths = source_files(partition.files)
+        present = set().union(*(self.schemas[path].columns for path in paths))
+        files = pa.table({"src_file": range(len(paths)), "path": paths})
+        con.register("source_files_arrow", files)
+        con.execute("CREATE OR REPLACE TEMP TABLE source_files AS FROM source_files_arrow")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW raw_records AS {reader_sql(paths, present)}")
         for step in plan.steps:
             started = time.perf_counter()
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
+            kind = "TABLE" if step.materialise else "VIEW"
+            con.execute(f"CREATE OR REPLACE TEMP {kind} {step.name} AS {step.sql}")
             if debug is not None:
                 took = time.perf_counter() - started
                 count = _scalar(con, f"SELECT COUNT(*) FROM {step.name}")

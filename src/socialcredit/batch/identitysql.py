@@ -23,9 +23,10 @@ LOOKALIKE_WARNING = "also reads as a resident identity number with a wrong check
 USCC_WARNING = "credit code check character does not match; flagged for review"
 
 
-def _resident_check(dialect: Dialect, first17: str) -> str:
+def _resident_check(dialect: Dialect, number: str) -> str:
+    """The check character of the 17 digits of the integer ``number`` (leading zeros count)."""
     terms = " + ".join(
-        f"{dialect.to_int(f'substr({first17}, {i + 1}, 1)')} * {w}"
+        f"({dialect.int_div(number, str(10 ** (16 - i)))} % 10) * {w}"
         for i, w in enumerate(RESIDENT_WEIGHTS)
     )
     return f"substr('{RESIDENT_CHECK_CHARACTERS}', (({terms}) % 11) + 1, 1)"
@@ -39,10 +40,8 @@ def _uscc_check(first17: str) -> str:
     return f"substr('{ALPHABET}', ((31 - (({terms}) % 31)) % 31) + 1, 1)"
 
 
-def _birth_ok(dialect: Dialect, ymd: str) -> str:
-    y = dialect.to_int(f"substr({ymd}, 1, 4)")
-    m = dialect.to_int(f"substr({ymd}, 5, 2)")
-    d = dialect.to_int(f"substr({ymd}, 7, 2)")
+def _birth_ok(y: str, m: str, d: str) -> str:
+    """Whether the integers ``y``, ``m``, ``d`` make a birth date of the accepted range."""
     leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
     month_days = (
         f"(CASE WHEN {m} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) "
@@ -54,11 +53,37 @@ def _birth_ok(dialect: Dialect, ymd: str) -> str:
     )
 
 
+def _date_stages(dialect: Dialect, legacy17: str) -> str:
+    """CTEs ``id_ymd`` (the birth date's numbers and the first 17 digits as one integer, for
+    the texts shaped as resident identity numbers) and ``id_flags`` (valid birth dates), the
+    last one left open for the caller's ``)``."""
+    return f"""id_ymd AS (
+  SELECT raw, v, u, legacy_shape, resident_shape, uscc_shape,
+         {dialect.to_int("substr(ymd, 1, 4)")} AS y, {dialect.to_int("substr(ymd, 5, 2)")} AS m,
+         {dialect.to_int("substr(ymd, 7, 2)")} AS d,
+         CAST(first17 AS BIGINT) AS n17
+  FROM (
+    SELECT id_shape.*,
+           CASE WHEN legacy_shape THEN '19' || substr(v, 7, 6)
+                WHEN resident_shape THEN substr(u, 7, 8) END AS ymd,
+           CASE WHEN legacy_shape THEN {legacy17}
+                WHEN resident_shape THEN substr(u, 1, 17) END AS first17
+    FROM id_shape
+  ) s
+), id_flags AS (
+  SELECT raw, v, u, uscc_shape, n17,
+         COALESCE(legacy_shape AND {_birth_ok("y", "m", "d")}, FALSE) AS legacy_ok,
+         COALESCE(resident_shape AND {_birth_ok("y", "m", "d")}, FALSE) AS looks
+  FROM id_ymd"""
+
+
 def subject_ids_sql(dialect: Dialect, source: str) -> str:
     """A query over the distinct subject texts of ``source`` (a column ``subject``): ``raw``,
     the canonical ``c_subject`` (NULL when refused), ``c_kind`` and ``warning``.
 
-    Flags are computed once per distinct text, in stages, so that no check is repeated.
+    Flags are computed once per distinct text, in stages, so that no check is repeated; the
+    credit code's check character only where the text is not a valid resident identity number
+    (it only decides between an organisation, a warning and a refusal there).
     """
     v = dialect.without_whitespace("raw")
     legacy17 = "(substr(v, 1, 6) || '19' || substr(v, 7, 9))"
@@ -71,21 +96,19 @@ WITH id_text AS (
          (length(u) = 18 AND {dialect.matches("u", _RESIDENT_SHAPE)}) AS resident_shape,
          (length(u) = 18 AND {dialect.matches("u", _USCC_SHAPE)}) AS uscc_shape
   FROM id_text
-), id_flags AS (
-  SELECT raw, v, u, uscc_shape,
-         COALESCE(legacy_shape AND {_birth_ok(dialect, "('19' || substr(v, 7, 6))")}, FALSE)
-           AS legacy_ok,
-         COALESCE(resident_shape AND {_birth_ok(dialect, "substr(u, 7, 8)")}, FALSE) AS looks
-  FROM id_shape
-), id_checks AS (
+), {_date_stages(dialect, legacy17)}), id_resident AS (
   SELECT raw, v, u, uscc_shape, legacy_ok, looks,
-         COALESCE(CASE WHEN looks THEN {_resident_check(dialect, "substr(u, 1, 17)")}
+         COALESCE(CASE WHEN looks THEN {_resident_check(dialect, "n17")}
                   = substr(u, 18, 1) END, FALSE) AS resident_ok,
-         COALESCE(CASE WHEN uscc_shape THEN {_uscc_check("substr(u, 1, 17)")}
-                  = substr(u, 18, 1) END, FALSE) AS uscc_ok,
-         CASE WHEN legacy_ok THEN {legacy17} || {_resident_check(dialect, legacy17)} END
+         CASE WHEN legacy_ok THEN {legacy17} || {_resident_check(dialect, "n17")} END
            AS legacy_id
   FROM id_flags
+), id_checks AS (
+  SELECT raw, v, u, uscc_shape, legacy_ok, looks, resident_ok, legacy_id,
+         COALESCE(CASE WHEN uscc_shape AND NOT resident_ok
+                  THEN {_uscc_check("substr(u, 1, 17)")} = substr(u, 18, 1) END, FALSE)
+           AS uscc_ok
+  FROM id_resident
 )
 SELECT raw,
        CASE WHEN legacy_ok THEN legacy_id

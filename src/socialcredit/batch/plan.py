@@ -1,7 +1,8 @@
 """A batch plan: named SQL steps over constant tables, run by an executor.
 
 Each step is one SELECT (it may hold its own CTEs) that the executor materialises under its
-name, so that later steps, the outputs and ``--debug`` (row counts per step) can read it. The
+name (or, for a step read once, defines as a view), so that later steps, the outputs and
+``--debug`` (row counts per step) can read it. The
 plan reads one input, ``raw_records``, with every column of
 :data:`socialcredit.batch.schema.RECORD_COLUMNS` plus ``src_file`` and ``src_row``.
 """
@@ -19,6 +20,10 @@ class Step:
     name: str
     sql: str
     description: str
+    materialise: bool = True
+    """False for a step read only once (by one later step or one output): the DuckDB executor
+    defines it as a view, computed where it is read, instead of a table written and read back
+    (Spark checkpoints every step)."""
 
 
 @dataclass(frozen=True)

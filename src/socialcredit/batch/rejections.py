@@ -8,15 +8,18 @@ from socialcredit.batch.schema import FileSchema
 from socialcredit.errors import DatasetError, Problem
 
 REJECTED_SQL = """
-SELECT src_file, src_row, reasons FROM validated WHERE reasons <> ''
-ORDER BY src_file, src_row LIMIT {limit}"""
+SELECT f.path, v.src_row, v.reasons
+FROM validated v JOIN source_files f ON f.src_file = v.src_file
+WHERE v.reasons <> ''
+ORDER BY v.src_file, v.src_row LIMIT {limit}"""
+"""The first rejected rows, with the path of their file (``source_files``: the executor's map
+from its ``src_file`` key to the path that was read)."""
 
 
 def row_problems(
     rows: Iterable[tuple[str, int, str]], schemas: Mapping[str, FileSchema]
 ) -> list[Problem]:
-    """``rows`` of :data:`REJECTED_SQL`, their ``src_file`` a local path (a key of
-    ``schemas``)."""
+    """``rows`` of :data:`REJECTED_SQL`, their path a key of ``schemas``."""
     problems = []
     for src_file, src_row, reasons in rows:
         schema = schemas.get(src_file)

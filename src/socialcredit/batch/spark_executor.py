@@ -10,6 +10,7 @@ machine: local mode; on a cluster: the same code with a cluster master (docs/sca
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,6 +81,15 @@ def _local_path(uri: str) -> str:
     return str(Path(unquote(urlparse(uri).path))) if uri.startswith("file:") else uri
 
 
+def _source_files(spark: SparkSession, files: Sequence[Path]) -> DataFrame:
+    """``source_files``: each file's ``src_file`` (its ``_metadata.file_path``, a URI) and the
+    path it was given as, so that messages and the quarantine name files as DuckDB does."""
+    given = {os.path.abspath(f): str(f) for f in files}
+    uris = [row[0] for row in spark.sql("SELECT DISTINCT src_file FROM raw_records").collect()]
+    rows = [(uri, given.get(os.path.abspath(_local_path(uri)), _local_path(uri))) for uri in uris]
+    return spark.createDataFrame(rows, "src_file STRING, path STRING")
+
+
 def _write(spark: SparkSession, sql: str, path: Path) -> None:
     spark.sql(sql).write.mode("overwrite").parquet(str(path))
 
@@ -97,6 +107,7 @@ def run_plan(
     for name, table in plan.constants.items():
         _constant(spark, table).createOrReplaceTempView(name)
     _reader(spark, files, present).createOrReplaceTempView("raw_records")
+    _source_files(spark, files).createOrReplaceTempView("source_files")
     persisted = []
     for step in plan.steps:
         started = time.perf_counter()
@@ -131,8 +142,7 @@ def assess_dataset_spark(
     try:
         if summary.rejected and not options.skip_invalid:
             rows = session.sql(REJECTED_SQL.format(limit=options.max_errors)).collect()
-            local = [(_local_path(f), row, reasons) for f, row, reasons in rows]
-            problems = row_problems(local, schemas)
+            problems = row_problems([(p, row, reasons) for p, row, reasons in rows], schemas)
             raise rejected_error(summary.rejected, summary.rows_in, problems)
         for output in plan.outputs:
             _write(session, output.sql, options.out / output.name)

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from socialcredit.batch.dialect import Dialect
 from socialcredit.batch.identitysql import subject_ids_sql
+from socialcredit.batch.schema import RECORD_COLUMNS
 from socialcredit.engine import DisputeOutcome
 
 DATE_COLUMNS = ("notified_on", "resolved_on", "revoked_on", "disputed_on")
 OUTCOMES = tuple(outcome.value for outcome in DisputeOutcome)
-
-
-def _text(column: str) -> str:
-    return f"NULLIF(TRIM({column}), '')"
 
 
 def _reasons() -> list[tuple[str, str]]:
@@ -26,9 +23,9 @@ def _reasons() -> list[tuple[str, str]]:
     pairs = [
         ("rid IS NULL", "id: id is missing"),
         ("rid IS NOT NULL AND id_seq > 1", "id: the record id is already used in this partition"),
-        ("v IS NULL OR v = ''", "subject: subject is missing"),
+        ("no_subject", "subject: subject is missing"),
         (
-            "v <> '' AND c_subject IS NULL",
+            "NOT no_subject AND c_subject IS NULL",
             "subject: not a valid resident identity number or unified social credit code",
         ),
         ("item_code IS NULL", "item: item is missing"),
@@ -39,11 +36,11 @@ def _reasons() -> list[tuple[str, str]]:
             "item: the item does not apply to the subject kind",
         ),
         (
-            f"{negative} AND {_text('authority')} IS NULL",
+            f"{negative} AND no_authority",
             "authority: a negative record needs its deciding authority (principle 3)",
         ),
         (
-            f"{negative} AND {_text('reference')} IS NULL",
+            f"{negative} AND no_reference",
             "reference: a negative record needs its decision reference (principle 3)",
         ),
         ("decided_on IS NULL", "decided_on: decided_on is missing"),
@@ -72,42 +69,65 @@ def _reasons() -> list[tuple[str, str]]:
     return pairs
 
 
+def _duplicates_sql(dialect: Dialect) -> str:
+    """CTEs ``v_reused`` (ids used more than once) and ``v_seq`` (the rank of each row of a
+    reused id, in file and row order): a window over those rows only, not over every row.
+    (A NULL id, reused or not, joins nothing: it is refused as missing.)"""
+    rid = dialect.trimmed("id")
+    return f"""v_reused AS (
+  SELECT {rid} AS rid FROM raw_records GROUP BY {rid} HAVING COUNT(*) > 1
+), v_seq AS (
+  SELECT r.src_file, r.src_row,
+         ROW_NUMBER() OVER (PARTITION BY u.rid ORDER BY r.src_file, r.src_row) AS id_seq
+  FROM raw_records r JOIN v_reused u ON u.rid = {dialect.trimmed("r.id")}
+)"""
+
+
+def _parsed_sql(dialect: Dialect) -> str:
+    """CTE ``v_parsed``: every row's text fields read as ``engine.validation`` reads them
+    (stripped, empty as missing) and its subject's canonical identifier and kind."""
+    return f"""v_parsed AS (
+  SELECT r.src_file, r.src_row, r.decided_on, r.notified_on, r.resolved_on, r.revoked_on,
+         r.disputed_on, r.dispute_decided_on, r.amount,
+         {dialect.trimmed("r.id")} AS rid, {dialect.trimmed("r.item")} AS item_code,
+         {dialect.trimmed("r.dispute_outcome")} AS outcome,
+         {dialect.blank("r.subject")} AS no_subject,
+         {dialect.blank("r.authority")} AS no_authority,
+         {dialect.blank("r.reference")} AS no_reference,
+         ids.c_subject, ids.c_kind, ids.warning
+  FROM raw_records r LEFT JOIN v_ids ids ON ids.raw = r.subject
+)"""
+
+
 def validated_sql(dialect: Dialect) -> str:
-    """Every row with its reasons; the text of the reasons is built only for the rows that
-    have one (most rows have none), and the window that finds a reused id runs only over the
-    rows whose id occurs more than once."""
+    """Every row with its reasons (one scan of the input; the identifier checks once per
+    distinct subject). Whether a row is refused is one condition; the text of its reasons is
+    built only for the rows that are (most rows are not)."""
     pairs = _reasons()
     reasons = ",\n    ".join(f"CASE WHEN {cond} THEN '{text}' END" for cond, text in pairs)
-    refused = " OR ".join(f"COALESCE({cond}, FALSE)" for cond, _text in pairs)
+    refused = " OR ".join(f"({cond})" for cond, _text in pairs)
     return f"""
 WITH v_ids AS ({subject_ids_sql(dialect, "raw_records")}
-), v_parsed AS (
-  SELECT r.*, {_text("r.id")} AS rid, {_text("r.item")} AS item_code,
-         {_text("r.dispute_outcome")} AS outcome, ids.c_subject, ids.c_kind, ids.warning,
-         {_text("r.subject")} AS v
-  FROM raw_records r LEFT JOIN v_ids ids ON ids.raw = r.subject
-), v_reused AS (
-  SELECT rid FROM v_parsed WHERE rid IS NOT NULL GROUP BY rid HAVING COUNT(*) > 1
-), v_seq AS (
-  SELECT p.src_file, p.src_row,
-         ROW_NUMBER() OVER (PARTITION BY p.rid ORDER BY p.src_file, p.src_row) AS id_seq
-  FROM v_parsed p JOIN v_reused u ON u.rid = p.rid
-), v_joined AS (
-  SELECT v_parsed.*, i.item AS known_item, i.negative, i.for_person, i.for_org,
+), {_duplicates_sql(dialect)}, {_parsed_sql(dialect)}, v_joined AS (
+  SELECT p.*, i.item AS known_item, i.negative, i.for_person, i.for_org,
          COALESCE(q.id_seq, 1) AS id_seq
-  FROM v_parsed LEFT JOIN c_items i ON i.item = v_parsed.item_code
-  LEFT JOIN v_seq q ON q.src_file = v_parsed.src_file AND q.src_row = v_parsed.src_row
+  FROM v_parsed p LEFT JOIN c_items i ON i.item = p.item_code
+  LEFT JOIN v_seq q ON q.src_file = p.src_file AND q.src_row = p.src_row
 )
-SELECT src_file, src_row, id AS raw_id, subject AS raw_subject, item AS raw_item,
-       rid, c_subject, c_kind, item_code, decided_on, notified_on, resolved_on, revoked_on,
-       disputed_on, dispute_decided_on, outcome, warning,
-       CASE WHEN {refused} THEN concat_ws('; ',
+SELECT src_file, src_row, rid, c_subject, c_kind, item_code, decided_on, notified_on,
+       resolved_on, revoked_on, disputed_on, dispute_decided_on, outcome, warning,
+       CASE WHEN COALESCE({refused}, FALSE) THEN concat_ws('; ',
     {reasons}) ELSE '' END AS reasons
 FROM v_joined"""
 
 
 def quarantine_sql() -> str:
-    return """
-SELECT v.reasons, r.*
-FROM validated v JOIN raw_records r ON r.src_file = v.src_file AND r.src_row = v.src_row
+    """The rejected rows: their reasons, their columns as read, and the path of their file
+    and their row in it."""
+    columns = ", ".join(f"r.{name}" for name in RECORD_COLUMNS)
+    return f"""
+SELECT v.reasons, {columns}, f.path AS src_file, r.src_row
+FROM validated v
+JOIN raw_records r ON r.src_file = v.src_file AND r.src_row = v.src_row
+JOIN source_files f ON f.src_file = r.src_file
 WHERE v.reasons <> ''"""

@@ -25,7 +25,6 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Text, bindparam, cast, func, select
 
-from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain, write_chain
@@ -44,6 +43,7 @@ from socialcredit.registry.reads import (
     check,
     check_event,
     no_registry,
+    unassessed_decisions,
     unknown_service,
 )
 
@@ -140,8 +140,7 @@ class _Found:
 
     def _unassessed(self, p: _Parsed) -> dict[str, Any]:
         if p.kind not in self.by_kind:
-            found = assess(self.policies.policies, [], p.sid, self.today)
-            self.by_kind[p.kind] = found.to_dict()["decisions"]
+            self.by_kind[p.kind] = unassessed_decisions(self.policies, p.sid, self.today)
         return self.by_kind[p.kind]
 
 
@@ -173,10 +172,7 @@ def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) ->
                 f"{', '.join(sorted(found.policies.services))}",
                 {"services": unknown},
             )
-        events = [
-            AuditEvent("read.subject.check", p.sid, {"service": p.service, "batch": True})
-            for p in parsed
-        ]
+        events = [check_event(p.sid, p.service, batch=True) for p in parsed]
         if events:
             write_chain(conn, chain(found.head, actor, events))
     return [found.decide(p) for p in parsed]

@@ -151,9 +151,16 @@ _MOVE_HEAD_PG = str(MOVE_HEAD.compile(dialect=_PG))
 ALLOW: dict[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
 
 
+def unassessed_decisions(policies: ActivePolicies, subject: str, day: date) -> dict[str, Any]:
+    """The decisions, by service, for a subject the registry holds nothing about: the engine on
+    no records (they depend only on the subject's kind)."""
+    decisions: dict[str, Any] = assess(policies.policies, [], subject, day).to_dict()["decisions"]
+    return decisions
+
+
 def _unassessed(policies: ActivePolicies, subject: str, service: str, day: date) -> dict[str, Any]:
-    """The decision for a subject the registry holds nothing about: the engine on no records."""
-    decisions = assess(policies.policies, [], subject, day).to_dict()["decisions"]
+    """The decision for a subject the registry holds nothing about at ``service``."""
+    decisions = unassessed_decisions(policies, subject, day)
     if service not in decisions:
         raise unknown_service(service, list(decisions))
     decision: dict[str, Any] = decisions[service]
@@ -176,9 +183,10 @@ def _answer(
     return _unassessed(policies, subject, service, today), today
 
 
-def check_event(subject: str, service: str) -> AuditEvent:
-    """The audit event of one point-of-service check."""
-    return AuditEvent("read.subject.check", subject, {"service": service})
+def check_event(subject: str, service: str, batch: bool = False) -> AuditEvent:
+    """The audit event of one point-of-service check (``batch``: one of a batch request)."""
+    details: dict[str, Any] = {"service": service} | ({"batch": True} if batch else {})
+    return AuditEvent("read.subject.check", subject, details)
 
 
 def _check_pipelined(

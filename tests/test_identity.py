@@ -25,7 +25,11 @@ from socialcredit.identity import (
     resident_check_character,
     uscc_check_character,
 )
-from socialcredit.identity.resident import looks_like_resident_id
+from socialcredit.identity.resident import (
+    _birth_date_problem,
+    is_canonical_resident_id,
+    looks_like_resident_id,
+)
 from socialcredit.identity.subject import LOOKALIKE_WARNING
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -353,6 +357,7 @@ def test_uscc_check_character_needs_17_alphabet_characters(first17: str) -> None
 def test_uscc_check_character_matches_the_formula(prefix: str) -> None:
     check = uscc_check_character(prefix)
     assert check == reference_uscc_check(prefix)
+    assert check == stdnum_uscc.calc_check_digit(prefix.upper())
     assert stdnum_uscc.is_valid(prefix + check) == prefix[:2].isdigit()  # stdnum wants digits
 
 
@@ -489,3 +494,31 @@ def test_example_identifiers_are_valid_and_distinct() -> None:
     assert all(is_valid_uscc(o) for o in organisations)
     with pytest.raises(ValueError):
         example_credit_code(10_000_000)
+
+
+# --- the quick path for canonical resident numbers --------------------------------------------
+
+_RESIDENT_LIKE = st.text(st.sampled_from("0123456789Xx \t"), min_size=14, max_size=20)
+
+
+@given(
+    st.one_of(_RESIDENT_LIKE, resident_prefixes().map(lambda p: p + resident_check_character(p)))
+)
+def test_the_quick_path_agrees_with_the_full_checks(text: str) -> None:
+    """``is_canonical_resident_id`` says yes exactly when the full checks accept ``text`` and
+    leave it unchanged, and ``parse_subject`` gives what the full checks give."""
+    assert is_canonical_resident_id(text) == (
+        is_valid_resident_id(text) and normalise_resident_id(text) == text
+    )
+    if is_canonical_resident_id(text):
+        assert parse_subject(text) == SubjectId(SubjectKind.PERSON, text)
+
+
+@given(st.text(st.sampled_from("0123456789"), min_size=8, max_size=8))
+def test_birth_date_problem_matches_the_calendar(digits: str) -> None:
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    try:
+        real = 1800 <= year <= 2100 and date(year, month, day) is not None
+    except ValueError:
+        real = False
+    assert (_birth_date_problem("110101" + digits + "0000") is None) == real

@@ -45,3 +45,37 @@ def test_the_openapi_schema_documents_problems(client: TestClient) -> None:
     batch = schema["components"]["schemas"]["CheckBatchIn"]["properties"]["checks"]
     assert batch["maxItems"] == 1000
     assert all(p.startswith("/v1/") for p in schema["paths"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("GET", "/v1/me", None), ("POST", "/v1/checks", {"subject": P1, "service": "x"})],
+)
+def test_a_purpose_over_200_characters_is_refused(
+    client: TestClient, keys: Keys, method: str, path: str, body: object
+) -> None:
+    """On a route whose caller is a dependency and on one whose route class admits it."""
+    headers = keys["airline"] | {"X-Purpose": "p" * 201}
+    found = problem(
+        client.request(method, path, json=body, headers=headers), 422, "request-invalid"
+    )
+    assert found["details"]["errors"][0]["location"] == ["header", "x-purpose"]
+    assert found["details"]["errors"][0]["type"] == "string_too_long"
+
+
+def test_callers_are_admitted_before_the_body_is_read(client: TestClient, keys: Keys) -> None:
+    """As with a dependency: no key, or a key of another role, is refused before the body is
+    validated (an empty body would be a 422)."""
+    problem(client.post("/v1/checks", json={}), 401, "unauthenticated")
+    problem(client.post("/v1/checks/batch", json={}, headers=keys["court"]), 403, "access-denied")
+
+
+def test_every_route_with_a_caller_documents_the_key_and_the_purpose(client: TestClient) -> None:
+    operations = [
+        op for ops in client.get("/openapi.json").json()["paths"].values() for op in ops.values()
+    ]
+    keyed = [op for op in operations if "security" in op]
+    assert len(keyed) == len(operations) - 0  # every route admits its callers by a rule
+    for operation in keyed:
+        names = [(p["in"], p["name"]) for p in operation.get("parameters", [])]
+        assert names.count(("header", "x-purpose")) == 1, operation["operationId"]

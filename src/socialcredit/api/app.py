@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from socialcredit import __version__
 from socialcredit.api import problems
 from socialcredit.api.coalesce import Coalescer
-from socialcredit.api.deps import KeyCache
+from socialcredit.api.deps import KeyCache, document_callers
 from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
 from socialcredit.registry import Registry, RegistrySettings
 
@@ -75,6 +75,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
                 description=app.description,
                 routes=app.routes,
             )
+            schema = document_callers(schema, app.routes)
             app.openapi_schema = problems.problem_media_type(schema)
         return app.openapi_schema
 

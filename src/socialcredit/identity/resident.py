@@ -14,6 +14,7 @@ change over time and this layer holds no tables.
 from __future__ import annotations
 
 from datetime import date
+from operator import mul
 
 from socialcredit.errors import IdentifierError
 from socialcredit.identity.kinds import IDENTIFIER_LENGTH, compact, shown
@@ -31,11 +32,14 @@ SCHEME = "resident-identity-number"
 
 _DIGITS = frozenset("0123456789")
 _LAST_CHARACTERS = _DIGITS | frozenset("Xx")
+_CANONICAL_LAST = _DIGITS | frozenset("X")
 _ADDRESS_FIRST_DIGITS = frozenset("12345678")
 RESIDENT_CHECK_CHARACTERS = "10X98765432"
 """The check character for each value of the weighted sum modulo 11 (ISO 7064 MOD 11-2)."""
 RESIDENT_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 """The weight of each of the first 17 digits: ``2^(18-i) mod 11`` for position ``i``."""
+_ZERO_OFFSET = ord("0") * sum(RESIDENT_WEIGHTS)
+"""What the weighted sum of the digits' ASCII codes exceeds the sum of their values by."""
 _LEGACY_CENTURY = "19"
 
 
@@ -50,7 +54,13 @@ def resident_check_character(first17: str) -> str:
         raise _refusal(first17, "bad-length", "the check character needs exactly 17 digits")
     if not _all_digits(first17):
         raise _refusal(first17, "bad-characters", "the check character needs 17 digits")
-    total = sum(int(char) * weight for char, weight in zip(first17, RESIDENT_WEIGHTS, strict=True))
+    return _check_character_of(first17)
+
+
+def _check_character_of(first17: str) -> str:
+    """The check character of 17 ASCII digits (not checked here)."""
+    # The weighted sum of the ASCII codes, less what the codes add over the digits' values.
+    total = sum(map(mul, first17.encode("ascii"), RESIDENT_WEIGHTS)) - _ZERO_OFFSET
     return RESIDENT_CHECK_CHARACTERS[total % 11]
 
 
@@ -81,6 +91,20 @@ def is_valid_resident_id(text: str) -> bool:
     return True
 
 
+def is_canonical_resident_id(value: str) -> bool:
+    """Tell whether ``value`` is already a valid number in canonical form (18 characters, no
+    whitespace, an upper-case ``X``): then :func:`normalise_resident_id` returns it unchanged.
+    The quick test for the usual case; anything else goes through the full checks."""
+    return (
+        len(value) == IDENTIFIER_LENGTH
+        and value[0] in _ADDRESS_FIRST_DIGITS
+        and _all_digits(value[:17])
+        and value[17] in _CANONICAL_LAST
+        and _birth_date_problem(value) is None
+        and _check_character_of(value[:17]) == value[17]
+    )
+
+
 def looks_like_resident_id(text: str) -> bool:
     """Tell whether ``text`` is an 18-character resident number except perhaps its check character.
 
@@ -98,8 +122,8 @@ def looks_like_resident_id(text: str) -> bool:
 
 
 def _all_digits(text: str) -> bool:
-    """Tell whether every character of ``text`` is an ASCII digit."""
-    return all(char in _DIGITS for char in text)
+    """Tell whether every character of ``text`` is an ASCII digit (true of ``""``)."""
+    return not text or (text.isascii() and text.isdigit())
 
 
 def _refusal(text: str, reason: str, explanation: str, **extra: str) -> IdentifierError:
@@ -123,6 +147,9 @@ def _check_length(text: str, value: str) -> None:
 
 def _first_bad_character(value: str) -> str | None:
     """Return the first character not allowed where it stands, or ``None`` if there is none."""
+    last_allowed = _LAST_CHARACTERS if len(value) == IDENTIFIER_LENGTH else _DIGITS
+    if _all_digits(value[:-1]) and value[-1:] in last_allowed:
+        return None  # the usual case, without a loop
     last = len(value) - 1
     for index, char in enumerate(value):
         allowed = _LAST_CHARACTERS if index == last and len(value) == IDENTIFIER_LENGTH else _DIGITS
@@ -161,6 +188,12 @@ def _check_address(text: str, value: str) -> None:
 def _birth_date_problem(value: str) -> str | None:
     """Say what is wrong with the birth date in positions 7 to 14, or ``None`` if nothing."""
     digits = value[6:14]
+    try:  # the usual case in one call (8 ASCII digits are ISO 8601's basic format)
+        year = date.fromisoformat(digits).year
+    except ValueError:
+        year = -1
+    if MIN_BIRTH_YEAR <= year <= MAX_BIRTH_YEAR:
+        return None
     year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
     if not MIN_BIRTH_YEAR <= year <= MAX_BIRTH_YEAR:
         return f"the birth year {year} is not between {MIN_BIRTH_YEAR} and {MAX_BIRTH_YEAR}"

@@ -21,6 +21,7 @@ from socialcredit.errors import IdentifierError
 from socialcredit.identity.kinds import IDENTIFIER_LENGTH, SubjectId, SubjectKind, compact, shown
 from socialcredit.identity.resident import (
     LEGACY_LENGTH,
+    is_canonical_resident_id,
     looks_like_resident_id,
     normalise_resident_id,
 )
@@ -39,6 +40,8 @@ def parse_subject(text: str) -> SubjectId:
     order in which the two schemes are tried).
     """
     value = compact(text)
+    if is_canonical_resident_id(value):
+        return SubjectId(SubjectKind.PERSON, value)
     if len(value) == LEGACY_LENGTH:
         return SubjectId(SubjectKind.PERSON, normalise_resident_id(text))
     if len(value) != IDENTIFIER_LENGTH:
@@ -47,12 +50,15 @@ def parse_subject(text: str) -> SubjectId:
 
 
 def _parse_full_length(text: str, value: str) -> SubjectId:
-    """Read an 18-character identifier: a person first, then an organisation."""
+    """Read an 18-character identifier: a person first, then an organisation.
+
+    Every valid resident number looks like one, so anything that does not is read as a credit
+    code straight away (no resident-number error is built and thrown away)."""
+    if not looks_like_resident_id(value):
+        return normalise_uscc(text)
     try:
         return SubjectId(SubjectKind.PERSON, normalise_resident_id(text))
     except IdentifierError:
-        if not looks_like_resident_id(value):
-            return normalise_uscc(text)
         if not is_valid_uscc(value):
             raise
     organisation = normalise_uscc(text)

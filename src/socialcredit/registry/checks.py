@@ -1,12 +1,12 @@
-"""Checks at the point of service for many subjects at once (the batch form of ``reads.check``).
+"""Checks at the point of service: many independent single checks, or one batch request.
 
-One short transaction for the whole batch: the audit chain's head is locked, the stored
-assessments and non-``allow`` decisions of every subject in the batch are read with two
-statements, and every check is written to the audit log with one executemany (each subject can
-see the check in its accesses). The answers are built from what was read after the commit,
-outside the writer's lock (decoding the stored decisions is most of that work). A subject the
-registry holds nothing about is answered as the engine answers a subject without records
-(computed once per subject kind).
+Either way one short transaction (``checkrun.run``, on the driver's own connection): the audit
+chain's head is locked, the stored assessments and non-``allow`` decisions of every subject are
+read with two statements, and every check is written to the audit log with one executemany
+(each subject can see the check in its accesses). The answers are built from what was read
+after the commit, outside the writer's lock (decoding the stored decisions is most of that
+work). A subject the registry holds nothing about is answered as the engine answers a subject
+without records (computed once per subject kind).
 
 ``check_many`` is a batch request: one caller, and a bad identifier or an unknown service
 refuses the whole batch. ``check_each`` runs many independent single checks (from different
@@ -17,30 +17,21 @@ callers) in the same one transaction: each gets its own answer or its own error,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Text, bindparam, cast, func, select
 
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
 from socialcredit.identity import parse_subject
-from socialcredit.registry.audit import Actor, AuditEvent, Head, chain, write_chain
+from socialcredit.registry import checkrun
+from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
+from socialcredit.registry.checkrun import AuditRows, Found
 from socialcredit.registry.context import Registry
-from socialcredit.registry.models import (
-    AssessmentDecision,
-    AssessmentRow,
-    PolicyVersion,
-    RegistryState,
-    table,
-)
-from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.reads import (
     ALLOW,
     CheckResult,
-    check,
     check_event,
     no_registry,
     unassessed_decisions,
@@ -48,29 +39,6 @@ from socialcredit.registry.reads import (
 )
 
 MAX_BATCH = 1000
-
-_STATE, _ASSESSMENTS, _DECISIONS = (
-    table(RegistryState),
-    table(AssessmentRow),
-    table(AssessmentDecision),
-)
-_HEAD = select(
-    _STATE.c.audit_key,
-    _STATE.c.audit_seq,
-    _STATE.c.audit_head,
-    _STATE.c.as_of,
-    select(func.max(PolicyVersion.id)).scalar_subquery(),
-).with_for_update(of=_STATE)
-_ASSESSED = select(_ASSESSMENTS.c.subject_id, _ASSESSMENTS.c.as_of).where(
-    _ASSESSMENTS.c.subject_id.in_(bindparam("subjects", expanding=True))
-)
-# The decision as its stored JSON text (decoded after the commit, with orjson).
-_STORED = select(
-    _DECISIONS.c.subject_id, _DECISIONS.c.service, cast(_DECISIONS.c.decision, Text)
-).where(
-    _DECISIONS.c.subject_id.in_(bindparam("subjects", expanding=True)),
-    _DECISIONS.c.service.in_(bindparam("services", expanding=True)),
-)
 
 
 @dataclass(frozen=True)
@@ -107,75 +75,72 @@ def _parse(requests: Sequence[CheckRequest]) -> list[_Parsed]:
     return parsed
 
 
-@dataclass
-class _Found:
-    """What one transaction read for its checks (the audit head locked). The decisions are
-    kept as their stored JSON text: they are decoded after the commit, outside the lock."""
+class _Answers:
+    """The answers to checks from what one transaction read (``checkrun.Found``)."""
 
-    head: Head
-    today: date
-    policies: ActivePolicies
-    assessed: dict[str, date]
-    stored: dict[tuple[str, str], str]
-    by_kind: dict[str, dict[str, Any]] = field(default_factory=dict)
+    def __init__(self, found: Found) -> None:
+        self.found = found
+        self.by_kind: dict[str, dict[str, Any]] = {}
 
     def answers(self, p: _Parsed) -> bool:
         """Whether the check has an answer: a stored decision, or a service in force."""
-        return (p.sid, p.service) in self.stored or p.service in self.policies.services
+        return (p.sid, p.service) in self.found.stored or p.service in self.found.policies.services
 
     def decide(self, p: _Parsed) -> CheckResult:
         """The answer to a check that ``answers`` (pure: no query)."""
-        raw, as_of = self.stored.get((p.sid, p.service)), self.assessed.get(p.sid)
+        found = self.found
+        raw, as_of = found.stored.get((p.sid, p.service)), found.assessed.get(p.sid)
         if raw is not None:
             decision: dict[str, Any] = orjson.loads(raw)
         elif as_of is None:  # nothing held about the subject: the engine on no records
-            decision, as_of = self._unassessed(p).get(p.service, ALLOW), self.today
+            decision, as_of = self._unassessed(p).get(p.service, ALLOW), found.today
         else:
             decision = ALLOW
         assert as_of is not None  # a stored decision belongs to an assessment
         return CheckResult(p.sid, p.service, as_of.isoformat(), decision)
 
     def refusal(self, p: _Parsed) -> NotFoundError:
-        return unknown_service(p.service, list(self.policies.services))
+        return unknown_service(p.service, list(self.found.policies.services))
 
     def _unassessed(self, p: _Parsed) -> dict[str, Any]:
         if p.kind not in self.by_kind:
-            self.by_kind[p.kind] = unassessed_decisions(self.policies, p.sid, self.today)
+            policies, today = self.found.policies, self.found.today
+            self.by_kind[p.kind] = unassessed_decisions(policies, p.sid, today)
         return self.by_kind[p.kind]
 
 
-def _read(conn: Connection, reg: Registry, parsed: Sequence[_Parsed]) -> _Found:
-    """Lock the audit head and read what ``parsed`` needs: two statements after the lock."""
-    found = conn.execute(_HEAD).one_or_none()
-    if found is None:
-        raise no_registry(reg)
-    key, seq, head, today, mark = found
-    subjects = sorted({p.sid for p in parsed})
-    services = sorted({p.service for p in parsed})
-    assessed = {sid: day for sid, day in conn.execute(_ASSESSED, {"subjects": subjects})}
-    query = conn.execute(_STORED, {"subjects": subjects, "services": services})
-    stored = {(sid, service): text for sid, service, text in query}
-    policies = reg.policies_at(conn, mark)
-    return _Found(Head(key, seq, head), today, policies, assessed, stored)
+def _lists(parsed: Sequence[_Parsed]) -> tuple[list[str], list[str]]:
+    """The distinct subjects and services of ``parsed``, sorted."""
+    return sorted({p.sid for p in parsed}), sorted({p.service for p in parsed})
+
+
+def _run(reg: Registry, parsed: Sequence[_Parsed], rows: AuditRows) -> _Answers:
+    with reg.engine.connect() as conn:
+        try:
+            return _Answers(checkrun.run(reg, conn, _lists(parsed), rows))
+        except LookupError:
+            raise no_registry(reg) from None
 
 
 def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) -> list[CheckResult]:
     """The decision of each (subject, service), in request order; one audit entry each,
     committed before this returns."""
     parsed = _parse(requests)
-    with reg.engine.connect() as conn, conn.begin():
-        found = _read(conn, reg, parsed)
-        unknown = sorted({p.service for p in parsed} - found.policies.services)
+
+    def audit(found: Found) -> list[dict[str, Any]]:
+        known = found.policies.services
+        unknown = sorted({p.service for p in parsed} - known)
         if unknown:
             raise NotFoundError(
                 f"unknown service(s) {', '.join(unknown)}; the active policies name: "
-                f"{', '.join(sorted(found.policies.services))}",
+                f"{', '.join(sorted(known))}",
                 {"services": unknown},
             )
         events = [check_event(p.sid, p.service, batch=True) for p in parsed]
-        if events:
-            write_chain(conn, chain(found.head, actor, events))
-    return [found.decide(p) for p in parsed]
+        return chain(found.head, actor, events) if events else []
+
+    answers = _run(reg, parsed, audit)
+    return [answers.decide(p) for p in parsed]
 
 
 Outcome = CheckResult | SocialCreditError
@@ -190,23 +155,13 @@ def _chain_each(head: Head, entries: Sequence[tuple[Actor, AuditEvent]]) -> list
     return rows
 
 
-def _alone(reg: Registry, request: CheckRequest, actor: Actor) -> Outcome:
-    try:
-        return check(reg, request.subject, request.service, actor)
-    except (IdentifierError, NotFoundError) as exc:
-        return exc
-
-
 def check_each(reg: Registry, requests: Sequence[tuple[CheckRequest, Actor]]) -> list[Outcome]:
     """Independent single checks in one transaction, in order: each one's answer or error.
 
     Answers and errors are those of ``reads.check`` for the same request; every answered check
     appends its own audit entry (``read.subject.check``, under its own actor), and all of them
-    are committed before this returns. A failure of the transaction itself raises. A lone
-    check goes through ``reads.check`` itself (fewer statements; pipelined on PostgreSQL).
+    are committed before this returns. A failure of the transaction itself raises.
     """
-    if len(requests) == 1:
-        return [_alone(reg, *requests[0])]
     outcomes: list[Outcome | _Parsed] = []
     for request, _ in requests:
         try:
@@ -216,13 +171,17 @@ def check_each(reg: Registry, requests: Sequence[tuple[CheckRequest, Actor]]) ->
     todo = [(i, p) for i, p in enumerate(outcomes) if isinstance(p, _Parsed)]
     if not todo:
         return [o for o in outcomes if not isinstance(o, _Parsed)]
-    with reg.engine.connect() as conn, conn.begin():
-        found = _read(conn, reg, [p for _, p in todo])
+
+    def audit(found: Found) -> list[dict[str, Any]]:
+        answerable = _Answers(found).answers
         entries = [
-            (requests[i][1], check_event(p.sid, p.service)) for i, p in todo if found.answers(p)
+            (requests[i][1], check_event(p.sid, p.service)) for i, p in todo if answerable(p)
         ]
-        if entries:
-            write_chain(conn, _chain_each(found.head, entries))
+        return _chain_each(found.head, entries) if entries else []
+
+    answers = _run(reg, [p for _, p in todo], audit)
     for index, parsed in todo:
-        outcomes[index] = found.decide(parsed) if found.answers(parsed) else found.refusal(parsed)
+        outcomes[index] = (
+            answers.decide(parsed) if answers.answers(parsed) else answers.refusal(parsed)
+        )
     return [o for o in outcomes if not isinstance(o, _Parsed)]

@@ -1,0 +1,216 @@
+"""The transaction of point-of-service checks, run on the database driver's own connection.
+
+Checks are the registry's hottest path: every one locks the audit chain's head, reads the
+stored decisions, appends an audit entry and commits before it is answered. Through
+SQLAlchemy's ``Connection`` most of a check's time went to the execution layer, not to the
+database: processing parameters and setting up results per statement, and rendering each
+expanding ``IN`` list anew for every list length (so SQLite prepared a new statement each time).
+Here the statements are still SQLAlchemy Core, compiled once per dialect to text, and run on
+the DBAPI connection; each list of subjects or services is one parameter (``json_each`` on
+SQLite, ``= ANY(array)`` on PostgreSQL), so a statement's text is the same for any number of
+checks and stays prepared. On PostgreSQL the reads go in one round trip and the writes with the
+commit in another (psycopg's pipeline mode).
+
+:func:`run` is the whole transaction: lock and read, then append the audit rows that the
+caller makes of what was read, then commit. The caller decides what to audit and what to
+refuse (an exception rolls everything back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, Connection, Dialect, Text, bindparam, cast, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ClauseElement
+
+from socialcredit.registry.audit import AUDIT_INSERT, MOVE_HEAD, Head
+from socialcredit.registry.bulk import is_postgres
+from socialcredit.registry.context import Registry
+from socialcredit.registry.models import (
+    AssessmentDecision,
+    AssessmentRow,
+    PolicyVersion,
+    RegistryState,
+    table,
+)
+from socialcredit.registry.policystore import ActivePolicies
+
+_STATE, _ASSESSMENTS, _DECISIONS = (
+    table(RegistryState),
+    table(AssessmentRow),
+    table(AssessmentDecision),
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the transaction read, the audit head locked. Decisions are kept as their stored
+    JSON text, to be decoded after the commit (outside the writer's lock)."""
+
+    head: Head
+    today: date
+    policies: ActivePolicies
+    assessed: dict[str, date]
+    stored: dict[tuple[str, str], str]
+
+
+AuditRows = Callable[[Found], list[dict[str, Any]]]
+"""Makes the audit rows to append (``audit.chain``'s rows) from what was read; may raise to
+refuse, which rolls the transaction back."""
+
+
+def _member(column: ColumnElement[Any], name: str, postgres: bool) -> ColumnElement[bool]:
+    """``column`` is one of the list bound as ``name`` (one parameter, whatever its length)."""
+    if postgres:
+        return column == func.any(bindparam(name))
+    listed = func.json_each(bindparam(name)).table_valued("value")
+    return column.in_(select(listed.c.value))
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """The check's statements as text for one dialect, and how it binds lists and JSON."""
+
+    postgres: bool
+    head: str
+    assessed: str
+    stored: str
+    insert: str
+    move_head: str
+
+    @classmethod
+    def compile(cls, dialect: Dialect, postgres: bool) -> _Sql:
+        def text(statement: ClauseElement) -> str:
+            return str(statement.compile(dialect=dialect))
+
+        latest = select(func.max(PolicyVersion.id)).scalar_subquery()
+        state = _STATE.c
+        head = select(state.audit_key, state.audit_seq, state.audit_head, state.as_of, latest)
+        subjects = _member(_ASSESSMENTS.c.subject_id, "subjects", postgres)
+        decided = [
+            _member(_DECISIONS.c.subject_id, "subjects", postgres),
+            _member(_DECISIONS.c.service, "services", postgres),
+        ]
+        decision = cast(_DECISIONS.c.decision, Text)
+        return cls(
+            postgres=postgres,
+            head=text(head.with_for_update(of=_STATE)),
+            assessed=text(select(_ASSESSMENTS.c.subject_id, _ASSESSMENTS.c.as_of).where(subjects)),
+            stored=text(
+                select(_DECISIONS.c.subject_id, _DECISIONS.c.service, decision).where(*decided)
+            ),
+            insert=text(AUDIT_INSERT),
+            move_head=text(MOVE_HEAD),
+        )
+
+    def listed(self, values: Sequence[str]) -> Any:
+        return list(values) if self.postgres else orjson.dumps(values).decode()
+
+
+_SQLITE = _Sql.compile(sqlite.dialect(paramstyle="named"), postgres=False)
+_POSTGRES = _Sql.compile(postgresql.psycopg.dialect(), postgres=True)  # type: ignore[no-untyped-call]
+
+
+def _day(value: date | str) -> date:
+    """A date column's value (SQLite's driver gives the stored ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class _Read:
+    head: tuple[Any, ...] | None
+    assessed: list[tuple[Any, ...]]
+    stored: list[tuple[Any, ...]]
+
+
+def _read(sql: _Sql, raw: Any, subjects: Sequence[str], services: Sequence[str]) -> _Read:
+    """The three reads (on PostgreSQL in one round trip, in the caller's pipeline)."""
+    lists = {"subjects": sql.listed(subjects), "services": sql.listed(services)}
+    heads, assessed, stored = raw.cursor(), raw.cursor(), raw.cursor()
+    heads.execute(sql.head)
+    assessed.execute(sql.assessed, {"subjects": lists["subjects"]})
+    stored.execute(sql.stored, lists)
+    return _Read(heads.fetchone(), assessed.fetchall(), stored.fetchall())
+
+
+def _found(read: _Read, policies: ActivePolicies) -> Found:
+    assert read.head is not None
+    key, seq, head_hash, today = read.head[:4]
+    return Found(
+        head=Head(key, seq, head_hash),
+        today=_day(today),
+        policies=policies,
+        assessed={sid: _day(day) for sid, day in read.assessed},
+        stored={(sid, service): text for sid, service, text in read.stored},
+    )
+
+
+class _Unknown(Exception):
+    """The active policy set named by the head's row is not loaded yet (rolled back)."""
+
+    def __init__(self, mark: int | None) -> None:
+        self.mark = mark
+
+
+def _write(sql: _Sql, raw: Any, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    cursor = raw.cursor()
+    cursor.executemany(
+        sql.insert, [row | {"details": orjson.dumps(row["details"]).decode()} for row in rows]
+    )
+    last = rows[-1]
+    cursor.execute(sql.move_head, {"new_seq": last["seq"], "new_head": last["hash"]})
+
+
+def _transaction(
+    reg: Registry, raw: Any, sql: _Sql, lists: tuple[Sequence[str], Sequence[str]], rows: AuditRows
+) -> Found:
+    """Lock, read, audit, commit on ``raw`` (rolled back on any exception)."""
+    if not sql.postgres:
+        raw.execute("BEGIN IMMEDIATE")  # the driver is in autocommit mode (database.py)
+    try:
+        read = _read(sql, raw, *lists)
+        if read.head is None:
+            raise LookupError("registry state missing")
+        policies = reg.known_policies(read.head[4])
+        if policies is None:
+            raise _Unknown(read.head[4])
+        found = _found(read, policies)
+        _write(sql, raw, rows(found))
+        raw.commit()
+    except BaseException:
+        raw.rollback()
+        raise
+    return found
+
+
+def run(
+    reg: Registry, conn: Connection, lists: tuple[Sequence[str], Sequence[str]], rows: AuditRows
+) -> Found:
+    """The check transaction on ``conn``'s driver connection (``conn`` must not be in a
+    transaction): lock the audit head, read the assessments of ``lists[0]`` (subjects) and their
+    stored decisions at ``lists[1]`` (services), append ``rows(found)`` to the audit chain and
+    commit. Raise ``LookupError`` if the registry has no state row.
+
+    The active policy set is named by the newest policy version id, read with the head: if this
+    process has not met that set yet, it is loaded outside the transaction and the transaction
+    is run again.
+    """
+    sql = _POSTGRES if is_postgres(conn) else _SQLITE
+    raw: Any = conn.connection.driver_connection
+    for _ in range(2):
+        try:
+            if sql.postgres:
+                with raw.pipeline():
+                    return _transaction(reg, raw, sql, lists, rows)
+            return _transaction(reg, raw, sql, lists, rows)
+        except _Unknown as unknown:
+            with conn.begin():
+                reg.policies_at(conn, unknown.mark)
+    raise RuntimeError("the active policies changed twice during one check")

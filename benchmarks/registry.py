@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
+from socialcredit.registry.checks import check
 from socialcredit.registry.demo import by_agency, demo_records
 from socialcredit.registry.policies import load_policy_files
-from socialcredit.registry.reads import check
 from socialcredit.registry.submit import Submission, submit_lines, submit_record
 
 ROOT = Path(__file__).resolve().parents[1]

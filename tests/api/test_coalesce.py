@@ -17,8 +17,8 @@ from socialcredit.api.coalesce import Coalescer
 from socialcredit.errors import SocialCreditError
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import subject_ref, verify
+from socialcredit.registry.checks import CheckResult, check
 from socialcredit.registry.principals import PrincipalSpec, create_principal
-from socialcredit.registry.reads import CheckResult, check
 from tests.api.conftest import ADMIN, Keys, make_keys, open_registry
 from tests.api.helpers import audit
 from tests.api.server import running
@@ -49,7 +49,7 @@ def _listed(client: TestClient, keys: Keys) -> None:
 
 
 def _expected(reg: Registry, subject: str, service: str) -> CheckResult | SocialCreditError:
-    """What ``reads.check`` answers (it appends an audit entry too: call it before counting)."""
+    """What ``check`` answers alone (it appends an audit entry too: call it before counting)."""
     try:
         return check(reg, subject, service, Actor("tests", "service", "expected"))
     except SocialCreditError as exc:
@@ -109,7 +109,7 @@ def test_concurrent_checks_share_transactions_and_each_gets_its_own_answer(
         )
     )
     assert {e.action for e in entries} == {"read.subject.check"}
-    assert "batch" not in entries[0].details  # a single check's entry, as reads.check writes it
+    assert "batch" not in entries[0].details  # a single check's entry, as a lone check writes it
     # entries of one group share their time stamp: far fewer groups than checks
     assert len({e.at for e in entries}) < len(entries) / 4
     _chain_ok(registry)

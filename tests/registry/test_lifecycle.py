@@ -9,8 +9,9 @@ import pytest
 from socialcredit.engine import DisputeOutcome
 from socialcredit.errors import LifecycleError, NotFoundError
 from socialcredit.registry import Registry
+from socialcredit.registry.checks import check
 from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.reads import check, subject_file
+from socialcredit.registry.reads import subject_file
 from socialcredit.registry.submit import Submission, submit_record
 from socialcredit.registry.tick import tick
 from tests.registry.conftest import OPERATOR

@@ -8,7 +8,8 @@ import pytest
 
 from socialcredit.errors import NotFoundError, RecordConflictError, RecordError
 from socialcredit.registry import Registry
-from socialcredit.registry.reads import check, subject_file
+from socialcredit.registry.checks import check
+from socialcredit.registry.reads import subject_file
 from socialcredit.registry.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, P2, counts, spc

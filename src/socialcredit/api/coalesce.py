@@ -17,8 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.checks import CheckRequest, Outcome, check_each
-from socialcredit.registry.reads import CheckResult
+from socialcredit.registry.checks import CheckRequest, CheckResult, Outcome, check_each
 
 GROUP_LIMIT = 500
 
@@ -56,7 +55,7 @@ class Coalescer:
         _fail(left, RuntimeError("the check coalescer was stopped"))
 
     async def check(self, subject: str, service: str, actor: Actor) -> CheckResult:
-        """The decision for ``subject`` at ``service`` (as ``reads.check``), audited."""
+        """The decision for ``subject`` at ``service`` (as ``checks.check``), audited."""
         if self._task is None:
             raise RuntimeError("the check coalescer is not running")
         answer: asyncio.Future[CheckResult] = asyncio.get_running_loop().create_future()

@@ -11,34 +11,72 @@ without records (computed once per subject kind).
 ``check_many`` is a batch request: one caller, and a bad identifier or an unknown service
 refuses the whole batch. ``check_each`` runs many independent single checks (from different
 callers) in the same one transaction: each gets its own answer or its own error, exactly as
-``reads.check`` would have given it, and its own audit entry under its own caller.
+``check`` gives it alone, and its own audit entry under its own caller.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from typing import Any
 
 import orjson
 
+from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
 from socialcredit.identity import parse_subject
 from socialcredit.registry import checkrun
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
 from socialcredit.registry.checkrun import AuditRows, Found
 from socialcredit.registry.context import Registry
-from socialcredit.registry.reads import (
-    ALLOW,
-    CheckResult,
-    check_event,
-    no_registry,
-    unassessed_decisions,
-    unknown_service,
-)
+from socialcredit.registry.policystore import ActivePolicies
 
 MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    subject: str
+    service: str
+    as_of: str
+    decision: dict[str, Any]
+
+
+def unknown_service(service: str, known: list[str]) -> NotFoundError:
+    """The error of a check at a service the active policies do not name."""
+    return NotFoundError(
+        f"unknown service {service!r}; the active policies name: {', '.join(sorted(known))}",
+        {"service": service},
+    )
+
+
+# The decision at a service where nothing restricts the subject (no stored decision row).
+ALLOW: dict[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
+
+
+def unassessed_decisions(policies: ActivePolicies, subject: str, day: date) -> dict[str, Any]:
+    """The decisions, by service, for a subject the registry holds nothing about: the engine on
+    no records (they depend only on the subject's kind)."""
+    decisions: dict[str, Any] = assess(policies.policies, [], subject, day).to_dict()["decisions"]
+    return decisions
+
+
+def check_event(subject: str, service: str, batch: bool = False) -> AuditEvent:
+    """The audit event of one point-of-service check (``batch``: one of a batch request)."""
+    details: dict[str, Any] = {"service": service} | ({"batch": True} if batch else {})
+    return AuditEvent("read.subject.check", subject, details)
+
+
+def no_registry(reg: Registry) -> Exception:
+    """The error to raise when the registry's state row is missing (no registry here)."""
+    try:
+        with reg.session() as session:
+            reg.state(session)
+    except NotFoundError as exc:
+        return exc
+    return AssertionError("registry state missing")  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -146,6 +184,18 @@ def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) ->
 Outcome = CheckResult | SocialCreditError
 
 
+def check(reg: Registry, subject: str, service: str, actor: Actor) -> CheckResult:
+    """The decision for ``subject`` at ``service`` (effect, reasons, remedies); audited.
+
+    One short transaction (``checkrun.run``): the audit head locked and the subject's stored
+    decision read, one audit entry appended, committed before the answer is returned.
+    """
+    (outcome,) = check_each(reg, [(CheckRequest(subject, service), actor)])
+    if isinstance(outcome, SocialCreditError):
+        raise outcome
+    return outcome
+
+
 def _chain_each(head: Head, entries: Sequence[tuple[Actor, AuditEvent]]) -> list[dict[str, Any]]:
     """The audit rows of ``entries``, each under its own actor, one chain after ``head``."""
     rows: list[dict[str, Any]] = []
@@ -158,7 +208,7 @@ def _chain_each(head: Head, entries: Sequence[tuple[Actor, AuditEvent]]) -> list
 def check_each(reg: Registry, requests: Sequence[tuple[CheckRequest, Actor]]) -> list[Outcome]:
     """Independent single checks in one transaction, in order: each one's answer or error.
 
-    Answers and errors are those of ``reads.check`` for the same request; every answered check
+    Answers and errors are those of ``check`` for the same request alone; every answered check
     appends its own audit entry (``read.subject.check``, under its own actor), and all of them
     are committed before this returns. A failure of the transaction itself raises.
     """

@@ -62,17 +62,21 @@ def canonical(value: Mapping[str, Any]) -> bytes:
 def _plain(value: Any) -> bool:
     """Whether orjson writes ``value`` exactly as the standard library does (see above)."""
     kind = type(value)
-    if kind is str or kind is bool or value is None:
+    if kind in _SCALARS:
         return True
     if kind is int:
         return bool(_INT_MIN <= value <= _INT_MAX)
     if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _SCALARS and not _plain(item)):
+                return False
+        return True
     if kind is list:
-        return all(_plain(v) for v in value)
+        return all(type(item) in _SCALARS or _plain(item) for item in value)
     return False
 
 
+_SCALARS = frozenset({str, bool, type(None)})
 _INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
 
 

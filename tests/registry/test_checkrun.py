@@ -1,0 +1,61 @@
+"""The check transaction (``registry/checkrun.py``) against a policy set that another process
+changed, and on a registry without a state row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from socialcredit.errors import NotFoundError
+from socialcredit.registry import Actor, Registry, RegistrySettings
+from socialcredit.registry.checks import check
+from socialcredit.registry.models import AuditEntry, PolicyVersion, RegistryState
+from tests.registry.helpers import P1
+
+AIRLINE = Actor("airline", "service", "ticket sale")
+
+
+def _newest_version(reg: Registry) -> int:
+    with reg.session() as session:
+        newest = session.execute(select(func.max(PolicyVersion.id))).scalar_one()
+    assert isinstance(newest, int)
+    return newest
+
+
+def test_a_check_reads_the_policy_set_another_process_loaded(registry: Registry) -> None:
+    other = Registry.open(RegistrySettings(database_url=registry.settings.database_url))
+    try:
+        first = check(other, P1, "flight-booking", AIRLINE)
+        assert other.known_policies(_newest_version(registry)) is not None
+        with registry.session() as session, session.begin():
+            stored = session.execute(select(PolicyVersion).limit(1)).scalar_one()
+            session.add(
+                PolicyVersion(
+                    policy_id=stored.policy_id,
+                    version="again",
+                    sha256=stored.sha256,
+                    text=stored.text,
+                    loaded_at=datetime.now(UTC),
+                    loaded_by="tests",
+                )
+            )
+        mark = _newest_version(registry)
+        assert other.known_policies(mark) is None  # the other process has not met it yet
+        assert check(other, P1, "flight-booking", AIRLINE) == first
+        assert other.known_policies(mark) is not None  # read on the way, then checked again
+    finally:
+        other.close()
+    with registry.session() as session:
+        checks = session.execute(
+            select(func.count()).where(AuditEntry.action == "read.subject.check")
+        ).scalar_one()
+    assert checks == 2  # the retried transaction was rolled back before it wrote anything
+
+
+def test_a_check_without_a_registry_is_refused(registry: Registry) -> None:
+    with registry.session() as session, session.begin():
+        session.execute(delete(RegistryState))
+    with pytest.raises(NotFoundError):
+        check(registry, P1, "flight-booking", AIRLINE)

@@ -10,9 +10,11 @@ from sqlalchemy import delete, func, select
 
 from socialcredit.errors import NotFoundError
 from socialcredit.registry import Actor, Registry, RegistrySettings
-from socialcredit.registry.checks import check
+from socialcredit.registry.audit import accesses, verify
+from socialcredit.registry.checkrun import COPY_FROM
+from socialcredit.registry.checks import CheckRequest, check, check_many
 from socialcredit.registry.models import AuditEntry, PolicyVersion, RegistryState
-from tests.registry.helpers import P1
+from tests.registry.helpers import P1, P2
 
 AIRLINE = Actor("airline", "service", "ticket sale")
 
@@ -59,3 +61,14 @@ def test_a_check_without_a_registry_is_refused(registry: Registry) -> None:
         session.execute(delete(RegistryState))
     with pytest.raises(NotFoundError):
         check(registry, P1, "flight-booking", AIRLINE)
+
+
+def test_a_batch_above_the_copy_size_keeps_the_chain(registry: Registry) -> None:
+    """On PostgreSQL a batch's many audit entries go by COPY: the chain still verifies, and
+    each subject sees its check."""
+    requests = [CheckRequest(P1 if n % 2 else P2, "flight-booking") for n in range(COPY_FROM + 4)]
+    results = check_many(registry, requests, AIRLINE)
+    assert [r.subject for r in results] == [r.subject for r in requests]
+    with registry.session() as session:
+        assert verify(session).ok
+        assert len(accesses(session, P2)) == (COPY_FROM + 4) // 2

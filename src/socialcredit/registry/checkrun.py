@@ -25,7 +25,20 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Dialect, Text, bindparam, cast, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Dialect,
+    Select,
+    Subquery,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -79,6 +92,27 @@ def _member(column: ColumnElement[Any], name: str, postgres: bool) -> ColumnElem
     return column.in_(select(listed.c.value))
 
 
+def _pairs(postgres: bool) -> Subquery:
+    """The (subject, service) pairs bound as one parameter, as a table of ``sid`` and
+    ``service``: on PostgreSQL two arrays of the same length (``sids``, ``services``), on
+    SQLite one JSON array of two-element arrays (``pairs``)."""
+    if postgres:
+        texts = postgresql.ARRAY(Text)
+        both = func.unnest(bindparam("sids", type_=texts), bindparam("services", type_=texts))
+        return select(both.table_valued("sid", "service").render_derived()).subquery()
+    each = func.json_each(bindparam("pairs")).table_valued("value").alias("p")
+    sid, service = (func.json_extract(each.c.value, literal_column(f"'$[{i}]'")) for i in (0, 1))
+    return select(sid.label("sid"), service.label("service")).subquery()
+
+
+def _stored(postgres: bool) -> Select[Any]:
+    """The stored decision (as JSON text) of each pair that has one: one index lookup per pair."""
+    pairs, decided = _pairs(postgres), _DECISIONS.c
+    match = and_(decided.subject_id == pairs.c.sid, decided.service == pairs.c.service)
+    columns = (decided.subject_id, decided.service, cast(decided.decision, Text))
+    return select(*columns).select_from(pairs.join(_DECISIONS, match))
+
+
 @dataclass(frozen=True)
 class _Sql:
     """The check's statements as text for one dialect, and how it binds lists and JSON."""
@@ -99,24 +133,23 @@ class _Sql:
         state = _STATE.c
         head = select(state.audit_key, state.audit_seq, state.audit_head, state.as_of, latest)
         subjects = _member(_ASSESSMENTS.c.subject_id, "subjects", postgres)
-        decided = [
-            _member(_DECISIONS.c.subject_id, "subjects", postgres),
-            _member(_DECISIONS.c.service, "services", postgres),
-        ]
-        decision = cast(_DECISIONS.c.decision, Text)
         return cls(
             postgres=postgres,
             head=text(head.with_for_update(of=_STATE)),
             assessed=text(select(_ASSESSMENTS.c.subject_id, _ASSESSMENTS.c.as_of).where(subjects)),
-            stored=text(
-                select(_DECISIONS.c.subject_id, _DECISIONS.c.service, decision).where(*decided)
-            ),
+            stored=text(_stored(postgres)),
             insert=text(AUDIT_INSERT),
             move_head=text(MOVE_HEAD),
         )
 
     def listed(self, values: Sequence[str]) -> Any:
         return list(values) if self.postgres else orjson.dumps(values).decode()
+
+    def paired(self, pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+        """The parameters of ``_pairs``."""
+        if self.postgres:
+            return {"sids": [sid for sid, _ in pairs], "services": [s for _, s in pairs]}
+        return {"pairs": orjson.dumps(pairs).decode()}
 
 
 _SQLITE = _Sql.compile(sqlite.dialect(paramstyle="named"), postgres=False)
@@ -135,14 +168,14 @@ class _Read:
     stored: list[tuple[Any, ...]]
 
 
-def _read(sql: _Sql, raw: Any, subjects: Sequence[str], services: Sequence[str]) -> _Read:
+def _read(sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> _Read:
     """The three reads (on PostgreSQL in one round trip: a pipeline)."""
+    subjects = sorted({sid for sid, _ in pairs})
     with raw.pipeline() if sql.postgres else nullcontext():
-        lists = {"subjects": sql.listed(subjects), "services": sql.listed(services)}
         heads, assessed, stored = raw.cursor(), raw.cursor(), raw.cursor()
         heads.execute(sql.head)
-        assessed.execute(sql.assessed, {"subjects": lists["subjects"]})
-        stored.execute(sql.stored, lists)
+        assessed.execute(sql.assessed, {"subjects": sql.listed(subjects)})
+        stored.execute(sql.stored, sql.paired(pairs))
         return _Read(heads.fetchone(), assessed.fetchall(), stored.fetchall())
 
 
@@ -184,13 +217,13 @@ def _write(sql: _Sql, raw: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _transaction(
-    reg: Registry, raw: Any, sql: _Sql, lists: tuple[Sequence[str], Sequence[str]], rows: AuditRows
+    reg: Registry, raw: Any, sql: _Sql, pairs: Sequence[tuple[str, str]], rows: AuditRows
 ) -> Found:
     """Lock, read, audit, commit on ``raw`` (rolled back on any exception)."""
     if not sql.postgres:
         raw.execute("BEGIN IMMEDIATE")  # the driver is in autocommit mode (database.py)
     try:
-        read = _read(sql, raw, *lists)
+        read = _read(sql, raw, pairs)
         if read.head is None:
             raise LookupError("registry state missing")
         policies = reg.known_policies(read.head[4])
@@ -205,12 +238,13 @@ def _transaction(
 
 
 def run(
-    reg: Registry, conn: Connection, lists: tuple[Sequence[str], Sequence[str]], rows: AuditRows
+    reg: Registry, conn: Connection, pairs: Sequence[tuple[str, str]], rows: AuditRows
 ) -> Found:
     """The check transaction on ``conn``'s driver connection (``conn`` must not be in a
-    transaction): lock the audit head, read the assessments of ``lists[0]`` (subjects) and their
-    stored decisions at ``lists[1]`` (services), append ``rows(found)`` to the audit chain and
-    commit. Raise ``LookupError`` if the registry has no state row.
+    transaction): lock the audit head, read the assessments of the subjects of ``pairs``
+    (distinct (subject, service) pairs) and the stored decision of each pair, append
+    ``rows(found)`` to the audit chain and commit. Raise ``LookupError`` if the registry has no
+    state row.
 
     The active policy set is named by the newest policy version id, read with the head: if this
     process has not met that set yet, it is loaded outside the transaction and the transaction
@@ -220,7 +254,7 @@ def run(
     raw: Any = conn.connection.driver_connection
     for _ in range(2):
         try:
-            return _transaction(reg, raw, sql, lists, rows)
+            return _transaction(reg, raw, sql, pairs, rows)
         except _Unknown as unknown:
             with conn.begin():
                 reg.policies_at(conn, unknown.mark)

@@ -147,15 +147,15 @@ class _Answers:
         return self.by_kind[p.kind]
 
 
-def _lists(parsed: Sequence[_Parsed]) -> tuple[list[str], list[str]]:
-    """The distinct subjects and services of ``parsed``, sorted."""
-    return sorted({p.sid for p in parsed}), sorted({p.service for p in parsed})
+def _pairs(parsed: Sequence[_Parsed]) -> list[tuple[str, str]]:
+    """The distinct (subject, service) pairs of ``parsed``, sorted."""
+    return sorted({(p.sid, p.service) for p in parsed})
 
 
 def _run(reg: Registry, parsed: Sequence[_Parsed], rows: AuditRows) -> _Answers:
     with reg.engine.connect() as conn:
         try:
-            return _Answers(checkrun.run(reg, conn, _lists(parsed), rows))
+            return _Answers(checkrun.run(reg, conn, _pairs(parsed), rows))
         except LookupError:
             raise no_registry(reg) from None
 

@@ -169,14 +169,13 @@ class _Read:
 
 
 def _read(sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> _Read:
-    """The three reads (on PostgreSQL in one round trip: a pipeline)."""
+    """The three reads (on PostgreSQL sent together: the caller's pipeline)."""
     subjects = sorted({sid for sid, _ in pairs})
-    with raw.pipeline() if sql.postgres else nullcontext():
-        heads, assessed, stored = raw.cursor(), raw.cursor(), raw.cursor()
-        heads.execute(sql.head)
-        assessed.execute(sql.assessed, {"subjects": sql.listed(subjects)})
-        stored.execute(sql.stored, sql.paired(pairs))
-        return _Read(heads.fetchone(), assessed.fetchall(), stored.fetchall())
+    heads, assessed, stored = raw.cursor(), raw.cursor(), raw.cursor()
+    heads.execute(sql.head)
+    assessed.execute(sql.assessed, {"subjects": sql.listed(subjects)})
+    stored.execute(sql.stored, sql.paired(pairs))
+    return _Read(heads.fetchone(), assessed.fetchall(), stored.fetchall())
 
 
 def _found(read: _Read, policies: ActivePolicies) -> Found:
@@ -198,39 +197,46 @@ class _Unknown(Exception):
         self.mark = mark
 
 
-def _write(sql: _Sql, raw: Any, rows: list[dict[str, Any]]) -> None:
-    """Append ``rows``, move the head and commit. On PostgreSQL many rows go by ``COPY``
-    (which cannot be pipelined), the rest in one pipelined round trip with the commit."""
-    if sql.postgres and len(rows) >= COPY_FROM:
+def _append(sql: _Sql, raw: Any, rows: list[dict[str, Any]], copy: bool) -> None:
+    """Append ``rows`` (by ``COPY`` if ``copy``), move the head and commit."""
+    if copy:
         copy_rows(raw, _ENTRIES, rows)
-        rows_left: list[dict[str, Any]] = []
-    else:
-        rows_left = [row | {"details": orjson.dumps(row["details"]).decode()} for row in rows]
-    with raw.pipeline() if sql.postgres else nullcontext():
-        cursor = raw.cursor()
-        if rows_left:
-            cursor.executemany(sql.insert, rows_left)
-        if rows:
-            last = {"new_seq": rows[-1]["seq"], "new_head": rows[-1]["hash"]}
-            cursor.execute(sql.move_head, last)
-        raw.commit()
+    cursor = raw.cursor()
+    if rows and not copy:
+        json = [row | {"details": orjson.dumps(row["details"]).decode()} for row in rows]
+        cursor.executemany(sql.insert, json)
+    if rows:
+        cursor.execute(sql.move_head, {"new_seq": rows[-1]["seq"], "new_head": rows[-1]["hash"]})
+    raw.commit()
+
+
+def _locked_read(reg: Registry, sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> Found:
+    read = _read(sql, raw, pairs)
+    if read.head is None:
+        raise LookupError("registry state missing")
+    policies = reg.known_policies(read.head[4])
+    if policies is None:
+        raise _Unknown(read.head[4])
+    return _found(read, policies)
 
 
 def _transaction(
     reg: Registry, raw: Any, sql: _Sql, pairs: Sequence[tuple[str, str]], rows: AuditRows
 ) -> Found:
-    """Lock, read, audit, commit on ``raw`` (rolled back on any exception)."""
+    """Lock, read, audit, commit on ``raw`` (rolled back on any exception). On PostgreSQL the
+    whole transaction is one pipeline (two round trips: the reads, then the writes with the
+    commit), except that many audit rows go by ``COPY`` after it (COPY cannot be pipelined)."""
     if not sql.postgres:
         raw.execute("BEGIN IMMEDIATE")  # the driver is in autocommit mode (database.py)
     try:
-        read = _read(sql, raw, pairs)
-        if read.head is None:
-            raise LookupError("registry state missing")
-        policies = reg.known_policies(read.head[4])
-        if policies is None:
-            raise _Unknown(read.head[4])
-        found = _found(read, policies)
-        _write(sql, raw, rows(found))
+        with raw.pipeline() if sql.postgres else nullcontext():
+            found = _locked_read(reg, sql, raw, pairs)
+            audit = rows(found)
+            copy = sql.postgres and len(audit) >= COPY_FROM
+            if not copy:
+                _append(sql, raw, audit, copy=False)
+        if copy:
+            _append(sql, raw, audit, copy=True)
     except BaseException:
         raw.rollback()
         raise

@@ -3,16 +3,20 @@ them, awkward text included, and the registry's invariants hold on either path."
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Connection, select
 
-from socialcredit.registry import Registry, bulk
+from socialcredit.registry import Registry, bulk, live
 from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.models import RecordRow
-from socialcredit.registry.submit import Submission, submit_lines
+from socialcredit.registry.models import RecordEvent, RecordRow, Subject, table
+from socialcredit.registry.submit import Submission, _Ahead, submit_lines
 from socialcredit.registry.tick import tick
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
@@ -79,3 +83,76 @@ def test_key_lookups_is_scoped_to_its_block(registry: Registry) -> None:
                 assert seqscan(conn) == "on"
             with bulk.key_lookups(conn, 1000):
                 pass
+
+
+def test_a_failing_read_of_the_next_lines_comes_after_the_chunk_before_commits(
+    registry: Registry,
+) -> None:
+    """The next chunk is read while the current one is stored (in the background on
+    PostgreSQL): an error reading it is raised once the current chunk has committed, as when
+    the lines were read one chunk at a time."""
+
+    def lines() -> Iterator[tuple[int, dict[str, Any]]]:
+        yield from enumerate(_records(50), 1)  # the fixture's chunk: 50 lines
+        raise OSError("the file went away")
+
+    with pytest.raises(OSError, match="went away"):
+        submit_lines(registry, lines(), Submission(COURT, OPERATOR))
+    with registry.session() as session:
+        assert len(session.execute(select(RecordRow.id)).all()) == 50
+    assert_stored_equal_engine(registry)
+
+
+def test_lines_checked_in_advance_are_checked_again_under_other_policies(
+    registry: Registry,
+) -> None:
+    with registry.session() as session:
+        active = registry.policies(session)
+    chunk: list[tuple[int, Any]] = [(1, spc("x-1")), (2, "unreadable line")]
+    ahead = _Ahead(iter([chunk]))
+    ahead.prepare(active, COURT)
+    assert ahead.next() == chunk
+    early = ahead.checked
+    assert ahead.take(chunk, active, COURT) is early  # the same policies: not checked again
+    ahead.prepare(active, COURT)  # nothing left to read
+    assert ahead.next() is None
+    other = dataclasses.replace(active)  # another set of policies in force
+    ahead.active, ahead.checked = active, early
+    again = ahead.take(chunk, other, COURT)
+    assert again is not early and len(again) == 2
+
+
+def test_background_copies_raise_the_first_error_and_restore_the_switch_interval(
+    registry: Registry,
+) -> None:
+    """A ``COPY`` that fails in the background raises in the caller when the block ends (the
+    transaction then rolls back, nothing after the failure is sent), and the interpreter's
+    switch interval is what it was."""
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("the background sender is PostgreSQL's")
+    before = sys.getswitchinterval()
+    event = {"kind": "registered", "on": date(2025, 1, 1), "actor": "t", "details": {}}
+    now = datetime.now(UTC)
+    failing = pytest.raises(psycopg.errors.ForeignKeyViolation)
+    with registry.engine.connect() as conn:
+        with failing, conn.begin(), bulk.copies(conn, True) as out, bulk.copies(conn, True) as two:
+            assert out.background and two.background
+            assert sys.getswitchinterval() == pytest.approx(min(bulk.SWITCH_INTERVAL, before))
+            two.close()  # nested: the interval stays short until the last one ends
+            assert sys.getswitchinterval() == pytest.approx(min(bulk.SWITCH_INTERVAL, before))
+            out.put(table(RecordEvent), [event | {"record_id": 10**6, "at": now}])
+            out.put(table(Subject), [{"id": person(1), "kind": "person", "created_at": now}])
+        assert sys.getswitchinterval() == before
+        assert conn.execute(select(table(Subject).c.id)).all() == []
+    with registry.engine.connect() as conn, conn.begin():  # a later background block works
+        with bulk.copies(conn, background=True) as out:
+            out.put(table(Subject), [{"id": person(1), "kind": "person", "created_at": now}])
+        assert conn.execute(select(table(Subject).c.id)).scalars().all() == [person(1)]
+    assert sys.getswitchinterval() == before
+
+
+def test_a_chunks_assessment_rows_go_out_in_a_few_batches_in_the_background() -> None:
+    assert live._cuts(1000, background=True) == {500, 800}
+    assert live._cuts(150, background=True) == {75}  # what is left is a batch too
+    assert live._cuts(99, background=True) == set()  # too few to split
+    assert live._cuts(1000, background=False) == set()  # inline: one insert per table

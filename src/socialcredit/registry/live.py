@@ -46,7 +46,15 @@ from socialcredit.engine import (
 )
 from socialcredit.engine.timeline import suspension
 from socialcredit.identity import SubjectId, SubjectKind
-from socialcredit.registry.bulk import gc_paused, in_list, insert_rows, is_postgres, key_lookups
+from socialcredit.registry.bulk import (
+    Copies,
+    copies,
+    gc_paused,
+    in_list,
+    is_postgres,
+    key_lookups,
+    uses_copy,
+)
 from socialcredit.registry.models import (
     AssessmentDecision,
     AssessmentList,
@@ -107,6 +115,25 @@ def _date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+def stored_body(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The form of an assessment's JSON kept in ``assessments.body``: every decision other than
+    ``allow`` is ``null``, its place held in the service order; the decision itself is the
+    subject's ``assessment_decisions`` row (stored once, not twice)."""
+    decisions = body["decisions"]
+    kept = {s: (d if d["effect"] == "allow" else None) for s, d in decisions.items()}
+    return {**body, "decisions": kept}
+
+
+def full_body(stored: Mapping[str, Any], decisions: Mapping[str, Any]) -> dict[str, Any]:
+    """The assessment's JSON from its stored form and the subject's decision rows (by
+    service): the inverse of :func:`stored_body`. A body stored whole (before migration 0004)
+    comes back as it is."""
+    found = stored["decisions"]
+    if all(d is not None for d in found.values()):
+        return dict(stored)
+    return {**stored, "decisions": {s: decisions[s] if d is None else d for s, d in found.items()}}
+
+
 def _materialise(
     batch: _Batch, active: ActivePolicies, found: Assessment, next_on: date | None
 ) -> dict[str, Any]:
@@ -118,7 +145,7 @@ def _materialise(
             "as_of": found.as_of,
             "next_change_on": next_on,
             "policy_versions": active.hashes_list,
-            "body": body,
+            "body": stored_body(body),
         }
     )
     batch.scores += [
@@ -338,7 +365,8 @@ def reassess(
         conn = session.connection()
         with key_lookups(conn, len(scope.subjects)):
             prepared = prepare(conn, active, scope, assessor)
-            return write_assessments(prepared, conn)
+            with copies(conn, uses_copy(conn, len(prepared.subjects))) as out:
+                return write_assessments(prepared, out)
 
 
 @dataclass(frozen=True)
@@ -369,14 +397,43 @@ def prepare(
     return Prepared(ctx, subjects, records)
 
 
-def write_assessments(prepared: Prepared, conn: Connection) -> int:
+# In the background (see :class:`Copies`) the rows go out when the engine has assessed these
+# shares of the subjects (and at the end), so that the server stores them while the engine
+# assesses the next ones and little is left to store once it is done; a batch is at least
+# STEP_MIN subjects (each COPY costs the server a statement).
+SHARES = (0.5, 0.8)
+STEP_MIN = 50
+
+
+def _cuts(count: int, background: bool) -> frozenset[int]:
+    """After which subjects (1-based) the rows so far go out."""
+    if not background:
+        return frozenset()
+    found, last = set(), 0
+    for share in SHARES:
+        cut = int(count * share)
+        if cut - last >= STEP_MIN and count - cut >= STEP_MIN:
+            found.add(cut)
+            last = cut
+    return frozenset(found)
+
+
+def write_assessments(prepared: Prepared, out: Copies) -> int:
     """Assess every prepared subject and insert its rows; return the list changes."""
-    batch = _Batch()
-    for sid in prepared.subjects:
+    batch, changed = _Batch(), 0
+    cuts = _cuts(len(prepared.subjects), out.background)
+    for n, sid in enumerate(prepared.subjects, 1):
         records = prepared.records.get(sid)
         if records:  # no record left (retention): no stored assessment
             _one(batch, prepared.context, sid, records)
-    insert_rows(conn, _ASSESSMENTS, batch.assessments)
+        if n in cuts:
+            changed += _put(out, batch)
+            batch = _Batch()
+    return changed + _put(out, batch)
+
+
+def _put(out: Copies, batch: _Batch) -> int:
+    out.put(_ASSESSMENTS, batch.assessments)
     for name, target in _TARGETS.items():
-        insert_rows(conn, target, getattr(batch, name))
+        out.put(target, getattr(batch, name))
     return batch.changed_lists

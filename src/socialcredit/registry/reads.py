@@ -23,7 +23,9 @@ from socialcredit.registry.audit import (
 )
 from socialcredit.registry.context import Registry
 from socialcredit.registry.events import history
+from socialcredit.registry.live import full_body
 from socialcredit.registry.models import (
+    AssessmentDecision,
     AssessmentRow,
     AuditEntry,
     Notice,
@@ -49,10 +51,15 @@ class SubjectFile:
 def _assessment(
     session: Session, reg: Registry, subject: str, today: date
 ) -> tuple[dict[str, Any], str | None]:
+    """The subject's stored assessment made whole again (its decisions other than ``allow``
+    are its decision rows) and its next change; the engine's on no records if none is stored."""
     row = session.get(AssessmentRow, subject)
     if row is not None:
         nxt = None if row.next_change_on is None else row.next_change_on.isoformat()
-        return row.body, nxt
+        found = select(AssessmentDecision.service, AssessmentDecision.decision).where(
+            AssessmentDecision.subject_id == subject
+        )
+        return full_body(row.body, {s: d for s, d in session.execute(found)}), nxt
     return assess(reg.policies(session).policies, [], subject, today).to_dict(), None
 
 

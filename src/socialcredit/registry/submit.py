@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -25,6 +27,7 @@ from socialcredit.errors import Problem, RecordConflictError, RecordError
 from socialcredit.policy.vocabulary import Polarity
 from socialcredit.registry.audit import Actor, AuditEvent, append, canonical
 from socialcredit.registry.bulk import (
+    copies,
     gc_paused,
     in_list,
     insert_rows,
@@ -197,7 +200,7 @@ def _values(
     """The column values of a new record row."""
     r = c.record
     notified = _notified_on(r, active, today)
-    stored = replace(r, notified_on=notified)
+    stored = r if notified == r.notified_on else replace(r, notified_on=notified)
     return {
         "agency": sub.agency,
         "source_id": r.id,
@@ -292,6 +295,8 @@ class _Chunk:
     reg: Registry
     active: ActivePolicies
     sub: Submission
+    # pure work to do while the chunk's rows are being stored in the background
+    meanwhile: Callable[[], None] | None = None
 
 
 def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
@@ -314,14 +319,18 @@ def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
         subjects = sorted({r["subject_id"] for r in rows})
         scope = Scope(subjects, today, sub.actor.name, fresh=written.fresh)
         prepared = prepare(conn, active, scope)  # the new records are passed in, not read
-        for tbl, new_rows in (
-            (_SUBJECTS, subject_rows),
-            (_RECORDS, record_rows),
-            (_EVENTS, written.events),
-            (_NOTICES, written.notices),
-        ):
-            insert_rows(conn, tbl, new_rows)
-        write_assessments(prepared, conn)
+        # COPY (the ids were drawn): sent in the background while the engine assesses
+        with copies(conn, background=bool(record_rows)) as out:
+            for tbl, new_rows in (
+                (_SUBJECTS, subject_rows),
+                (_RECORDS, record_rows),
+                (_EVENTS, written.events),
+                (_NOTICES, written.notices),
+            ):
+                out.put(tbl, new_rows)
+            write_assessments(prepared, out)
+            if out.background and chunk.meanwhile is not None:
+                chunk.meanwhile()
     append(session, sub.actor, written.audit)
 
 
@@ -349,6 +358,7 @@ def _chunks(lines: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[
 
 
 _Checked = _Candidate | LineOutcome
+_Lines = list[tuple[int, Row]]
 
 
 def _candidates(
@@ -369,23 +379,75 @@ def _candidates(
     return candidates
 
 
+@dataclass
+class _Ahead:
+    """The next chunk, read and checked in advance while the current one is stored, and the
+    policies it was checked under."""
+
+    chunks: Iterator[_Lines]
+    read: bool = False
+    chunk: _Lines | None = None
+    error: Exception | None = None  # raised by reading the next lines: after the commit
+    active: ActivePolicies | None = None
+    checked: list[_Checked] = field(default_factory=list)
+
+    def prepare(self, active: ActivePolicies, agency: str) -> None:
+        """Read the next chunk and check its lines (validation is pure)."""
+        self.read = True
+        try:
+            self.chunk = next(self.chunks, None)
+        except Exception as exc:  # the current chunk still commits, as it would have
+            self.error = exc
+            return
+        if self.chunk is not None:
+            with suppress(Exception):  # checked again in its own transaction, and raised there
+                self.checked = _check_all(self.chunk, active, agency)
+                self.active = active
+
+    def next(self) -> _Lines | None:
+        if not self.read:
+            return next(self.chunks, None)
+        self.read = False
+        if self.error is not None:
+            raise self.error
+        return self.chunk
+
+    def take(self, chunk: _Lines, active: ActivePolicies, agency: str) -> list[_Checked]:
+        """The chunk's checks: those made in advance if made under ``active`` (the policies in
+        force in the chunk's own transaction), else made now."""
+        found = self.checked if self.active is active else _check_all(chunk, active, agency)
+        self.active, self.checked = None, []
+        return found
+
+
+def _check_all(chunk: _Lines, active: ActivePolicies, agency: str) -> list[_Checked]:
+    return [_check(line, raw, active, agency) for line, raw in chunk]
+
+
 def submit_lines(
     reg: Registry,
     lines: Iterable[tuple[int, Row]],
     sub: Submission,
     progress: Callable[[int], None] | None = None,
 ) -> SubmitReport:
-    """Submit raw records; every line gets an outcome. One transaction per chunk."""
+    """Submit raw records; every line gets an outcome. One transaction per chunk.
+
+    While a chunk's rows are stored in the background, the next chunk is read and its lines
+    checked (validation is pure); they are checked again if its own transaction finds other
+    policies in force.
+    """
     report = SubmitReport()
     seen: dict[str, int] = {}
-    for chunk in _chunks(lines, reg.settings.chunk_size):
+    ahead = _Ahead(_chunks(lines, reg.settings.chunk_size))
+    while (chunk := ahead.next()) is not None:
         with gc_paused(), reg.session() as session, session.begin():
             active = reg.policies(session)
-            checked = [_check(line, raw, active, sub.agency) for line, raw in chunk]
+            checked = ahead.take(chunk, active, sub.agency)
             candidates = _candidates(checked, seen, report)
             new = _sort(session, sub, candidates, report) if candidates else []
             if new:
-                _register(session, _Chunk(reg, active, sub), new)
+                meanwhile = partial(ahead.prepare, active, sub.agency)
+                _register(session, _Chunk(reg, active, sub, meanwhile), new)
             report.outcomes += [
                 LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
             ]

@@ -6,10 +6,12 @@ SQLAlchemy's ``Connection`` most of a check's time went to the execution layer, 
 database: processing parameters and setting up results per statement, and rendering each
 expanding ``IN`` list anew for every list length (so SQLite prepared a new statement each time).
 Here the statements are still SQLAlchemy Core, compiled once per dialect to text, and run on
-the DBAPI connection; each list of subjects or services is one parameter (``json_each`` on
-SQLite, ``= ANY(array)`` on PostgreSQL), so a statement's text is the same for any number of
-checks and stays prepared. On PostgreSQL the reads go in one round trip and the writes with the
-commit in another (psycopg's pipeline mode).
+the DBAPI connection. One statement reads everything: a row per (subject, service) pair asked,
+with the audit head (locked), the registry's date, the newest policy version id, the subject's
+assessment date and the pair's stored decision. The pairs are one parameter (a JSON array read
+with ``json_each`` on SQLite, two arrays to ``unnest`` on PostgreSQL), so the statement's text
+is the same for any number of checks and stays prepared. On PostgreSQL the read goes in one
+round trip and the writes with the commit in another (psycopg's pipeline mode).
 
 :func:`run` is the whole transaction: lock and read, then append the audit rows that the
 caller makes of what was read, then commit. The caller decides what to audit and what to
@@ -26,7 +28,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Dialect,
     Select,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ClauseElement
@@ -84,14 +86,6 @@ AuditRows = Callable[[Found], list[dict[str, Any]]]
 refuse, which rolls the transaction back."""
 
 
-def _member(column: ColumnElement[Any], name: str, postgres: bool) -> ColumnElement[bool]:
-    """``column`` is one of the list bound as ``name`` (one parameter, whatever its length)."""
-    if postgres:
-        return column == func.any(bindparam(name))
-    listed = func.json_each(bindparam(name)).table_valued("value")
-    return column.in_(select(listed.c.value))
-
-
 def _pairs(postgres: bool) -> Subquery:
     """The (subject, service) pairs bound as one parameter, as a table of ``sid`` and
     ``service``: on PostgreSQL two arrays of the same length (``sids``, ``services``), on
@@ -105,12 +99,21 @@ def _pairs(postgres: bool) -> Subquery:
     return select(sid.label("sid"), service.label("service")).subquery()
 
 
-def _stored(postgres: bool) -> Select[Any]:
-    """The stored decision (as JSON text) of each pair that has one: one index lookup per pair."""
-    pairs, decided = _pairs(postgres), _DECISIONS.c
+def _checked(postgres: bool) -> Select[Any]:
+    """One row per pair: the audit head (locked on PostgreSQL), the registry's date, the newest
+    policy version id, the pair, its subject's assessment date and the pair's stored decision
+    as JSON text (one index lookup in each table per pair)."""
+    pairs, state, assessed, decided = _pairs(postgres), _STATE.c, _ASSESSMENTS.c, _DECISIONS.c
+    latest = select(func.max(PolicyVersion.id)).scalar_subquery()
     match = and_(decided.subject_id == pairs.c.sid, decided.service == pairs.c.service)
-    columns = (decided.subject_id, decided.service, cast(decided.decision, Text))
-    return select(*columns).select_from(pairs.join(_DECISIONS, match))
+    tables = (
+        _STATE.join(pairs, true())
+        .outerjoin(_ASSESSMENTS, assessed.subject_id == pairs.c.sid)
+        .outerjoin(_DECISIONS, match)
+    )
+    columns = (state.audit_key, state.audit_seq, state.audit_head, state.as_of, latest)
+    pair = (pairs.c.sid, pairs.c.service, assessed.as_of, cast(decided.decision, Text))
+    return select(*columns, *pair).select_from(tables).with_for_update(of=_STATE)
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,7 @@ class _Sql:
     """The check's statements as text for one dialect, and how it binds lists and JSON."""
 
     postgres: bool
-    head: str
-    assessed: str
-    stored: str
+    checked: str
     insert: str
     move_head: str
 
@@ -129,21 +130,12 @@ class _Sql:
         def text(statement: ClauseElement) -> str:
             return str(statement.compile(dialect=dialect))
 
-        latest = select(func.max(PolicyVersion.id)).scalar_subquery()
-        state = _STATE.c
-        head = select(state.audit_key, state.audit_seq, state.audit_head, state.as_of, latest)
-        subjects = _member(_ASSESSMENTS.c.subject_id, "subjects", postgres)
         return cls(
             postgres=postgres,
-            head=text(head.with_for_update(of=_STATE)),
-            assessed=text(select(_ASSESSMENTS.c.subject_id, _ASSESSMENTS.c.as_of).where(subjects)),
-            stored=text(_stored(postgres)),
+            checked=text(_checked(postgres)),
             insert=text(AUDIT_INSERT),
             move_head=text(MOVE_HEAD),
         )
-
-    def listed(self, values: Sequence[str]) -> Any:
-        return list(values) if self.postgres else orjson.dumps(values).decode()
 
     def paired(self, pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
         """The parameters of ``_pairs``."""
@@ -161,32 +153,24 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-@dataclass(frozen=True)
-class _Read:
-    head: tuple[Any, ...] | None
-    assessed: list[tuple[Any, ...]]
-    stored: list[tuple[Any, ...]]
+def _read(sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> list[tuple[Any, ...]]:
+    """The rows of ``_checked`` for ``pairs``; raise ``LookupError`` without a state row."""
+    cursor = raw.cursor()
+    cursor.execute(sql.checked, sql.paired(pairs))
+    rows: list[tuple[Any, ...]] = cursor.fetchall()
+    if not rows:
+        raise LookupError("registry state missing")
+    return rows
 
 
-def _read(sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> _Read:
-    """The three reads (on PostgreSQL sent together: the caller's pipeline)."""
-    subjects = sorted({sid for sid, _ in pairs})
-    heads, assessed, stored = raw.cursor(), raw.cursor(), raw.cursor()
-    heads.execute(sql.head)
-    assessed.execute(sql.assessed, {"subjects": sql.listed(subjects)})
-    stored.execute(sql.stored, sql.paired(pairs))
-    return _Read(heads.fetchone(), assessed.fetchall(), stored.fetchall())
-
-
-def _found(read: _Read, policies: ActivePolicies) -> Found:
-    assert read.head is not None
-    key, seq, head_hash, today = read.head[:4]
+def _found(rows: list[tuple[Any, ...]], policies: ActivePolicies) -> Found:
+    key, seq, head_hash, today = rows[0][:4]
     return Found(
         head=Head(key, seq, head_hash),
         today=_day(today),
         policies=policies,
-        assessed={sid: _day(day) for sid, day in read.assessed},
-        stored={(sid, service): text for sid, service, text in read.stored},
+        assessed={row[5]: _day(row[7]) for row in rows if row[7] is not None},
+        stored={(row[5], row[6]): row[8] for row in rows if row[8] is not None},
     )
 
 
@@ -211,13 +195,11 @@ def _append(sql: _Sql, raw: Any, rows: list[dict[str, Any]], copy: bool) -> None
 
 
 def _locked_read(reg: Registry, sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> Found:
-    read = _read(sql, raw, pairs)
-    if read.head is None:
-        raise LookupError("registry state missing")
-    policies = reg.known_policies(read.head[4])
+    rows = _read(sql, raw, pairs)
+    policies = reg.known_policies(rows[0][4])
     if policies is None:
-        raise _Unknown(read.head[4])
-    return _found(read, policies)
+        raise _Unknown(rows[0][4])
+    return _found(rows, policies)
 
 
 def _transaction(

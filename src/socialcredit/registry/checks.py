@@ -164,6 +164,8 @@ def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) ->
     """The decision of each (subject, service), in request order; one audit entry each,
     committed before this returns."""
     parsed = _parse(requests)
+    if not parsed:
+        return []
 
     def audit(found: Found) -> list[dict[str, Any]]:
         known = found.policies.services

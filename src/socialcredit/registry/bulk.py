@@ -92,11 +92,6 @@ def _insert(tbl: Table) -> Insert:
     return insert(tbl)
 
 
-@cache
-def json_columns(tbl: Table) -> frozenset[str]:
-    return frozenset(c.name for c in tbl.columns if isinstance(c.type, JSON))
-
-
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -147,9 +142,12 @@ def insert_rows(conn: Connection, tbl: Table, rows: Sequence[Mapping[str, Any]])
 def copy_rows(raw: Any, tbl: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """``COPY`` ``rows`` (all with the same keys) into ``tbl`` on the psycopg connection
     ``raw``, sent as one block of text (:func:`copy_text`)."""
-    if not rows:
-        return
-    statement, data = copy_text(tbl, rows)
+    if rows:
+        _copy(raw, *copy_text(tbl, rows))
+
+
+def _copy(raw: Any, statement: str, data: bytes) -> None:
+    """Send one block of COPY text on the psycopg connection ``raw``."""
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(data)
 
@@ -258,22 +256,21 @@ def copy_text(tbl: Table, rows: Sequence[Mapping[str, Any]]) -> tuple[str, bytes
 # made the sender lag behind the engine.
 SWITCH_INTERVAL = 0.0002
 _switches = threading.Lock()
-_switched: list[float] = []  # the interval to restore, while some Copies is in the background
+_switched = {"running": 0, "restore": 0.0}  # background Copies running; the interval they replaced
 
 
 def _quick_switches(on: bool) -> None:
     """Shorten the interpreter's switch interval while any background ``COPY`` runs."""
     with _switches:
         if on:
-            if not _switched:
-                _switched.append(sys.getswitchinterval())
-                sys.setswitchinterval(min(SWITCH_INTERVAL, _switched[0]))
-            else:
-                _switched.append(_switched[0])
+            if _switched["running"] == 0:
+                _switched["restore"] = sys.getswitchinterval()
+                sys.setswitchinterval(min(SWITCH_INTERVAL, _switched["restore"]))
+            _switched["running"] += 1
         else:
-            restore = _switched.pop()
-            if not _switched:
-                sys.setswitchinterval(restore)
+            _switched["running"] -= 1
+            if _switched["running"] == 0:
+                sys.setswitchinterval(_switched["restore"])
 
 
 class Copies:
@@ -317,8 +314,7 @@ class Copies:
             if self._error is not None:
                 continue  # the transaction failed: the rest is not sent
             try:
-                with raw.cursor() as cursor, cursor.copy(job[0]) as copy:
-                    copy.write(job[1])
+                _copy(raw, *job)
             except BaseException as exc:  # raised in the caller's thread by close()
                 self._error = exc
 

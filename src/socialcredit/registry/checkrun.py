@@ -45,7 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ClauseElement
 
 from socialcredit.registry.audit import AUDIT_INSERT, MOVE_HEAD, Head
-from socialcredit.registry.bulk import copy_rows, is_postgres
+from socialcredit.registry.bulk import copy_rows, is_postgres, to_json
 from socialcredit.registry.context import Registry
 from socialcredit.registry.models import (
     AssessmentDecision,
@@ -78,8 +78,11 @@ class Found:
 
 
 COPY_FROM = 64
-"""From this many audit rows on, PostgreSQL gets them by ``COPY`` (two round trips, but far less
-server work per row than a pipelined executemany, which is one round trip)."""
+"""From this many audit rows on (a batch request, not a group of single checks), PostgreSQL
+gets them by ``COPY``: two more round trips, but one statement for the server instead of one
+per row. The threshold is a judgement, not a measured crossover. The change that brought
+``COPY`` here (from 16 rows, with the reads pipelined in the same change) gave 9,500 batch
+subject-checks/s against 6,700 before it, in one API benchmark run each (load about 2.7)."""
 
 AuditRows = Callable[[Found], list[dict[str, Any]]]
 """Makes the audit rows to append (``audit.chain``'s rows) from what was read; may raise to
@@ -118,7 +121,7 @@ def _checked(postgres: bool) -> Select[Any]:
 
 @dataclass(frozen=True)
 class _Sql:
-    """The check's statements as text for one dialect, and how it binds lists and JSON."""
+    """The check's statements as text for one dialect, and how it binds the pairs."""
 
     postgres: bool
     checked: str
@@ -185,12 +188,12 @@ def _append(sql: _Sql, raw: Any, rows: list[dict[str, Any]], copy: bool) -> None
     """Append ``rows`` (by ``COPY`` if ``copy``), move the head and commit."""
     if copy:
         copy_rows(raw, _ENTRIES, rows)
-    cursor = raw.cursor()
-    if rows and not copy:
-        json = [row | {"details": orjson.dumps(row["details"]).decode()} for row in rows]
-        cursor.executemany(sql.insert, json)
+    elif rows:
+        json = [row | {"details": to_json(row["details"])} for row in rows]
+        raw.cursor().executemany(sql.insert, json)
     if rows:
-        cursor.execute(sql.move_head, {"new_seq": rows[-1]["seq"], "new_head": rows[-1]["hash"]})
+        moved = {"new_seq": rows[-1]["seq"], "new_head": rows[-1]["hash"]}
+        raw.cursor().execute(sql.move_head, moved)
     raw.commit()
 
 
@@ -206,7 +209,7 @@ def _transaction(
     reg: Registry, raw: Any, sql: _Sql, pairs: Sequence[tuple[str, str]], rows: AuditRows
 ) -> Found:
     """Lock, read, audit, commit on ``raw`` (rolled back on any exception). On PostgreSQL the
-    whole transaction is one pipeline (two round trips: the reads, then the writes with the
+    whole transaction is one pipeline (two round trips: the read, then the writes with the
     commit), except that many audit rows go by ``COPY`` after it (COPY cannot be pipelined)."""
     if not sql.postgres:
         raw.execute("BEGIN IMMEDIATE")  # the driver is in autocommit mode (database.py)

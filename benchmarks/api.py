@@ -13,7 +13,8 @@ and one read of the registry's date in a worker thread), ``single`` (``POST /v1/
 subjects and services) and ``batch`` (``POST /v1/checks/batch`` of ``--batch`` subjects, one
 service each, on ``--batch-connections`` connections). Reports requests/s, subject-checks/s,
 latency p50/p99, the server's CPU seconds (all its processes, from /proc), the client's own CPU
-seconds, and the 1-minute load average before and after.
+seconds, and the 1-minute load average before and after; first, the machine
+(``machine.py``: CPU model, cores and a calibration timing to scale figures between machines).
 
     .venv/bin/python benchmarks/api.py --subjects 5000 --seconds 15 --connections 16 --workers 2
 """
@@ -41,6 +42,7 @@ from typing import Any
 
 import httpx
 import uvloop
+from machine import machine
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
 from socialcredit.registry.demo import by_agency, demo_records, organisation_id, person_id
@@ -285,6 +287,7 @@ def main() -> None:
     parser.add_argument("--phases", default="floor,health,single,batch")
     parser.add_argument("--cache", type=Path, help="SQLite: reuse the registry built here")
     args = parser.parse_args()
+    host = machine()
     with tempfile.TemporaryDirectory(prefix="socialcredit-bench-") as tmp:
         url = args.db or f"sqlite:///{Path(tmp) / 'registry.db'}"
         key, ids, services = built(url, args.subjects, args.cache)
@@ -303,7 +306,7 @@ def main() -> None:
             server.wait(30)
     names = ("db", "subjects", "seconds", "procs", "connections", "batch_connections", "batch")
     setup = {k: getattr(args, k) for k in (*names, "workers")}
-    print(json.dumps({"setup": setup, "cpus": os.cpu_count()} | found, indent=2))
+    print(json.dumps({"setup": setup, "machine": host} | found, indent=2))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ submitting process and, for a local PostgreSQL, of the server's processes, to te
 sides' work apart), the latency of one submission
 with its reassessment (p50/p99), and of an in-process ``check`` (p50/p99 after a warm-up; it
 reads the stored decision and appends an audit entry, committed before the answer). The load
-average is printed before and after each database's run: compare figures taken at like loads.
+average is printed before and after each database's run: compare figures taken at like loads;
+first, the machine (``machine.py``: CPU model, cores and a calibration timing).
 
     .venv/bin/python benchmarks/registry.py --subjects 2000 --samples 100 \
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -24,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from machine import machine
 from sqlalchemy import create_engine, text
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
@@ -126,6 +128,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
     args = parser.parse_args()
+    print("machine", machine())
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory() as tmp:
             print("load before", _load())

@@ -5,7 +5,8 @@ faster on one than on another), so every benchmark prints this beside its figure
 the CPU model, the core count, the 1-minute load and ``calibration_ms``, the best of five
 timings of a fixed single-threaded pure-Python workload (JSON, SHA-256 and dictionaries, the
 kinds of work the registry's hot paths do). Compare figures from different runs only after
-scaling by their calibrations, and only at similar loads.
+scaling by their calibrations, and only at similar loads. ``postgres_cpu`` reads the CPU time
+of a local PostgreSQL server's processes, to tell the database's work from the client's.
 
     .venv/bin/python benchmarks/machine.py
 """
@@ -48,6 +49,24 @@ def _cpu_model() -> str:
         return "unknown"
     names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
     return names[0] if names else "unknown"
+
+
+def postgres_cpu() -> float:
+    """CPU seconds (user + system) used so far by the live processes of a local PostgreSQL
+    server (all of its backends: other clients' work counts too, and backends that have exited
+    are missed)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if "(postgres)" in stat:
+            fields = stat.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def machine() -> dict[str, Any]:

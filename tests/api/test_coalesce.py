@@ -11,13 +11,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
-from socialcredit.api import ApiSettings
+from socialcredit.api import ApiSettings, coalesce
 from socialcredit.api.coalesce import Coalescer
 from socialcredit.errors import SocialCreditError
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import subject_ref, verify
-from socialcredit.registry.checks import CheckResult, check
+from socialcredit.registry.checks import CheckResult, Outcome, check, check_each
 from socialcredit.registry.principals import PrincipalSpec, create_principal
 from tests.api.conftest import ADMIN, Keys, make_keys, open_registry
 from tests.api.helpers import audit
@@ -188,3 +190,39 @@ def test_concurrent_checks_through_real_http(live_registry: Registry) -> None:
     assert effects[(P1, "flight-booking")] == "deny" and effects[(P2, "rail-high-speed")] == "allow"
     assert len(audit(live_registry)) == before + 5 * 6
     _chain_ok(live_registry)
+
+
+def test_groups_share_one_connection_until_a_transaction_fails(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The consumer keeps its connection between groups; a failed group gives it back to the
+    pool (closed) and fails alone, and the next group takes a fresh connection."""
+    used: list[Connection] = []
+
+    def flaky(reg: Registry, requests: Any, conn: Connection) -> list[Outcome]:
+        used.append(conn)
+        if len(used) == 3:
+            raise OperationalError("SELECT", {}, Exception("the server closed the connection"))
+        return check_each(reg, requests, conn)
+
+    async def one_by_one() -> list[CheckResult | OperationalError]:
+        coalescer, found = Coalescer(registry), list[CheckResult | OperationalError]()
+        coalescer.start()
+        try:
+            for subject in (P1, P2, O1, P1):
+                try:
+                    found.append(await coalescer.check(subject, "flight-booking", AIRLINE))
+                except OperationalError as exc:
+                    found.append(exc)
+        finally:
+            await coalescer.stop()
+        return found
+
+    monkeypatch.setattr(coalesce, "check_each", flaky)
+    found = asyncio.run(one_by_one())
+    kinds = [type(f) for f in found]
+    assert kinds == [CheckResult, CheckResult, OperationalError, CheckResult]
+    assert [f.subject for f in found if isinstance(f, CheckResult)] == [P1, P2, P1]
+    assert used[0] is used[1] is used[2] and used[3] is not used[2]
+    assert used[2].closed and used[3].closed  # given back on failure, and at stop
+    _chain_ok(registry)

@@ -1,21 +1,27 @@
 """The transaction of point-of-service checks, run on the database driver's own connection.
 
-Checks are the registry's hottest path: every one locks the audit chain's head, reads the
-stored decisions, appends an audit entry and commits before it is answered. Through
-SQLAlchemy's ``Connection`` most of a check's time went to the execution layer, not to the
-database: processing parameters and setting up results per statement, and rendering each
-expanding ``IN`` list anew for every list length (so SQLite prepared a new statement each time).
-Here the statements are still SQLAlchemy Core, compiled once per dialect to text, and run on
-the DBAPI connection. One statement reads everything: a row per (subject, service) pair asked,
-with the audit head (locked), the registry's date, the newest policy version id, the subject's
-assessment date and the pair's stored decision. The pairs are one parameter (a JSON array read
-with ``json_each`` on SQLite, two arrays to ``unnest`` on PostgreSQL), so the statement's text
-is the same for any number of checks and stays prepared. On PostgreSQL the read goes in one
-round trip and the writes with the commit in another (psycopg's pipeline mode).
+Checks are the registry's hottest path: every one reads the stored decisions, appends an audit
+entry under the chain's locked head and commits before it is answered. Through SQLAlchemy's
+``Connection`` most of a check's time went to the execution layer, not to the database:
+processing parameters and setting up results per statement, and rendering each expanding ``IN``
+list anew for every list length (so SQLite prepared a new statement each time). Here the
+statements are still SQLAlchemy Core, compiled once per dialect to text, and run on the DBAPI
+connection. One statement reads everything but the head: a row per (subject, service) pair
+asked, with the registry's date, the newest policy version id, the subject's assessment date
+and the pair's stored decision. The pairs are one parameter (a JSON array read with
+``json_each`` on SQLite, two arrays to ``unnest`` on PostgreSQL), so the statement's text is
+the same for any number of checks and stays prepared.
 
-:func:`run` is the whole transaction: lock and read, then append the audit rows that the
-caller makes of what was read, then commit. The caller decides what to audit and what to
-refuse (an exception rolls everything back).
+The read comes before the head is locked, so the lock (one writer at a time) covers only the
+audit append: on SQLite the read is a statement of its own (its own snapshot) and the write
+transaction (``BEGIN IMMEDIATE``) starts after it; on PostgreSQL the read and the head's
+``SELECT ... FOR UPDATE`` go in one round trip and the writes with the commit in another
+(psycopg's pipeline mode). An answer is thus the state at a moment before its audit entry is
+written, never older than the check itself.
+
+:func:`run` is the whole transaction: read, lock, append the audit rows that the caller makes
+of what was read, commit. The caller decides what to audit and what to refuse (an exception
+rolls everything back).
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ClauseElement
 
-from socialcredit.registry.audit import AUDIT_INSERT, MOVE_HEAD, Head
+from socialcredit.registry.audit import AUDIT_INSERT, LOCK_HEAD, MOVE_HEAD, Head
 from socialcredit.registry.bulk import copy_rows, is_postgres, to_json
 from socialcredit.registry.context import Registry
 from socialcredit.registry.models import (
@@ -67,8 +73,8 @@ _STATE, _ASSESSMENTS, _DECISIONS, _ENTRIES = (
 
 @dataclass(frozen=True)
 class Found:
-    """What the transaction read, the audit head locked. Decisions are kept as their stored
-    JSON text, to be decoded after the commit (outside the writer's lock)."""
+    """What the transaction read, and the audit head it locked. Decisions are kept as their
+    stored JSON text, to be decoded after the commit (outside the writer's lock)."""
 
     head: Head
     today: date
@@ -103,9 +109,9 @@ def _pairs(postgres: bool) -> Subquery:
 
 
 def _checked(postgres: bool) -> Select[Any]:
-    """One row per pair: the audit head (locked on PostgreSQL), the registry's date, the newest
-    policy version id, the pair, its subject's assessment date and the pair's stored decision
-    as JSON text (one index lookup in each table per pair)."""
+    """One row per pair: the registry's date, the newest policy version id, the pair, its
+    subject's assessment date and the pair's stored decision as JSON text (one index lookup in
+    each table per pair)."""
     pairs, state, assessed, decided = _pairs(postgres), _STATE.c, _ASSESSMENTS.c, _DECISIONS.c
     latest = select(func.max(PolicyVersion.id)).scalar_subquery()
     match = and_(decided.subject_id == pairs.c.sid, decided.service == pairs.c.service)
@@ -114,9 +120,8 @@ def _checked(postgres: bool) -> Select[Any]:
         .outerjoin(_ASSESSMENTS, assessed.subject_id == pairs.c.sid)
         .outerjoin(_DECISIONS, match)
     )
-    columns = (state.audit_key, state.audit_seq, state.audit_head, state.as_of, latest)
     pair = (pairs.c.sid, pairs.c.service, assessed.as_of, cast(decided.decision, Text))
-    return select(*columns, *pair).select_from(tables).with_for_update(of=_STATE)
+    return select(state.as_of, latest, *pair).select_from(tables)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ class _Sql:
 
     postgres: bool
     checked: str
+    lock_head: str
     insert: str
     move_head: str
 
@@ -136,6 +142,7 @@ class _Sql:
         return cls(
             postgres=postgres,
             checked=text(_checked(postgres)),
+            lock_head=text(LOCK_HEAD),
             insert=text(AUDIT_INSERT),
             move_head=text(MOVE_HEAD),
         )
@@ -156,29 +163,34 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _read(sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> list[tuple[Any, ...]]:
-    """The rows of ``_checked`` for ``pairs``; raise ``LookupError`` without a state row."""
+def _read(sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> Any:
+    """Send ``_checked`` for ``pairs``; the cursor to fetch its rows from."""
     cursor = raw.cursor()
     cursor.execute(sql.checked, sql.paired(pairs))
-    rows: list[tuple[Any, ...]] = cursor.fetchall()
-    if not rows:
-        raise LookupError("registry state missing")
-    return rows
+    return cursor
 
 
-def _found(rows: list[tuple[Any, ...]], policies: ActivePolicies) -> Found:
-    key, seq, head_hash, today = rows[0][:4]
+def _lock(sql: _Sql, raw: Any) -> Any:
+    """Lock the audit head (SQLite: start the write transaction); the cursor to fetch it from."""
+    if not sql.postgres:
+        raw.execute("BEGIN IMMEDIATE")  # the driver is in autocommit mode (database.py)
+    cursor = raw.cursor()
+    cursor.execute(sql.lock_head)
+    return cursor
+
+
+def _found(rows: list[tuple[Any, ...]], policies: ActivePolicies, head: Head) -> Found:
     return Found(
-        head=Head(key, seq, head_hash),
-        today=_day(today),
+        head=head,
+        today=_day(rows[0][0]),
         policies=policies,
-        assessed={row[5]: _day(row[7]) for row in rows if row[7] is not None},
-        stored={(row[5], row[6]): row[8] for row in rows if row[8] is not None},
+        assessed={row[2]: _day(row[4]) for row in rows if row[4] is not None},
+        stored={(row[2], row[3]): row[5] for row in rows if row[5] is not None},
     )
 
 
 class _Unknown(Exception):
-    """The active policy set named by the head's row is not loaded yet (rolled back)."""
+    """The active policy set named by the read is not loaded yet (rolled back)."""
 
     def __init__(self, mark: int | None) -> None:
         self.mark = mark
@@ -198,21 +210,28 @@ def _append(sql: _Sql, raw: Any, rows: list[dict[str, Any]], copy: bool) -> None
 
 
 def _locked_read(reg: Registry, sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> Found:
-    rows = _read(sql, raw, pairs)
-    policies = reg.known_policies(rows[0][4])
+    """Read the pairs, then lock the head. On SQLite the read is fetched before the write
+    transaction starts; on PostgreSQL both statements are sent before either is fetched."""
+    read = _read(sql, raw, pairs)
+    early: list[tuple[Any, ...]] | None = None if sql.postgres else read.fetchall()
+    head = _lock(sql, raw)
+    rows: list[tuple[Any, ...]] = read.fetchall() if early is None else early
+    locked = head.fetchone()
+    if not rows or locked is None:
+        raise LookupError("registry state missing")
+    policies = reg.known_policies(rows[0][1])
     if policies is None:
-        raise _Unknown(rows[0][4])
-    return _found(rows, policies)
+        raise _Unknown(rows[0][1])
+    return _found(rows, policies, Head(*locked))
 
 
 def _transaction(
     reg: Registry, raw: Any, sql: _Sql, pairs: Sequence[tuple[str, str]], rows: AuditRows
 ) -> Found:
-    """Lock, read, audit, commit on ``raw`` (rolled back on any exception). On PostgreSQL the
-    whole transaction is one pipeline (two round trips: the read, then the writes with the
-    commit), except that many audit rows go by ``COPY`` after it (COPY cannot be pipelined)."""
-    if not sql.postgres:
-        raw.execute("BEGIN IMMEDIATE")  # the driver is in autocommit mode (database.py)
+    """Read, lock, audit, commit on ``raw`` (rolled back on any exception). On PostgreSQL the
+    whole transaction is one pipeline (two round trips: the read with the lock, then the writes
+    with the commit), except that many audit rows go by ``COPY`` after it (COPY cannot be
+    pipelined)."""
     try:
         with raw.pipeline() if sql.postgres else nullcontext():
             found = _locked_read(reg, sql, raw, pairs)
@@ -232,12 +251,12 @@ def run(
     reg: Registry, conn: Connection, pairs: Sequence[tuple[str, str]], rows: AuditRows
 ) -> Found:
     """The check transaction on ``conn``'s driver connection (``conn`` must not be in a
-    transaction): lock the audit head, read the assessments of the subjects of ``pairs``
-    (distinct (subject, service) pairs) and the stored decision of each pair, append
+    transaction): read the assessments of the subjects of ``pairs`` (distinct (subject,
+    service) pairs) and the stored decision of each pair, lock the audit head, append
     ``rows(found)`` to the audit chain and commit. Raise ``LookupError`` if the registry has no
     state row.
 
-    The active policy set is named by the newest policy version id, read with the head: if this
+    The active policy set is named by the newest policy version id, read with the pairs: if this
     process has not met that set yet, it is loaded outside the transaction and the transaction
     is run again.
     """

@@ -17,12 +17,14 @@ callers) in the same one transaction: each gets its own answer or its own error,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection
 
 from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
@@ -152,10 +154,13 @@ def _pairs(parsed: Sequence[_Parsed]) -> list[tuple[str, str]]:
     return sorted({(p.sid, p.service) for p in parsed})
 
 
-def _run(reg: Registry, parsed: Sequence[_Parsed], rows: AuditRows) -> _Answers:
-    with reg.engine.connect() as conn:
+def _run(
+    reg: Registry, parsed: Sequence[_Parsed], rows: AuditRows, conn: Connection | None = None
+) -> _Answers:
+    """The check transaction on ``conn``, or on a connection from the pool."""
+    with reg.engine.connect() if conn is None else nullcontext(conn) as using:
         try:
-            return _Answers(checkrun.run(reg, conn, _pairs(parsed), rows))
+            return _Answers(checkrun.run(reg, using, _pairs(parsed), rows))
         except LookupError:
             raise no_registry(reg) from None
 
@@ -207,12 +212,15 @@ def _chain_each(head: Head, entries: Sequence[tuple[Actor, AuditEvent]]) -> list
     return rows
 
 
-def check_each(reg: Registry, requests: Sequence[tuple[CheckRequest, Actor]]) -> list[Outcome]:
+def check_each(
+    reg: Registry, requests: Sequence[tuple[CheckRequest, Actor]], conn: Connection | None = None
+) -> list[Outcome]:
     """Independent single checks in one transaction, in order: each one's answer or error.
 
     Answers and errors are those of ``check`` for the same request alone; every answered check
     appends its own audit entry (``read.subject.check``, under its own actor), and all of them
-    are committed before this returns. A failure of the transaction itself raises.
+    are committed before this returns. A failure of the transaction itself raises. The
+    transaction runs on ``conn`` (not in a transaction) if given, else on a pooled connection.
     """
     outcomes: list[Outcome | _Parsed] = []
     for request, _ in requests:
@@ -231,7 +239,7 @@ def check_each(reg: Registry, requests: Sequence[tuple[CheckRequest, Actor]]) ->
         ]
         return _chain_each(found.head, entries) if entries else []
 
-    answers = _run(reg, [p for _, p in todo], audit)
+    answers = _run(reg, [p for _, p in todo], audit, conn)
     for index, parsed in todo:
         outcomes[index] = (
             answers.decide(parsed) if answers.answers(parsed) else answers.refusal(parsed)

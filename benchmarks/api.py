@@ -14,9 +14,9 @@ subjects and services) and ``batch`` (``POST /v1/checks/batch`` of ``--batch`` s
 service each, on ``--batch-connections`` connections). Reports requests/s, subject-checks/s,
 latency p50/p99, the server's CPU seconds (all its processes, from /proc), the client's own CPU
 seconds, the CPU seconds of a local PostgreSQL server's processes (whatever the database: with
-SQLite it shows other work on the machine) and the 1-minute load average before and after;
-first, the machine (``machine.py``: CPU model, cores and a calibration timing, to scale
-figures between machines).
+SQLite it shows other clients' work; null without a local server) and the 1-minute load
+average before and after; first, the machine (``machine.py``: CPU model, cores and a
+calibration timing, to scale figures between machines).
 
     .venv/bin/python benchmarks/api.py --subjects 5000 --seconds 15 --connections 16 --workers 2
 """
@@ -44,7 +44,7 @@ from typing import Any
 
 import httpx
 import uvloop
-from machine import machine, postgres_cpu
+from machine import machine, postgres_seconds, postgres_ticks
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
 from socialcredit.registry.demo import by_agency, demo_records, organisation_id, person_id
@@ -236,15 +236,15 @@ def measure(phase: Phase, procs: int, server: int, per_request: int) -> dict[str
     """One phase after a 2 s warm-up: throughput, latency, CPU of server and client, load."""
     warm = Phase(phase.host, phase.port, phase.connections, 2.0, phase.requests)
     load(warm, procs)
-    before, load_before, db_before = tree_cpu(server), os.getloadavg()[0], postgres_cpu()
+    before, load_before, db_before = tree_cpu(server), os.getloadavg()[0], postgres_ticks()
     latencies, client_cpu = load(phase, procs)
-    server_cpu, db_cpu = tree_cpu(server) - before, postgres_cpu() - db_before
+    server_cpu, db_cpu = tree_cpu(server) - before, postgres_seconds(db_before, postgres_ticks())
     found = summary(latencies, phase.seconds, per_request)
     return found | {
         "server_cpu_s": round(server_cpu, 2),
         "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, found["requests"]), 3),
         "client_cpu_s": round(client_cpu, 2),
-        "postgres_cpu_s": round(db_cpu, 2),
+        "postgres_cpu_s": db_cpu,
         "load1_before": round(load_before, 2),
         "load1_after": round(os.getloadavg()[0], 2),
     }

@@ -5,8 +5,8 @@ faster on one than on another), so every benchmark prints this beside its figure
 the CPU model, the core count, the 1-minute load and ``calibration_ms``, the best of five
 timings of a fixed single-threaded pure-Python workload (JSON, SHA-256 and dictionaries, the
 kinds of work the registry's hot paths do). Compare figures from different runs only after
-scaling by their calibrations, and only at similar loads. ``postgres_cpu`` reads the CPU time
-of a local PostgreSQL server's processes, to tell the database's work from the client's.
+scaling by their calibrations, and only at similar loads. ``postgres_ticks`` reads the CPU
+time of a local PostgreSQL server's processes, to tell the database's work from the client's.
 
     .venv/bin/python benchmarks/machine.py
 """
@@ -51,11 +51,9 @@ def _cpu_model() -> str:
     return names[0] if names else "unknown"
 
 
-def postgres_cpu() -> float:
-    """CPU seconds (user + system) used so far by the live processes of a local PostgreSQL
-    server (all of its backends: other clients' work counts too, and backends that have exited
-    are missed)."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0
+def postgres_ticks() -> dict[str, int]:
+    """CPU clock ticks used so far by each process of a local PostgreSQL server."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -65,8 +63,18 @@ def postgres_cpu() -> float:
             continue
         if "(postgres)" in stat:
             fields = stat.rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
+            found[entry.name] = int(fields[11]) + int(fields[12])
+    return found
+
+
+def postgres_seconds(before: dict[str, int], after: dict[str, int]) -> float | None:
+    """CPU seconds the server's processes used between two ``postgres_ticks``: processes that
+    ended meanwhile are missed, and other clients' backends count too (run it alone on the
+    server). None without a local server."""
+    if not after:
+        return None
+    ticks = sum(used - before.get(pid, 0) for pid, used in after.items())
+    return round(ticks / os.sysconf("SC_CLK_TCK"), 2)
 
 
 def machine() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from machine import machine
+from machine import machine, postgres_seconds, postgres_ticks
 from sqlalchemy import create_engine, text
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
@@ -44,31 +44,6 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _server_cpu() -> dict[str, int]:
-    """CPU clock ticks used so far by each process of the local PostgreSQL server."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if "(postgres)" in stat:
-            fields = stat.rsplit(")", 1)[1].split()
-            found[entry.name] = int(fields[11]) + int(fields[12])
-    return found
-
-
-def _server_seconds(before: dict[str, int], after: dict[str, int]) -> float | None:
-    """CPU seconds the server's processes used in between: processes that ended meanwhile are
-    missed, and other clients' backends count too (run it alone on the server)."""
-    if not after:
-        return None
-    ticks = sum(used - before.get(pid, 0) for pid, used in after.items())
-    return round(ticks / os.sysconf("SC_CLK_TCK"), 2)
-
-
 def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
     reg = Registry.open(RegistrySettings(database_url=url, chunk_size=1000))
     initialise(reg, date(2025, 6, 1))
@@ -77,12 +52,12 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         policies = reg.policies(session).policies
     grouped = by_agency(demo_records(policies, subjects, seed=1))
     total = sum(len(v) for v in grouped.values())
-    server = _server_cpu() if url.startswith("postgresql") else {}
+    server = postgres_ticks() if url.startswith("postgresql") else {}
     start, cpu = time.perf_counter(), time.process_time()
     for agency, records in grouped.items():
         submit_lines(reg, list(enumerate(records, 1)), Submission(agency, ACTOR))
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    server_s = _server_seconds(server, _server_cpu()) if server else None
+    server_s = postgres_seconds(server, postgres_ticks()) if server else None
     bulk = total / elapsed
     extra = by_agency(demo_records(policies, samples, seed=2))
     single: list[float] = []

@@ -7,16 +7,18 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select, update
 
 from socialcredit.errors import PolicyError
 from socialcredit.registry import Registry
-from socialcredit.registry.models import Base
+from socialcredit.registry.checks import check
+from socialcredit.registry.models import AuditEntry, Base, RegistryState
 from socialcredit.registry.policies import load_policy_files
 from socialcredit.registry.policystore import active_versions
 from socialcredit.registry.schema import current_revision, head_revision, upgrade
 from tests.conftest import ROOT
 from tests.registry.conftest import EXAMPLES, OPERATOR
+from tests.registry.helpers import P1
 
 
 def test_migrations_create_every_table(registry: Registry) -> None:
@@ -53,3 +55,15 @@ def test_policy_load_stores_a_new_version(registry: Registry, tmp_path: Path) ->
         versions = {v.policy_id: v.version for v in active_versions(session)}
     assert versions["rongcheng"] == "2014-trial-b"
     assert not load_policy_files(registry, [changed], OPERATOR)[0].changed
+
+
+def test_audit_numbers_go_past_32_bits(registry: Registry) -> None:
+    """The audit sequence is 64-bit on every database (migration 0005 on PostgreSQL): a check
+    appended after entry 2**31 + 9 is numbered 2**31 + 10 and stored as such."""
+    big = 2**31 + 9
+    with registry.session() as session, session.begin():
+        session.execute(update(RegistryState).values(audit_seq=big))
+    check(registry, P1, "flight-booking", OPERATOR)
+    with registry.session() as session:
+        assert session.scalar(select(func.max(AuditEntry.seq))) == big + 1
+        assert session.scalar(select(RegistryState.audit_seq)) == big + 1

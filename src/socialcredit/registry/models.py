@@ -12,10 +12,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -25,6 +27,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SUBJECT_ID = String(18)
 HASH = String(64)
+# The audit chain's sequence: one number per audited read or write, so 32 bits would run out
+# (2**31 entries are 12 days of 2,000 checks a second). SQLite's INTEGER has 64 bits already.
+AUDIT_SEQ = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -44,7 +49,7 @@ class RegistryState(Base):
     as_of: Mapped[date]
     last_tick_on: Mapped[date | None]
     audit_key: Mapped[str] = mapped_column(HASH)
-    audit_seq: Mapped[int]
+    audit_seq: Mapped[int] = mapped_column(AUDIT_SEQ)
     audit_head: Mapped[str] = mapped_column(HASH)
     created_at: Mapped[datetime]
 
@@ -193,7 +198,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
 
-    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(AUDIT_SEQ, primary_key=True, autoincrement=False)
     at: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))

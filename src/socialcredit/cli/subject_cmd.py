@@ -136,7 +136,8 @@ def check_command(
         result = check(registry, subject, service, actor_of(actor, "service", purpose))
     if as_json:
         payload = {"subject": result.subject, "service": result.service, "as_of": result.as_of}
-        typer.echo(json.dumps(payload | result.decision, ensure_ascii=False, default=str))
+        whole = payload | dict(result.decision)
+        typer.echo(json.dumps(whole, ensure_ascii=False, default=str))
         return
     out = stdout()
     effect = result.decision["effect"]

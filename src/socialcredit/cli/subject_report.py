@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -18,7 +19,7 @@ def reason_text(reason: dict[str, Any]) -> str:
     )
 
 
-def render_decision(decision: dict[str, Any], console: Console) -> None:
+def render_decision(decision: Mapping[str, Any], console: Console) -> None:
     for reason in decision["reasons"]:
         console.print(Text("- " + reason_text(reason)))
     print_way_out(decision["remedies"], console)

@@ -16,7 +16,7 @@ callers) in the same one transaction: each gets its own answer or its own error,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -40,10 +40,14 @@ MAX_BATCH = 1000
 
 @dataclass(frozen=True)
 class CheckResult:
+    """A check's answer. ``decision`` (effect, reasons, remedies) is read-only: answers that
+    decide alike share one mapping (every ``allow``; subjects the registry holds nothing
+    about, per kind)."""
+
     subject: str
     service: str
     as_of: str
-    decision: dict[str, Any]
+    decision: Mapping[str, Any]
 
 
 def unknown_service(service: str, known: list[str]) -> NotFoundError:
@@ -55,7 +59,7 @@ def unknown_service(service: str, known: list[str]) -> NotFoundError:
 
 
 # The decision at a service where nothing restricts the subject (no stored decision row).
-ALLOW: dict[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
+ALLOW: Mapping[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
 
 
 def unassessed_decisions(policies: ActivePolicies, subject: str, day: date) -> dict[str, Any]:
@@ -131,7 +135,7 @@ class _Answers:
         found = self.found
         raw, as_of = found.stored.get((p.sid, p.service)), found.assessed.get(p.sid)
         if raw is not None:
-            decision: dict[str, Any] = orjson.loads(raw)
+            decision: Mapping[str, Any] = orjson.loads(raw)
         elif as_of is None:  # nothing held about the subject: the engine on no records
             decision, as_of = self._unassessed(p).get(p.service, ALLOW), found.today
         else:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete, func, select, update
 
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.audit import verify
+from socialcredit.registry.audit import AuditEvent, Chained, Head, append, chain, verify
 from socialcredit.registry.checks import check
 from socialcredit.registry.models import AuditEntry, RegistryState
 from socialcredit.registry.reads import subject_accesses, subject_file
@@ -93,3 +93,27 @@ def test_concurrent_checks_and_a_bulk_submission_keep_one_chain(registry: Regist
         )
     assert actions["read.subject.check"] == 61
     assert actions["write.record.register"] == 121
+
+
+def _head(reg: Registry) -> Head:
+    with reg.session() as session:
+        state = session.execute(select(RegistryState)).scalar_one()
+        return Head(state.audit_key, state.audit_seq, state.audit_head)
+
+
+def test_entries_hashed_in_advance_are_hashed_again_if_the_head_moved(registry: Registry) -> None:
+    """Entries chained in advance after the head a transaction first read are written as they
+    are while that is still the head, and hashed again after the new head otherwise."""
+    _populate(registry)
+    events = [AuditEvent("write.record.register", P1, {"record": "r1"})]
+    head = _head(registry)
+    early = Chained(head, chain(head, OPERATOR, events))
+    with registry.session() as session, session.begin():
+        append(session, OPERATOR, events, early)
+    assert _head(registry).hash == early.rows[-1]["hash"]
+    stale = Chained(head, chain(head, OPERATOR, events))  # the head has moved since
+    with registry.session() as session, session.begin():
+        append(session, OPERATOR, events, stale)
+    moved = _head(registry)
+    assert moved.seq == head.seq + 2 and moved.hash != stale.rows[-1]["hash"]
+    assert _verify(registry) == (True, None, None)

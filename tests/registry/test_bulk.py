@@ -4,14 +4,13 @@ them, awkward text included, and the registry's invariants hold on either path."
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 
 from socialcredit.registry import Registry, bulk, live
 from socialcredit.registry.lifecycle import StatusChange, change_status
@@ -122,33 +121,51 @@ def test_lines_checked_in_advance_are_checked_again_under_other_policies(
     assert again is not early and len(again) == 2
 
 
-def test_background_copies_raise_the_first_error_and_restore_the_switch_interval(
-    registry: Registry,
-) -> None:
+def test_background_copies_raise_the_first_error(registry: Registry) -> None:
     """A ``COPY`` that fails in the background raises in the caller when the block ends (the
-    transaction then rolls back, nothing after the failure is sent), and the interpreter's
-    switch interval is what it was."""
+    transaction then rolls back, nothing after the failure is sent), and the connection serves
+    the next transaction."""
     if registry.engine.dialect.name != "postgresql":
         pytest.skip("the background sender is PostgreSQL's")
-    before = sys.getswitchinterval()
     event = {"kind": "registered", "on": date(2025, 1, 1), "actor": "t", "details": {}}
     now = datetime.now(UTC)
-    failing = pytest.raises(psycopg.errors.ForeignKeyViolation)
+    subject = {"id": person(1), "kind": "person", "created_at": now}
     with registry.engine.connect() as conn:
-        with failing, conn.begin(), bulk.copies(conn, True) as out, bulk.copies(conn, True) as two:
-            assert out.background and two.background
-            assert sys.getswitchinterval() == pytest.approx(min(bulk.SWITCH_INTERVAL, before))
-            two.close()  # nested: the interval stays short until the last one ends
-            assert sys.getswitchinterval() == pytest.approx(min(bulk.SWITCH_INTERVAL, before))
+        failing = pytest.raises(psycopg.errors.ForeignKeyViolation)
+        with failing, conn.begin(), bulk.copies(conn, True) as out:
+            assert out.background
             out.put(table(RecordEvent), [event | {"record_id": 10**6, "at": now}])
-            out.put(table(Subject), [{"id": person(1), "kind": "person", "created_at": now}])
-        assert sys.getswitchinterval() == before
+            out.put(table(Subject), [subject])
+            out.poll()
         assert conn.execute(select(table(Subject).c.id)).all() == []
-    with registry.engine.connect() as conn, conn.begin():  # a later background block works
-        with bulk.copies(conn, background=True) as out:
-            out.put(table(Subject), [{"id": person(1), "kind": "person", "created_at": now}])
-        assert conn.execute(select(table(Subject).c.id)).scalars().all() == [person(1)]
-    assert sys.getswitchinterval() == before
+        conn.rollback()
+        with conn.begin():  # a later background block on the connection works
+            with bulk.copies(conn, background=True) as out:
+                out.put(table(Subject), [subject])
+            assert conn.execute(select(table(Subject).c.id)).scalars().all() == [person(1)]
+
+
+def test_background_copies_wait_for_the_server_and_drop_the_rest_on_an_error(
+    registry: Registry,
+) -> None:
+    """Many tables' rows queued at once are all stored when the block ends; when the caller
+    raises inside the block, the rows not yet sent are dropped and the error is the caller's."""
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("the background sender is PostgreSQL's")
+    now = datetime.now(UTC)
+    subjects = [{"id": person(n), "kind": "person", "created_at": now} for n in range(300)]
+    with registry.engine.connect() as conn:
+        with conn.begin() as transaction:
+            with bulk.copies(conn, True) as out:
+                for part in range(0, 300, 30):
+                    out.put(table(Subject), subjects[part : part + 30])
+            assert len(conn.execute(select(table(Subject).c.id)).all()) == 300
+            transaction.rollback()
+        with pytest.raises(ZeroDivisionError), conn.begin(), bulk.copies(conn, True) as out:
+            for part in range(0, 300, 30):
+                out.put(table(Subject), subjects[part : part + 30])
+            _ = 1 / 0
+        assert conn.execute(select(table(Subject).c.id)).all() == []
 
 
 def test_a_chunks_assessment_rows_go_out_in_a_few_batches_in_the_background() -> None:
@@ -156,3 +173,64 @@ def test_a_chunks_assessment_rows_go_out_in_a_few_batches_in_the_background() ->
     assert live._cuts(150, background=True) == {75}  # what is left is a batch too
     assert live._cuts(99, background=True) == set()  # too few to split
     assert live._cuts(1000, background=False) == set()  # inline: one insert per table
+
+
+def _decision_rows(registry: Registry) -> dict[tuple[str, str], tuple[str, Any]]:
+    """(subject, service) -> (the row's physical place, its decision)."""
+    with registry.engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT subject_id, service, ctid::text, decision FROM assessment_decisions"
+        )
+        return {(s, service): (place, d) for s, service, place, d in found}
+
+
+def test_background_reassessments_keep_decision_rows_they_repeat(registry: Registry) -> None:
+    """On PostgreSQL a chunk's reassessment leaves a stored decision row in place when the
+    new assessment repeats it word for word, and replaces the others; either way the stored
+    assessments equal the engine's."""
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("decision rows are kept by the background writer (PostgreSQL)")
+    subjects = [person(n) for n in range(20)]
+    first = [(n, spc(f"k-{n}", subject=s)) for n, s in enumerate(subjects, 1)]
+    assert submit_lines(registry, first, Submission(COURT, OPERATOR)).count("registered") == 20
+    before = _decision_rows(registry)
+    assert before
+    with registry.session() as session, session.begin():
+        active = registry.policies(session)
+        today = registry.state(session).as_of
+        live.reassess(session, active, live.Scope(subjects, today, "t"))
+    assert _decision_rows(registry) == before  # nothing changed: every row stays in place
+    second = [
+        (n, spc(f"k2-{n}", subject=subjects[n % 10], decided=date(2024, 11, 1 + n % 20)))
+        for n in range(20)
+    ]
+    assert submit_lines(registry, second, Submission(COURT, OPERATOR)).count("registered") == 20
+    after = _decision_rows(registry)
+    assert_stored_equal_engine(registry)
+    changed = {key for key in before.keys() & after.keys() if before[key][1] != after[key][1]}
+    assert changed, "the second records changed some decisions"
+    for key in before.keys() & after.keys():
+        assert (before[key][0] == after[key][0]) == (key not in changed)
+
+
+def test_background_reassessment_of_subjects_without_records_keeps_no_decision(
+    registry: Registry,
+) -> None:
+    """A subject whose records are gone (retention) keeps no decision row of its own either,
+    when its reassessment runs in the background."""
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("decision rows are kept by the background writer (PostgreSQL)")
+    subjects = [person(n) for n in range(20)]
+    lines = [(n, spc(f"g-{n}", subject=s)) for n, s in enumerate(subjects, 1)]
+    assert submit_lines(registry, lines, Submission(COURT, OPERATOR)).count("registered") == 20
+    assert _decision_rows(registry)
+    with registry.session() as session, session.begin():
+        ids = select(RecordRow.id).where(RecordRow.subject_id.in_(subjects[:10]))
+        session.execute(delete(RecordEvent).where(RecordEvent.record_id.in_(ids)))
+        session.execute(delete(RecordRow).where(RecordRow.subject_id.in_(subjects[:10])))
+        active = registry.policies(session)
+        today = registry.state(session).as_of
+        live.reassess(session, active, live.Scope(subjects, today, "t"))
+        session.execute(delete(Subject).where(Subject.id.in_(subjects[:10])))
+    assert {s for s, _ in _decision_rows(registry)} == set(subjects[10:])
+    assert_stored_equal_engine(registry)

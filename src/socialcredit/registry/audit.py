@@ -147,21 +147,47 @@ def write_chain(connection: Connection, rows: list[dict[str, Any]]) -> None:
     connection.execute(MOVE_HEAD, {"new_seq": last["seq"], "new_head": last["hash"]})
 
 
-def append_core(connection: Connection, actor: Actor, events: Sequence[AuditEvent]) -> None:
-    """Append ``events`` inside the connection's transaction: lock, hash, insert, move head."""
+@dataclass(frozen=True)
+class Chained:
+    """Entries hashed in advance, after a head read without the lock (the registry state as a
+    transaction first read it), while the caller waited for other work."""
+
+    head: Head
+    rows: list[dict[str, Any]]
+
+
+def append_core(
+    connection: Connection,
+    actor: Actor,
+    events: Sequence[AuditEvent],
+    early: Chained | None = None,
+) -> None:
+    """Append ``events`` inside the connection's transaction: lock, hash, insert, move head.
+
+    ``early`` (the same events chained in advance) is written as it is if the locked head is
+    still the one it follows, else the events are hashed again after the locked head.
+    """
     if not events:
         return
     found = connection.execute(LOCK_HEAD).one_or_none()
     if found is None:
         raise RuntimeError("registry state missing")  # guarded by Registry.open
-    write_chain(connection, chain(Head(*found), actor, events))
+    head = Head(*found)
+    rows = early.rows if early is not None and early.head == head else chain(head, actor, events)
+    write_chain(connection, rows)
 
 
-def append(session: Session, actor: Actor, events: Sequence[AuditEvent]) -> None:
-    """Append ``events`` to the chain inside the caller's transaction."""
+def append(
+    session: Session,
+    actor: Actor,
+    events: Sequence[AuditEvent],
+    early: Chained | None = None,
+) -> None:
+    """Append ``events`` to the chain inside the caller's transaction (``early``: see
+    :func:`append_core`)."""
     if events:
         session.flush()  # the entries follow what they record
-        append_core(session.connection(), actor, events)
+        append_core(session.connection(), actor, events, early)
 
 
 @dataclass(frozen=True)

@@ -4,24 +4,26 @@ On PostgreSQL a chunk's rows go through psycopg's ``COPY ... FROM STDIN`` on the
 (and so the very transaction) of the SQLAlchemy ``Connection``: one stream per table instead of a
 round trip per row, and no statement to parse. Each table's rows are formatted here as one block
 of COPY text (:func:`copy_text`); JSON columns are sent as compact JSON text (:func:`to_json`;
-the same values SQLAlchemy would store). :class:`Copies` sends a chunk's tables from a
-background thread while the caller computes the next rows. Row ids that the caller needs
-(records) are drawn from the table's sequence first and written explicitly. On SQLite the same
-rows go through one Core executemany ``INSERT``.
+the same values SQLAlchemy would store). :class:`Copies` sends a chunk's tables without
+blocking, stepped by the caller between units of its work, while it computes the next rows. Row
+ids that the caller needs (records) are drawn from the table's sequence first and written
+explicitly. On SQLite the same rows go through one Core executemany ``INSERT``.
 """
 
 from __future__ import annotations
 
 import gc
-import queue
-import sys
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import select
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
+from psycopg import errors, pq
 from pydantic_core import to_json as _to_json
 from sqlalchemy import (
     JSON,
@@ -167,10 +169,6 @@ def _text(value: Any) -> str:
     return text.translate(_ESCAPES)
 
 
-def _integer(value: Any) -> str:
-    return _NULL if value is None else str(value)
-
-
 def _boolean(value: Any) -> str:
     return _NULL if value is None else ("t" if value else "f")
 
@@ -186,53 +184,60 @@ def _json(value: Any) -> str:
     return found.replace("\\", "\\\\") if "\\" in found else found
 
 
-Format = Callable[[Any], str]
+# Each column of a block is formatted as a whole (the loops over its values run in C where
+# they can): most of a block's strings need no escape, and a block's rows share a few dates.
+_NONE = type(None)
 
 
-def _dates() -> Format:
-    """ISO dates and times; a chunk's rows share a few (the day, the moment), each written
-    once."""
-    seen: dict[Any, str] = {None: _NULL}
-
-    def iso(value: Any) -> str:
-        found = seen.get(value)
-        if found is None:
-            found = seen[value] = value.isoformat()
-        return found
-
-    return iso
-
-
-def _jsons() -> Format:
-    """JSON text; the same object as the row before (the active policies' list on every row,
-    shared empty details) is written once."""
-    last: list[Any] = [_NULL, _NULL]  # the object, its text
-
-    def json(value: Any) -> str:
-        if value is not last[0]:
-            last[0], last[1] = value, _json(value)
-        text: str = last[1]
-        return text
-
-    return json
+def _texts(values: list[Any]) -> list[str]:
+    """Strings: as they are when none of the column's needs an escape (one check of all of
+    them), else one by one."""
+    kinds = set(map(type, values))
+    if kinds <= {str, _NONE}:
+        present = [v for v in values if v is not None] if _NONE in kinds else values
+        joined = "".join(present)
+        # tab, newline and carriage return are not printable: two scans instead of four
+        if joined.isprintable() and "\\" not in joined:
+            return [_NULL if v is None else v for v in values] if _NONE in kinds else values
+    return list(map(_text, values))
 
 
-def _formats(tbl: Table, columns: tuple[str, ...]) -> list[Format]:
-    """A formatter per column, for one block of rows."""
-    found: list[Format] = []
-    for name in columns:
-        kind = tbl.c[name].type
-        if isinstance(kind, JSON):
-            found.append(_jsons())
-        elif isinstance(kind, Date | DateTime):
-            found.append(_dates())
-        elif isinstance(kind, Boolean):
-            found.append(_boolean)
-        elif isinstance(kind, Integer):
-            found.append(_integer)
-        else:
-            found.append(_text)  # strings
+def _integers(values: list[Any]) -> list[str]:
+    if None in values:
+        return [_NULL if v is None else str(v) for v in values]
+    return list(map(str, values))
+
+
+def _isos(values: list[Any]) -> list[str]:
+    """ISO dates and times, each distinct one written once."""
+    seen = {v: _NULL if v is None else v.isoformat() for v in set(values)}
+    return list(map(seen.__getitem__, values))
+
+
+def _jsons(values: list[Any]) -> list[str]:
+    """JSON text; the same object as the row before (the active policies' list on every row)
+    is written once."""
+    found: list[str] = []
+    last: Any = found  # no value is this list
+    text = _NULL
+    for value in values:
+        if value is not last:
+            last, text = value, _json(value)
+        found.append(text)
     return found
+
+
+def _column(kind: Any, values: list[Any]) -> list[str]:
+    """One column's values as COPY text, by the column's type."""
+    if isinstance(kind, JSON):
+        return _jsons(values)
+    if isinstance(kind, Date | DateTime):
+        return _isos(values)
+    if isinstance(kind, Boolean):
+        return list(map(_boolean, values))
+    if isinstance(kind, Integer):
+        return _integers(values)
+    return _texts(values)
 
 
 @cache
@@ -242,104 +247,178 @@ def _statement(tbl: Table, columns: tuple[str, ...]) -> str:
 
 def copy_text(tbl: Table, rows: Sequence[Mapping[str, Any]]) -> tuple[str, bytes]:
     """The ``COPY`` statement for ``rows`` (all with the same keys) and their data in COPY's
-    text format, formatted here in one pass (what psycopg's row writer would send)."""
+    text format (what psycopg's row writer would send), formatted column by column."""
     columns = tuple(rows[0])
-    pairs = tuple(zip(columns, _formats(tbl, columns), strict=True))
-    lines = ["\t".join([f(row[c]) for c, f in pairs]) for row in rows]
-    lines.append("")
-    return _statement(tbl, columns), "\n".join(lines).encode()
+    if len(columns) > 1:
+        by_column = list(zip(*map(itemgetter(*columns), rows), strict=True))
+    else:
+        by_column = [tuple(row[columns[0]] for row in rows)]
+    cells = [
+        _column(tbl.c[name].type, list(values))
+        for name, values in zip(columns, by_column, strict=True)
+    ]
+    text = "\n".join(map("\t".join, zip(*cells, strict=True)))
+    return _statement(tbl, columns), (text + "\n").encode()
 
 
-# While a background COPY runs, the interpreter hands its lock over after this many seconds
-# (instead of 5 ms): the sending thread waits for the server about twice per table, and each
-# time it then waits for the lock the engine holds; with the default interval those waits
-# made the sender lag behind the engine.
-SWITCH_INTERVAL = 0.0002
-_switches = threading.Lock()
-_switched = {"running": 0, "restore": 0.0}  # background Copies running; the interval they replaced
+@dataclass(frozen=True)
+class _Job:
+    statement: bytes
+    data: bytes | None  # a COPY's data
+    params: list[bytes]
 
 
-def _quick_switches(on: bool) -> None:
-    """Shorten the interpreter's switch interval while any background ``COPY`` runs."""
-    with _switches:
-        if on:
-            if _switched["running"] == 0:
-                _switched["restore"] = sys.getswitchinterval()
-                sys.setswitchinterval(min(SWITCH_INTERVAL, _switched["restore"]))
-            _switched["running"] += 1
-        else:
-            _switched["running"] -= 1
-            if _switched["running"] == 0:
-                sys.setswitchinterval(_switched["restore"])
+class _Pump:
+    """Statements sent one after another on a psycopg connection without blocking: each a
+    ``COPY ... FROM STDIN`` with its data, or a statement of text parameters.
+
+    :meth:`step` does what can be done at once (send the statement, the data once the server
+    has accepted the ``COPY``, read its result and start the next one) and returns; the caller
+    steps between units of its own work, so the server stores one table while the caller
+    computes, with no thread and no contention for the interpreter lock. :meth:`finish` blocks
+    until every statement is done. After a failed statement nothing more is sent (the
+    transaction is aborted) and :meth:`finish` raises its error.
+    """
+
+    def __init__(self, pgconn: Any) -> None:
+        self._pg = pgconn  # psycopg keeps libpq in nonblocking mode
+        self._jobs: deque[_Job] = deque()
+        self._data: bytes | None = None  # the running COPY's data, until the server accepts it
+        self._running = False
+        self._error: Exception | None = None
+
+    def add(self, statement: str, data: bytes | None, params: Sequence[str] = ()) -> None:
+        """Queue ``statement``: a ``COPY ... FROM STDIN`` of ``data``, or (``data`` None) a
+        statement of text parameters ``$1``, ``$2``..."""
+        self._jobs.append(_Job(statement.encode(), data, [p.encode() for p in params]))
+        self.step()
+
+    def step(self) -> bool:
+        """Advance without blocking; whether something is still to be sent or awaited."""
+        pg = self._pg
+        while True:
+            if not self._running:
+                if not self._jobs or self._error is not None:
+                    return False
+                job = self._jobs.popleft()
+                if job.data is None:
+                    pg.send_query_params(job.statement, job.params)
+                else:
+                    pg.send_query(job.statement)
+                self._data, self._running = job.data, True
+            if pg.flush() != 0:
+                return True  # the socket is full: the server is still reading
+            pg.consume_input()
+            if pg.is_busy():
+                return True
+            self._result(pg.get_result())
+
+    def _result(self, result: Any) -> None:
+        """Take the running statement's next result: the server ready for the data, or done."""
+        if result is None:  # the statement is over (and the connection ready)
+            self._running = False
+        elif result.status == pq.ExecStatus.COPY_IN:
+            # queued whole (libpq grows its buffer; 0 would mean it could not) and sent by the
+            # next steps
+            queued = self._pg.put_copy_data(self._data or b"") + self._pg.put_copy_end(None)
+            if queued != 2:
+                raise errors.OperationalError("the COPY data could not be queued")
+            self._data = None
+        elif result.status != pq.ExecStatus.COMMAND_OK and self._error is None:
+            self._error = errors.error_from_result(result, encoding="utf-8")
+
+    def finish(self, discard: bool = False) -> None:
+        """Block until every statement is done (``discard``: those not yet sent are dropped,
+        the transaction failing anyway); raise the first error."""
+        if discard:
+            self._jobs.clear()
+        while self.step():
+            writing = [self._pg.socket] if self._pg.flush() != 0 else []
+            select.select([self._pg.socket], writing, [])
+        if self._error is not None:
+            raise self._error
+
+
+def _text_array(values: Sequence[str]) -> str:
+    """A ``text[]`` literal of ``values`` (every element quoted)."""
+    quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return "{" + ",".join(f'"{v}"' for v in quoted) + "}"
 
 
 class Copies:
     """A transaction's bulk rows, table after table, in the order given.
 
     In the background (PostgreSQL, a chunk's many rows): each table's rows are formatted here
-    (:func:`copy_text`) and a thread sends them with ``COPY`` on the connection, in order, while
-    the caller goes on computing the next rows; the server stores one table while the engine
-    assesses. Until the block ends (which waits for the last ``COPY`` and raises the first
-    error) the caller must not use the connection. Otherwise each table goes in at once
-    (:func:`insert_rows`).
+    (:func:`copy_text`) and sent with ``COPY`` by a :class:`_Pump` on the connection, in order,
+    advanced by :meth:`poll` (which the caller calls between units of its own work) and by each
+    :meth:`put`; the server stores one table while the engine assesses. Until the block ends
+    (which waits for the last ``COPY`` and raises the first error) the caller must not use the
+    connection. Otherwise each table goes in at once (:func:`insert_rows`).
     """
 
     def __init__(self, conn: Connection, background: bool) -> None:
         self._conn = conn
-        self._jobs: queue.SimpleQueue[tuple[str, bytes] | None] | None = None
-        self._error: BaseException | None = None
+        self._pump: _Pump | None = None
         if background and is_postgres(conn):
             raw = conn.connection.driver_connection
-            _quick_switches(True)
-            self._jobs = queue.SimpleQueue()
-            self._thread = threading.Thread(target=self._send, args=(raw,), daemon=True)
-            self._thread.start()
+            assert raw is not None
+            if raw.info.transaction_status == pq.TransactionStatus.IDLE and not raw.autocommit:
+                # psycopg opens its transaction with its first statement; the pump's statements
+                # bypass it, so one is run here (a chunk has always read something before)
+                raw.execute("SELECT 1")
+            self._pump = _Pump(raw.pgconn)
 
     @property
     def background(self) -> bool:
-        return self._jobs is not None
+        return self._pump is not None
 
     def put(self, tbl: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert ``rows`` (all with the same keys) into ``tbl``."""
         if not rows:
             return
-        if self._jobs is None:
+        if self._pump is None:
             insert_rows(self._conn, tbl, rows)
         else:
-            self._jobs.put(copy_text(tbl, rows))
+            self._pump.add(*copy_text(tbl, rows))
 
-    def _send(self, raw: Any) -> None:
-        assert self._jobs is not None
-        while (job := self._jobs.get()) is not None:
-            if self._error is not None:
-                continue  # the transaction failed: the rest is not sent
-            try:
-                _copy(raw, *job)
-            except BaseException as exc:  # raised in the caller's thread by close()
-                self._error = exc
+    def delete_pairs(
+        self, tbl: Table, columns: tuple[str, str], pairs: Sequence[tuple[str, str]]
+    ) -> None:
+        """Delete the rows of ``tbl`` whose two text ``columns`` hold one of ``pairs``, after
+        the rows put so far: one statement, in the background only."""
+        if self._pump is None:
+            raise RuntimeError("delete_pairs runs in the background only")
+        firsts, seconds = zip(*pairs, strict=True)
+        a, b = map(quote, columns)
+        statement = (
+            f"DELETE FROM {quote(tbl.name)} WHERE ({a}, {b}) IN "
+            "(SELECT * FROM unnest($1::text[], $2::text[]))"
+        )
+        self._pump.add(statement, None, (_text_array(firsts), _text_array(seconds)))
 
-    def close(self) -> None:
-        """Wait for every ``COPY``; raise the first error."""
-        if self._jobs is None:
-            return
-        self._jobs.put(None)
-        self._thread.join()
-        self._jobs = None
-        _quick_switches(False)
-        if self._error is not None:
-            raise self._error
+    def poll(self) -> None:
+        """Let the background ``COPY`` go on (a few non-blocking calls; nothing otherwise)."""
+        if self._pump is not None:
+            self._pump.step()
+
+    def close(self, discard: bool = False) -> None:
+        """Wait for every ``COPY`` (``discard``: for the one running only); raise the first
+        error."""
+        pump, self._pump = self._pump, None
+        if pump is not None:
+            pump.finish(discard)
 
 
 @contextmanager
 def copies(conn: Connection, background: bool) -> Iterator[Copies]:
-    """A :class:`Copies` for the block; the background thread is done when the block ends,
-    even when it raises."""
+    """A :class:`Copies` for the block; its background ``COPY`` is done when the block ends,
+    even when it raises (then the rows not yet sent are dropped)."""
     found = Copies(conn, background)
     try:
         yield found
     except BaseException:
         with suppress(BaseException):
-            found.close()
+            found.close(discard=True)
         raise
     found.close()
 
@@ -349,11 +428,16 @@ def next_ids(conn: Connection, tbl: Table, count: int) -> list[int] | None:
     with ``COPY``; else None (the ids come back from the ``INSERT``)."""
     if not uses_copy(conn, count):
         return None
-    found = conn.execute(
-        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-        {"table": tbl.name, "n": count},
-    ).scalars()
+    found = conn.execute(_NEXT_IDS, {"table": tbl.name, "n": count}).scalars()
     return sorted(found)
+
+
+# The sequence is looked up once (``OFFSET 0`` keeps the subquery from being merged into the
+# outer query, where the lookup and the cast ran again for every id: about 4 µs an id).
+_NEXT_IDS = text(
+    "SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence(:table, 'id')::regclass AS seq"
+    " OFFSET 0) AS s, generate_series(1, :n)"
+)
 
 
 def in_list(column: ColumnElement[Any], name: str, postgres: bool) -> ColumnElement[bool]:

@@ -11,10 +11,14 @@ the same transaction are passed in, not read back) and the time events already w
 ``SELECT`` each, and deletes the old assessment rows (one statement on PostgreSQL, which also
 returns the lists the subjects were on). Then it assesses the subjects and writes the new rows
 with one bulk insert per table (on PostgreSQL a ``COPY`` each: :mod:`socialcredit.registry.bulk`).
+When those go out in the background, the old decision rows are not deleted up front: the ones
+the new assessment repeats word for word stay, the others are deleted just before the new rows
+(see :func:`prepare`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +26,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Connection,
     Delete,
@@ -53,6 +58,7 @@ from socialcredit.registry.bulk import (
     in_list,
     is_postgres,
     key_lookups,
+    to_json,
     uses_copy,
 )
 from socialcredit.registry.models import (
@@ -109,6 +115,7 @@ class _Batch:
     events: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
     changed_lists: int = 0
+    stale: list[tuple[str, str]] = field(default_factory=list)  # kept decisions to delete
 
 
 def _date(text: str | None) -> date | None:
@@ -135,8 +142,14 @@ def full_body(stored: Mapping[str, Any], decisions: Mapping[str, Any]) -> dict[s
 
 
 def _materialise(
-    batch: _Batch, active: ActivePolicies, found: Assessment, next_on: date | None
+    batch: _Batch,
+    active: ActivePolicies,
+    found: Assessment,
+    next_on: date | None,
+    kept: dict[str, str] | None,
 ) -> dict[str, Any]:
+    """Add the rows of one assessment to ``batch``; return its JSON form. ``kept``: the
+    digests of the subject's decision rows that were not deleted (by service)."""
     body = found.to_dict()
     sid = found.subject
     batch.assessments.append(
@@ -169,12 +182,35 @@ def _materialise(
         }
         for m in body["lists"]
     ]
-    batch.decisions += [
-        {"subject_id": sid, "service": service, "effect": d["effect"], "decision": d}
-        for service, d in body["decisions"].items()
-        if d["effect"] != "allow"
-    ]
+    _decisions(batch, sid, body["decisions"], kept)
     return body
+
+
+def _decisions(
+    batch: _Batch, sid: str, decisions: Mapping[str, Any], kept: dict[str, str] | None
+) -> None:
+    """The subject's decision rows to insert, and (``kept``: the digests of the rows still
+    stored, by service) the stored ones to delete first: a stored row whose JSON text is the
+    new decision's stays as it is, neither deleted nor written again."""
+    if kept is None:
+        batch.decisions += [
+            {"subject_id": sid, "service": service, "effect": d["effect"], "decision": d}
+            for service, d in decisions.items()
+            if d["effect"] != "allow"
+        ]
+        return
+    for service, d in decisions.items():
+        if d["effect"] == "allow":
+            continue
+        found = to_json(d)
+        if kept.get(service) == hashlib.sha256(found.encode()).hexdigest():
+            del kept[service]  # stored as it is
+            continue
+        decision = orjson.Fragment(found)  # written as this text (its digest next time)
+        batch.decisions.append(
+            {"subject_id": sid, "service": service, "effect": d["effect"], "decision": decision}
+        )
+    batch.stale += [(sid, service) for service in kept]
 
 
 def time_events(
@@ -219,7 +255,7 @@ class Scope:
 
 # Statements built once per dialect (SQLAlchemy caches their compiled form) and run with Core.
 _RECORDS, _SUBJECTS, _EVENTS = table(RecordRow), table(Subject), table(RecordEvent)
-_LISTS = table(AssessmentList)
+_LISTS, _DECISIONS = table(AssessmentList), table(AssessmentDecision)
 
 
 @dataclass(frozen=True)
@@ -230,6 +266,8 @@ class _Statements:
     deletes: tuple[Delete, ...]
     # PostgreSQL: the deletes in one statement, returning the old lists (None elsewhere)
     clear: TextClause | None
+    # PostgreSQL: the same, but the decisions are kept and their digests returned
+    clear_keeping: TextClause | None
 
 
 def _statements(postgres: bool) -> _Statements:
@@ -247,21 +285,32 @@ def _statements(postgres: bool) -> _Statements:
             delete(t).where(in_list(t.c.subject_id, "subjects", postgres))
             for t in (table(m) for m in ASSESSMENT_TABLES)
         ),
-        clear=_clear_statement() if postgres else None,
+        clear=_clear_statement(keep_decisions=False) if postgres else None,
+        clear_keeping=_clear_statement(keep_decisions=True) if postgres else None,
     )
 
 
-def _clear_statement() -> TextClause:
-    """Delete the subjects' assessment rows and return the lists they were on, in one round
-    trip (data-modifying ``WITH``: every part runs once, on the same snapshot)."""
-    names = [table(m).name for m in ASSESSMENT_TABLES]
+def _clear_statement(keep_decisions: bool) -> TextClause:
+    """Delete the subjects' assessment rows and return the lists they were on (digest null),
+    in one round trip (data-modifying ``WITH``: every part runs once, on the same snapshot).
+    ``keep_decisions``: the decision rows stay, and each comes back with the SHA-256 of its
+    stored JSON text (a ``json`` value keeps the text it was given)."""
+    kept = (AssessmentDecision,) if keep_decisions else ()
+    names = [table(m).name for m in ASSESSMENT_TABLES if m not in kept]
     parts = [
         f"d{n} AS (DELETE FROM {name} WHERE subject_id = ANY(:subjects)"
         + (" RETURNING subject_id, list_id)" if name == _LISTS.name else ")")
         for n, name in enumerate(names)
     ]
     lists = f"d{names.index(_LISTS.name)}"
-    statement = text(f"WITH {', '.join(parts)} SELECT subject_id, list_id FROM {lists}")
+    found = f"SELECT subject_id, list_id, NULL AS digest FROM {lists}"
+    if keep_decisions:
+        digest = "encode(sha256(convert_to(decision::text, 'UTF8')), 'hex')"
+        found += (
+            f" UNION ALL SELECT subject_id, service, {digest} FROM {_DECISIONS.name}"
+            " WHERE subject_id = ANY(:subjects)"
+        )
+    statement = text(f"WITH {', '.join(parts)} {found}")
     return statement.bindparams(bindparam("subjects", type_=ARRAY(String())))
 
 
@@ -270,7 +319,7 @@ _ASSESSMENTS = table(AssessmentRow)
 _TARGETS = {  # in this order, after the assessments
     "scores": table(AssessmentScore),
     "lists": table(AssessmentList),
-    "decisions": table(AssessmentDecision),
+    "decisions": _DECISIONS,
     "events": _EVENTS,
     "notices": table(Notice),
 }
@@ -289,13 +338,21 @@ class _Context:
     known: set[tuple[int, str]]
     old_lists: dict[str, set[str]]  # subject -> the lists it was on before
     assessor: Assessor
+    # subject -> service -> digest of the decision rows not deleted (None: all were deleted)
+    kept: dict[str, dict[str, str]] | None = None
+
+
+def _kept(ctx: _Context, sid: str) -> dict[str, str] | None:
+    """The digests of the subject's decision rows not deleted, by service (taken once); None
+    if none was kept."""
+    return None if ctx.kept is None else ctx.kept.pop(sid, None)
 
 
 def _one(batch: _Batch, ctx: _Context, sid: str, records: list[Record]) -> None:
     """Assess one subject once (and its next change from the same evaluation)."""
     day = ctx.scope.day
     found, next_on = ctx.assessor(sid, records)
-    body = _materialise(batch, ctx.active, found, next_on)
+    body = _materialise(batch, ctx.active, found, next_on, _kept(ctx, sid))
     for key, kind_, on in time_events(found, records, ctx.active, day):
         record_id = int(key[1:])
         if (record_id, kind_) not in ctx.known:
@@ -337,18 +394,28 @@ def _read(
     return records, known
 
 
-def _clear(conn: Connection, q: _Statements, subjects: list[str]) -> dict[str, set[str]]:
-    """Delete the subjects' stored assessments; return the lists each was on."""
+def _clear(
+    conn: Connection, q: _Statements, subjects: list[str], keep_decisions: bool
+) -> tuple[dict[str, set[str]], dict[str, dict[str, str]] | None]:
+    """Delete the subjects' stored assessments; return the lists each was on and, with
+    ``keep_decisions`` (PostgreSQL), the digests of the decision rows kept (else None: all
+    deleted)."""
     old_lists: dict[str, set[str]] = defaultdict(set)
-    if q.clear is not None:
-        found = conn.execute(q.clear, {"subjects": subjects}).all()
+    if q.clear is None or q.clear_keeping is None:
+        found = [(*row, None) for row in conn.execute(q.old_lists, {"subjects": subjects})]
+        for deleting in q.deletes:
+            conn.execute(deleting, {"subjects": subjects})
+        keep_decisions = False
     else:
-        found = conn.execute(q.old_lists, {"subjects": subjects}).all()
-        for statement in q.deletes:
-            conn.execute(statement, {"subjects": subjects})
-    for sid, lst in found:
-        old_lists[sid].add(lst)
-    return old_lists
+        clear = q.clear_keeping if keep_decisions else q.clear
+        found = list(conn.execute(clear, {"subjects": subjects}))
+    kept: dict[str, dict[str, str]] = defaultdict(dict)
+    for sid, key, digest in found:
+        if digest is None:
+            old_lists[sid].add(key)
+        else:
+            kept[sid][key] = digest
+    return old_lists, (kept if keep_decisions else None)
 
 
 def reassess(
@@ -363,9 +430,10 @@ def reassess(
     with gc_paused():
         session.flush()  # the records and events written so far in this transaction
         conn = session.connection()
+        background = uses_copy(conn, len(set(scope.subjects)))
         with key_lookups(conn, len(scope.subjects)):
-            prepared = prepare(conn, active, scope, assessor)
-            with copies(conn, uses_copy(conn, len(prepared.subjects))) as out:
+            prepared = prepare(conn, active, scope, assessor, keep_decisions=background)
+            with copies(conn, background) as out:
                 return write_assessments(prepared, out)
 
 
@@ -379,21 +447,31 @@ class Prepared:
 
 
 def prepare(
-    conn: Connection, active: ActivePolicies, scope: Scope, assessor: Assessor | None = None
+    conn: Connection,
+    active: ActivePolicies,
+    scope: Scope,
+    assessor: Assessor | None = None,
+    keep_decisions: bool = False,
 ) -> Prepared:
     """Read the subjects' records and delete their stored assessments (every statement of a
-    reassessment but its inserts, which :func:`write_assessments` makes)."""
+    reassessment but its inserts, which :func:`write_assessments` makes).
+
+    ``keep_decisions`` (for rows written in the background on PostgreSQL, where a few stale
+    decision rows are deleted before each batch): a stored decision row that the new
+    assessment repeats word for word is kept instead of deleted and written again.
+    """
     q = _STATEMENTS[is_postgres(conn)]
     subjects = list(dict.fromkeys(scope.subjects))
     records, known = _read(conn, q, subjects, scope.fresh)
-    old_lists = _clear(conn, q, subjects)
+    old_lists, kept = _clear(conn, q, subjects, keep_decisions)
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
         # The stored kind is the one the identifier was parsed to: no need to parse it again.
         subject = SubjectId(SubjectKind(records[0].subject_kind), sid)
         return assess_with_next_change(active.policies, records, subject, scope.day)
 
-    ctx = _Context(active, scope, datetime.now(UTC), known, old_lists, assessor or engine)
+    now = datetime.now(UTC)
+    ctx = _Context(active, scope, now, known, old_lists, assessor or engine, kept)
     return Prepared(ctx, subjects, records)
 
 
@@ -424,16 +502,21 @@ def write_assessments(prepared: Prepared, out: Copies) -> int:
     cuts = _cuts(len(prepared.subjects), out.background)
     for n, sid in enumerate(prepared.subjects, 1):
         records = prepared.records.get(sid)
-        if records:  # no record left (retention): no stored assessment
+        if records:
             _one(batch, prepared.context, sid, records)
+        else:  # no record left (retention): no stored assessment, no decision row kept
+            _decisions(batch, sid, {}, _kept(prepared.context, sid))
         if n in cuts:
             changed += _put(out, batch)
             batch = _Batch()
+        out.poll()
     return changed + _put(out, batch)
 
 
 def _put(out: Copies, batch: _Batch) -> int:
     out.put(_ASSESSMENTS, batch.assessments)
+    if batch.stale:
+        out.delete_pairs(_DECISIONS, ("subject_id", "service"), batch.stale)
     for name, target in _TARGETS.items():
         out.put(target, getattr(batch, name))
     return batch.changed_lists

@@ -25,8 +25,17 @@ from sqlalchemy.orm import Session
 from socialcredit.engine import RECORD_FIELDS, Record, validate_record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
 from socialcredit.policy.vocabulary import Polarity
-from socialcredit.registry.audit import Actor, AuditEvent, append, canonical
+from socialcredit.registry.audit import (
+    Actor,
+    AuditEvent,
+    Chained,
+    Head,
+    append,
+    canonical,
+    chain,
+)
 from socialcredit.registry.bulk import (
+    Copies,
     copies,
     gc_paused,
     in_list,
@@ -42,6 +51,7 @@ from socialcredit.registry.models import (
     Notice,
     RecordEvent,
     RecordRow,
+    RegistryState,
     RetiredRecord,
     Subject,
     record_key,
@@ -256,21 +266,23 @@ class _Written:
     events: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
     audit: list[AuditEvent] = field(default_factory=list)
-    fresh: dict[int, Record] = field(default_factory=dict)  # as the engine reads them
+
+
+def _fresh(ids: list[int], rows: list[dict[str, Any]], new: list[_Candidate]) -> dict[int, Record]:
+    """The new records as the engine reads them back (stored notice date, registry key)."""
+    return {
+        record_id: replace(c.record, id=record_key(record_id), notified_on=row["notified_on"])
+        for record_id, row, c in zip(ids, rows, new, strict=True)
+    }
 
 
 def _children(
-    ids: list[int],
-    rows: list[dict[str, Any]],
-    new: list[_Candidate],
-    active: ActivePolicies,
-    when: _When,
+    ids: list[int], rows: list[dict[str, Any]], active: ActivePolicies, when: _When
 ) -> _Written:
-    """The status events, notices and audit events of the new records, and the records as the
-    engine reads them back (stored notice date, registry key)."""
+    """The status events, notices and audit events of the new records."""
     out = _Written()
     sub, today, now = when.sub, when.today, when.now
-    for record_id, row, c in zip(ids, rows, new, strict=True):
+    for record_id, row in zip(ids, rows, strict=True):
         item = active.policies.items[row["item"]]
         negative = item.polarity is Polarity.NEGATIVE
         for kind, on, details in submitted_events(row, today, negative):
@@ -283,8 +295,6 @@ def _children(
             )
         details = {"record": record_key(record_id), "agency": sub.agency, "item": row["item"]}
         out.audit.append(AuditEvent("write.record.register", row["subject_id"], details))
-        key, notified = record_key(record_id), row["notified_on"]
-        out.fresh[record_id] = replace(c.record, id=key, notified_on=notified)
     return out
 
 
@@ -301,12 +311,12 @@ class _Chunk:
 
 def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
     reg, active, sub = chunk.reg, chunk.active, chunk.sub
-    today = reg.state(session).as_of
-    now = datetime.now(UTC)
+    state = reg.state(session)
+    when = _When(sub, state.as_of, datetime.now(UTC))
     conn = session.connection()
-    rows = [_values(c, sub, active, today, now) for c in new]
+    rows = [_values(c, sub, active, when.today, when.now) for c in new]
     with key_lookups(conn, len(rows)):
-        subject_rows = _new_subjects(conn, (c.record for c in new), now)
+        subject_rows = _new_subjects(conn, (c.record for c in new), when.now)
         ids = next_ids(conn, _RECORDS, len(rows))
         record_rows: list[dict[str, Any]] = []
         if ids is None:  # no COPY: the ids come back from the INSERT, written at once
@@ -315,23 +325,34 @@ def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
             subject_rows = []
         else:
             record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
-        written = _children(ids, rows, new, active, _When(sub, today, now))
         subjects = sorted({r["subject_id"] for r in rows})
-        scope = Scope(subjects, today, sub.actor.name, fresh=written.fresh)
-        prepared = prepare(conn, active, scope)  # the new records are passed in, not read
+        scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
+        # the new records are passed in, not read
+        prepared = prepare(conn, active, scope, keep_decisions=bool(record_rows))
         # COPY (the ids were drawn): sent in the background while the engine assesses
         with copies(conn, background=bool(record_rows)) as out:
-            for tbl, new_rows in (
-                (_SUBJECTS, subject_rows),
-                (_RECORDS, record_rows),
-                (_EVENTS, written.events),
-                (_NOTICES, written.notices),
-            ):
-                out.put(tbl, new_rows)
+            out.put(_SUBJECTS, subject_rows)
+            out.put(_RECORDS, record_rows)
+            written = _children(ids, rows, active, when)  # while the server stores the records
+            out.put(_EVENTS, written.events)
+            out.put(_NOTICES, written.notices)
             write_assessments(prepared, out)
-            if out.background and chunk.meanwhile is not None:
-                chunk.meanwhile()
-    append(session, sub.actor, written.audit)
+            early = _meanwhile(chunk, out, state, written.audit)
+    append(session, sub.actor, written.audit, early)
+
+
+def _meanwhile(
+    chunk: _Chunk, out: Copies, state: RegistryState, audit: list[AuditEvent]
+) -> Chained | None:
+    """Work done while the server stores a chunk's last rows in the background: the next
+    chunk's checks, and the audit entries hashed after the head as the transaction first read
+    it (used if it is still the head once locked)."""
+    if not out.background:
+        return None
+    if chunk.meanwhile is not None:
+        chunk.meanwhile()
+    head = Head(state.audit_key, state.audit_seq, state.audit_head)
+    return Chained(head, chain(head, chunk.sub.actor, audit))
 
 
 def record_notice_body(

@@ -47,6 +47,7 @@ from socialcredit.registry.bulk import (
 from socialcredit.registry.context import Registry
 from socialcredit.registry.events import event_values, submitted_events
 from socialcredit.registry.live import Scope, prepare, write_assessments
+from socialcredit.registry.locks import lock_subjects
 from socialcredit.registry.models import (
     Notice,
     RecordEvent,
@@ -465,6 +466,7 @@ def submit_lines(
             active = reg.policies(session)
             checked = ahead.take(chunk, active, sub.agency)
             candidates = _candidates(checked, seen, report)
+            lock_subjects(session.connection(), (c.record.subject for c in candidates))
             new = _sort(session, sub, candidates, report) if candidates else []
             if new:
                 meanwhile = partial(ahead.prepare, active, sub.agency)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from socialcredit.errors import RecordConflictError
 from socialcredit.registry import Registry
 from socialcredit.registry.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
@@ -49,4 +50,20 @@ def test_two_bulk_submissions_about_the_same_subjects_both_land(registry: Regist
     }
     failed = _together(*(lambda s=s: submit_lines(registry, lines[s], sub) for s in "ab"))
     assert failed == []
+    assert_stored_equal_engine(registry)
+
+
+def test_one_record_id_submitted_twice_at_once_is_registered_once(registry: Registry) -> None:
+    """The same agency record id from two writers at once, about two different subjects: one
+    is registered, the other refused as a conflict (not a failure of the database's key)."""
+    sub, outcomes = Submission(COURT, OPERATOR), list[str]()
+
+    def submit(subject: str) -> None:
+        try:
+            outcomes.append(submit_record(registry, spc("same", subject=subject), sub))
+        except RecordConflictError:
+            outcomes.append("conflict")
+
+    failed = _together(lambda: submit(person(1)), lambda: submit(person(2)))
+    assert failed == [] and sorted(outcomes) == ["conflict", "registered"]
     assert_stored_equal_engine(registry)

@@ -61,7 +61,7 @@ from socialcredit.registry.bulk import (
     to_json,
     uses_copy,
 )
-from socialcredit.registry.locks import lock_subjects
+from socialcredit.registry.locks import lock_keys
 from socialcredit.registry.models import (
     AssessmentDecision,
     AssessmentList,
@@ -463,7 +463,7 @@ def prepare(
     """
     q = _STATEMENTS[is_postgres(conn)]
     subjects = list(dict.fromkeys(scope.subjects))
-    lock_subjects(conn, subjects)
+    lock_keys(conn, subjects)
     records, known = _read(conn, q, subjects, scope.fresh)
     old_lists, kept = _clear(conn, q, subjects, keep_decisions)
 

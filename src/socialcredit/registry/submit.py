@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from socialcredit.engine import RECORD_FIELDS, Record, validate_record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
 from socialcredit.policy.vocabulary import Polarity
+from socialcredit.registry import locks
 from socialcredit.registry.audit import (
     Actor,
     AuditEvent,
@@ -47,7 +48,6 @@ from socialcredit.registry.bulk import (
 from socialcredit.registry.context import Registry
 from socialcredit.registry.events import event_values, submitted_events
 from socialcredit.registry.live import Scope, prepare, write_assessments
-from socialcredit.registry.locks import lock_subjects
 from socialcredit.registry.models import (
     Notice,
     RecordEvent,
@@ -446,6 +446,12 @@ def _check_all(chunk: _Lines, active: ActivePolicies, agency: str) -> list[_Chec
     return [_check(line, raw, active, agency) for line, raw in chunk]
 
 
+def _lock_keys(candidates: list[_Candidate], agency: str) -> list[str]:
+    """What a chunk locks: its records' subjects and its agency record ids."""
+    subjects = [c.record.subject for c in candidates]
+    return subjects + [f"record:{source_hash(agency, c.record.id)}" for c in candidates]
+
+
 def submit_lines(
     reg: Registry,
     lines: Iterable[tuple[int, Row]],
@@ -466,7 +472,7 @@ def submit_lines(
             active = reg.policies(session)
             checked = ahead.take(chunk, active, sub.agency)
             candidates = _candidates(checked, seen, report)
-            lock_subjects(session.connection(), (c.record.subject for c in candidates))
+            locks.lock_keys(session.connection(), _lock_keys(candidates, sub.agency))
             new = _sort(session, sub, candidates, report) if candidates else []
             if new:
                 meanwhile = partial(ahead.prepare, active, sub.agency)

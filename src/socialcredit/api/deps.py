@@ -76,8 +76,7 @@ Reg = Annotated[Registry, Depends(registry)]
 
 def registry_date(reg: Registry) -> date:
     """The registry's date (its "today")."""
-    with reg.session() as session:
-        return reg.state(session).as_of
+    return reg.today()
 
 
 @dataclass(frozen=True)

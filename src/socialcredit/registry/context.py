@@ -65,11 +65,32 @@ class Registry:
     def state(self, session: Session) -> RegistryState:
         state = session.execute(select(RegistryState)).scalar_one_or_none()
         if state is None:
-            raise NotFoundError(
-                "this database holds no registry: run `socialcredit init` (or `db upgrade`)",
-                {"database": self.engine.url.render_as_string(hide_password=True)},
-            )
+            raise self._no_registry()
         return state
+
+    def today(self) -> date:
+        """The registry's date, read on the driver's own connection: no transaction through
+        a session, which on SQLite would take the writer's lock (``BEGIN IMMEDIATE``) and wait
+        behind every writer (a health probe took up to 184 ms at p99 that way, idle)."""
+        with self.engine.connect() as conn:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute(_TODAY)
+            found = cursor.fetchone()
+        if found is None:
+            raise self._no_registry()
+        day = found[0]
+        return day if isinstance(day, date) else date.fromisoformat(day)
+
+    def _no_registry(self) -> NotFoundError:
+        return NotFoundError(
+            "this database holds no registry: run `socialcredit init` (or `db upgrade`)",
+            {"database": self.engine.url.render_as_string(hide_password=True)},
+        )
+
+
+# Plain SQL that both drivers take as it is (no parameters); the pool's reset on return ends
+# PostgreSQL's transaction.
+_TODAY = f"SELECT as_of FROM {RegistryState.__tablename__}"
 
 
 def initialise(registry: Registry, as_of: date) -> bool:

@@ -144,12 +144,9 @@ def insert_rows(conn: Connection, tbl: Table, rows: Sequence[Mapping[str, Any]])
 def copy_rows(raw: Any, tbl: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """``COPY`` ``rows`` (all with the same keys) into ``tbl`` on the psycopg connection
     ``raw``, sent as one block of text (:func:`copy_text`)."""
-    if rows:
-        _copy(raw, *copy_text(tbl, rows))
-
-
-def _copy(raw: Any, statement: str, data: bytes) -> None:
-    """Send one block of COPY text on the psycopg connection ``raw``."""
+    if not rows:
+        return
+    statement, data = copy_text(tbl, rows)
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(data)
 

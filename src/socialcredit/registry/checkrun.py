@@ -53,6 +53,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from socialcredit.registry.audit import AUDIT_INSERT, LOCK_HEAD, MOVE_HEAD, Head
 from socialcredit.registry.bulk import copy_rows, is_postgres, to_json
 from socialcredit.registry.context import Registry
+from socialcredit.registry.database import driver_date
 from socialcredit.registry.models import (
     AssessmentDecision,
     AssessmentRow,
@@ -158,11 +159,6 @@ _SQLITE = _Sql.compile(sqlite.dialect(paramstyle="named"), postgres=False)
 _POSTGRES = _Sql.compile(postgresql.psycopg.dialect(), postgres=True)  # type: ignore[no-untyped-call]
 
 
-def _day(value: date | str) -> date:
-    """A date column's value (SQLite's driver gives the stored ISO text)."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 def _read(sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> Any:
     """Send ``_checked`` for ``pairs``; the cursor to fetch its rows from."""
     cursor = raw.cursor()
@@ -182,9 +178,9 @@ def _lock(sql: _Sql, raw: Any) -> Any:
 def _found(rows: list[tuple[Any, ...]], policies: ActivePolicies, head: Head) -> Found:
     return Found(
         head=head,
-        today=_day(rows[0][0]),
+        today=driver_date(rows[0][0]),
         policies=policies,
-        assessed={row[2]: _day(row[4]) for row in rows if row[4] is not None},
+        assessed={row[2]: driver_date(row[4]) for row in rows if row[4] is not None},
         stored={(row[2], row[3]): row[5] for row in rows if row[5] is not None},
     )
 

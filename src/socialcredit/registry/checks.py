@@ -75,16 +75,6 @@ def check_event(subject: str, service: str, batch: bool = False) -> AuditEvent:
     return AuditEvent("read.subject.check", subject, details)
 
 
-def no_registry(reg: Registry) -> Exception:
-    """The error to raise when the registry's state row is missing (no registry here)."""
-    try:
-        with reg.session() as session:
-            reg.state(session)
-    except NotFoundError as exc:
-        return exc
-    return AssertionError("registry state missing")  # pragma: no cover
-
-
 @dataclass(frozen=True)
 class CheckRequest:
     subject: str
@@ -166,7 +156,7 @@ def _run(
         try:
             return _Answers(checkrun.run(reg, using, _pairs(parsed), rows))
         except LookupError:
-            raise no_registry(reg) from None
+            raise reg.no_registry() from None
 
 
 def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) -> list[CheckResult]:

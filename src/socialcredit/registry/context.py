@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from socialcredit.errors import NotFoundError
 from socialcredit.registry.audit import GENESIS
-from socialcredit.registry.database import create_db_engine
+from socialcredit.registry.database import create_db_engine, driver_date
 from socialcredit.registry.models import RegistryState
 from socialcredit.registry.policystore import ActivePolicies, active_policies
 from socialcredit.registry.schema import upgrade
@@ -65,7 +65,7 @@ class Registry:
     def state(self, session: Session) -> RegistryState:
         state = session.execute(select(RegistryState)).scalar_one_or_none()
         if state is None:
-            raise self._no_registry()
+            raise self.no_registry()
         return state
 
     def today(self) -> date:
@@ -77,11 +77,11 @@ class Registry:
             cursor.execute(_TODAY)
             found = cursor.fetchone()
         if found is None:
-            raise self._no_registry()
-        day = found[0]
-        return day if isinstance(day, date) else date.fromisoformat(day)
+            raise self.no_registry()
+        return driver_date(found[0])
 
-    def _no_registry(self) -> NotFoundError:
+    def no_registry(self) -> NotFoundError:
+        """The error of a database that holds no registry (no state row)."""
         return NotFoundError(
             "this database holds no registry: run `socialcredit init` (or `db upgrade`)",
             {"database": self.engine.url.render_as_string(hide_password=True)},

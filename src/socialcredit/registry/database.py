@@ -8,6 +8,7 @@ PostgreSQL serialises audit appends with ``SELECT ... FOR UPDATE`` on the regist
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,11 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
     cursor.close()
+
+
+def driver_date(value: date | str) -> date:
+    """A date column's value as the driver gives it (SQLite's gives the stored ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _sqlite_begin(connection: Any) -> None:

@@ -265,10 +265,9 @@ class _Statements:
     known: Select[Any]
     old_lists: Select[Any]
     deletes: tuple[Delete, ...]
-    # PostgreSQL: the deletes in one statement, returning the old lists (None elsewhere)
-    clear: TextClause | None
-    # PostgreSQL: the same, but the decisions are kept and their digests returned
-    clear_keeping: TextClause | None
+    # PostgreSQL: the deletes in one statement returning the old lists, by whether the
+    # decision rows are kept (their digests returned then); empty elsewhere
+    clear: Mapping[bool, TextClause]
 
 
 def _statements(postgres: bool) -> _Statements:
@@ -286,8 +285,7 @@ def _statements(postgres: bool) -> _Statements:
             delete(t).where(in_list(t.c.subject_id, "subjects", postgres))
             for t in (table(m) for m in ASSESSMENT_TABLES)
         ),
-        clear=_clear_statement(keep_decisions=False) if postgres else None,
-        clear_keeping=_clear_statement(keep_decisions=True) if postgres else None,
+        clear={keep: _clear_statement(keep) for keep in (False, True)} if postgres else {},
     )
 
 
@@ -402,14 +400,13 @@ def _clear(
     ``keep_decisions`` (PostgreSQL), the digests of the decision rows kept (else None: all
     deleted)."""
     old_lists: dict[str, set[str]] = defaultdict(set)
-    if q.clear is None or q.clear_keeping is None:
+    if not q.clear:
         found = [(*row, None) for row in conn.execute(q.old_lists, {"subjects": subjects})]
         for deleting in q.deletes:
             conn.execute(deleting, {"subjects": subjects})
         keep_decisions = False
     else:
-        clear = q.clear_keeping if keep_decisions else q.clear
-        found = list(conn.execute(clear, {"subjects": subjects}))
+        found = list(conn.execute(q.clear[keep_decisions], {"subjects": subjects}))
     kept: dict[str, dict[str, str]] = defaultdict(dict)
     for sid, key, digest in found:
         if digest is None:
@@ -432,6 +429,7 @@ def reassess(
         session.flush()  # the records and events written so far in this transaction
         conn = session.connection()
         background = uses_copy(conn, len(set(scope.subjects)))
+        lock_keys(conn, scope.subjects)  # writers of the same subjects take turns
         with key_lookups(conn, len(scope.subjects)):
             prepared = prepare(conn, active, scope, assessor, keep_decisions=background)
             with copies(conn, background) as out:
@@ -460,10 +458,12 @@ def prepare(
     ``keep_decisions`` (for rows written in the background on PostgreSQL, where a few stale
     decision rows are deleted before each batch): a stored decision row that the new
     assessment repeats word for word is kept instead of deleted and written again.
+
+    The caller holds the subjects' locks (:func:`socialcredit.registry.locks.lock_keys`):
+    :func:`reassess` takes them, and a submission's chunk takes them with its record ids.
     """
     q = _STATEMENTS[is_postgres(conn)]
     subjects = list(dict.fromkeys(scope.subjects))
-    lock_keys(conn, subjects)
     records, known = _read(conn, q, subjects, scope.fresh)
     old_lists, kept = _clear(conn, q, subjects, keep_decisions)
 

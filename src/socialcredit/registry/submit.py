@@ -326,12 +326,13 @@ def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
             subject_rows = []
         else:
             record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
+        background = bool(record_rows)  # COPY (the ids were drawn)
         subjects = sorted({r["subject_id"] for r in rows})
         scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
         # the new records are passed in, not read
-        prepared = prepare(conn, active, scope, keep_decisions=bool(record_rows))
-        # COPY (the ids were drawn): sent in the background while the engine assesses
-        with copies(conn, background=bool(record_rows)) as out:
+        prepared = prepare(conn, active, scope, keep_decisions=background)
+        # sent in the background while the engine assesses
+        with copies(conn, background) as out:
             out.put(_SUBJECTS, subject_rows)
             out.put(_RECORDS, record_rows)
             written = _children(ids, rows, active, when)  # while the server stores the records

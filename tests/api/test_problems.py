@@ -79,3 +79,6 @@ def test_every_route_with_a_caller_documents_the_key_and_the_purpose(client: Tes
     for operation in keyed:
         names = [(p["in"], p["name"]) for p in operation.get("parameters", [])]
         assert names.count(("header", "x-purpose")) == 1, operation["operationId"]
+        (purpose,) = [p for p in operation["parameters"] if p["name"] == "x-purpose"]
+        # the limit the header's check enforces (201 characters are refused above)
+        assert purpose["schema"]["anyOf"][0]["maxLength"] == 200

@@ -115,17 +115,17 @@ async def _identify(request: Request, key: str) -> Identity:
 
 
 PURPOSE_HEADER = "x-purpose"
-_PURPOSE = TypeAdapter(Annotated[str, StringConstraints(max_length=200)])
+_PurposeText = Annotated[str, StringConstraints(max_length=200)]
+_PURPOSE = TypeAdapter(_PurposeText)
+_PURPOSE_DESCRIPTION = "Why the data is read or written (audited)."
+# The parameter FastAPI wrote for an optional header of this type (the schema from pydantic)
 _PURPOSE_PARAMETER = {
     "name": PURPOSE_HEADER,
     "in": "header",
     "required": False,
-    "description": "Why the data is read or written (audited).",
-    "schema": {
-        "anyOf": [{"type": "string", "maxLength": 200}, {"type": "null"}],
-        "description": "Why the data is read or written (audited).",
-        "title": "X-Purpose",
-    },
+    "description": _PURPOSE_DESCRIPTION,
+    "schema": TypeAdapter(_PurposeText | None).json_schema()
+    | {"description": _PURPOSE_DESCRIPTION, "title": "X-Purpose"},
 }
 
 

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Path, Query, Request, Response
@@ -72,11 +71,6 @@ async def registry(request: Request) -> Registry:
 
 
 Reg = Annotated[Registry, Depends(registry)]
-
-
-def registry_date(reg: Registry) -> date:
-    """The registry's date (its "today")."""
-    return reg.today()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from socialcredit.api.deps import Caller, Page, Reg, RowId, caller, page_body, registry_date
+from socialcredit.api.deps import Caller, Page, Reg, RowId, caller, page_body
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import ObjectionDecisionIn, RepairDecisionIn
 from socialcredit.api.views import ObjectionOut, PageOut, RepairOut, objection_out, repair_out
@@ -27,7 +27,7 @@ def objection_queue(
 ) -> PageOut[ObjectionOut]:
     """Objections (default: pending), earliest deadline first; ``overdue`` when past it."""
     found = objections(reg, page.limit, page.offset, status=status)
-    today = registry_date(reg)
+    today = reg.today()
     items = [objection_out(o, today) for o in found.rows]
     return PageOut[ObjectionOut](**page_body(items, found.total, page))
 
@@ -49,7 +49,7 @@ def repair_queue(
 ) -> PageOut[RepairOut]:
     """Credit repair applications (default: pending), earliest deadline first."""
     found = repairs(reg, page.limit, page.offset, status=status)
-    today = registry_date(reg)
+    today = reg.today()
     items = [repair_out(r, today) for r in found.rows]
     return PageOut[RepairOut](**page_body(items, found.total, page))
 

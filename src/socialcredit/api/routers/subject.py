@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from socialcredit.api.deps import Caller, Page, Reg, caller, page_body, registry_date
+from socialcredit.api.deps import Caller, Page, Reg, caller, page_body
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import ObjectionIn, RepairIn
 from socialcredit.api.views import (
@@ -124,7 +124,7 @@ def own_objections(subject_id: str, reg: Reg, who: Own, page: Page) -> PageOut[O
     """Your objections and their outcomes."""
     sid = own(reg, who, subject_id)
     found = objections(reg, page.limit, page.offset, subject=sid)
-    today = registry_date(reg)
+    today = reg.today()
     items = [objection_out(o, today) for o in found.rows]
     return PageOut[ObjectionOut](**page_body(items, found.total, page))
 
@@ -143,6 +143,6 @@ def own_repairs(subject_id: str, reg: Reg, who: Own, page: Page) -> PageOut[Repa
     """Your credit repair applications and their decisions."""
     sid = own(reg, who, subject_id)
     found = repairs(reg, page.limit, page.offset, subject=sid)
-    today = registry_date(reg)
+    today = reg.today()
     items = [repair_out(r, today) for r in found.rows]
     return PageOut[RepairOut](**page_body(items, found.total, page))

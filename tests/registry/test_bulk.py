@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, event, select
 
 from socialcredit.registry import Registry, bulk, live
 from socialcredit.registry.lifecycle import StatusChange, change_status
@@ -60,28 +60,64 @@ def test_bulk_paths_store_the_same(
 
 def test_key_lookups_is_scoped_to_its_block(registry: Registry) -> None:
     def seqscan(conn: Connection) -> str:
-        return str(conn.exec_driver_sql("SHOW enable_seqscan").scalar_one())
+        found = conn.exec_driver_sql(
+            "SELECT current_setting('enable_seqscan'), current_setting('jit')"
+        )
+        return "/".join(found.one())
 
     postgres = registry.engine.dialect.name == "postgresql"
     with registry.engine.connect() as conn, conn.begin():
-        with bulk.key_lookups(conn, 1000):
-            with bulk.key_lookups(conn, 1000):  # nested: one block
+        with bulk.key_lookups(conn):
+            with bulk.key_lookups(conn):  # nested: one block
                 pass
             if postgres:
-                assert seqscan(conn) == "off"
-        with bulk.key_lookups(conn, 1):  # a few keys: nothing set
-            if postgres:
-                assert seqscan(conn) == "on"
+                assert seqscan(conn) == "off/off"
         if postgres:
-            assert seqscan(conn) == "on"
+            assert seqscan(conn) == "on/on"
     with registry.engine.connect() as conn:
-        with pytest.raises(ZeroDivisionError), conn.begin(), bulk.key_lookups(conn, 1000):
+        with pytest.raises(ZeroDivisionError), conn.begin(), bulk.key_lookups(conn):
             _ = 1 / 0
         with conn.begin():
             if postgres:
-                assert seqscan(conn) == "on"
-            with bulk.key_lookups(conn, 1000):
+                assert seqscan(conn) == "on/on"
+                conn.exec_driver_sql("SET LOCAL jit = off")  # a value of the caller's: kept
+            with bulk.key_lookups(conn):
                 pass
+            if postgres:
+                assert seqscan(conn) == "on/off"
+
+
+def test_every_key_lookup_is_planned_without_sequential_scans(registry: Registry) -> None:
+    """However few records a submission, a reassessment or a status change has, each statement
+    that looks rows up by a list of keys runs inside a key-lookups block. psycopg prepares a
+    statement after five runs and PostgreSQL may keep the generic plan made then: a plan made
+    once outside the block (a small submission, tables without statistics) scanned whole tables
+    for every later chunk."""
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    statements: list[str] = []
+
+    def seen(_c: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(registry.engine, "before_cursor_execute", seen)
+    try:
+        raws = _records(4)
+        submit_lines(registry, list(enumerate(raws[:1], 1)), Submission(COURT, OPERATOR))
+        submit_lines(registry, list(enumerate(raws[1:], 2)), Submission(COURT, OPERATOR))
+        change = StatusChange("dispute", COURT, raws[0]["id"], date(2025, 1, 2))
+        change_status(registry, change, OPERATOR)
+        tick(registry, date(2025, 6, 1), OPERATOR)
+    finally:
+        event.remove(registry.engine, "before_cursor_execute", seen)
+    off, lookups = False, 0
+    for statement in statements:
+        if statement in (bulk._LOOKUPS_ON, bulk._LOOKUPS_OFF):
+            off = statement == bulk._LOOKUPS_ON
+        elif "= ANY" in statement:
+            lookups += 1
+            assert off, statement
+    assert lookups >= 10  # the submissions' lookups, the reassessments', the tick's
 
 
 def test_a_failing_read_of_the_next_lines_comes_after_the_chunk_before_commits(

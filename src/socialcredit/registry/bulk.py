@@ -34,6 +34,7 @@ from sqlalchemy import (
     DateTime,
     Insert,
     Integer,
+    Row,
     Table,
     any_,
     bindparam,
@@ -51,37 +52,55 @@ def is_postgres(conn: Connection) -> bool:
 
 
 @contextmanager
-def key_lookups(conn: Connection, keys: int) -> Iterator[None]:
-    """Within the block (PostgreSQL, a chunk of ``keys`` keys), plan statements without
-    sequential scans.
+def key_lookups(conn: Connection) -> Iterator[None]:
+    """Within the block (PostgreSQL), plan statements without sequential scans.
 
     The registry's chunked reads and deletes look rows up by key (``= ANY`` of a chunk's
     subjects or records), and every such key leads an index. The planner picks a sequential
     scan when a table has no statistics yet, as after a bulk load that autovacuum has not
-    analysed: each chunk then reads whole tables, and a load slows down as it grows. A few keys
-    are planned as index lookups anyway: below ``LOOKUPS_MIN`` keys nothing is set (two round
-    trips saved). ``SET LOCAL`` ends with the transaction; the block restores the session's
-    value. Nested blocks are one block.
+    analysed: each chunk then reads whole tables, and a load slows down as it grows.
+
+    The setting holds for every such statement, however few its keys: psycopg prepares a
+    statement run five times, and PostgreSQL then keeps one generic plan for it, made under the
+    settings and statistics of that moment and reused whatever they are later. A plan made
+    outside the block (once, when a small submission was left to the planner) scanned two
+    assessment tables whole for every later chunk too: 145-190 ms a chunk at 10,000 subjects
+    instead of 2-12 ms, and the bulk benchmark's server CPU per record grew with the tables.
+    JIT compilation is off in the block too: a statement that must scan (the registry's one
+    state row, read and moved by the audit append) costs 10^10 more with sequential scans off,
+    far above ``jit_above_cost``, and was compiled for 15-23 ms each time.
+
+    Both settings are local to the transaction (``set_config(..., true)``), and the block puts
+    back the values it found (one statement each way). Nested blocks are one block.
     """
-    if keys < LOOKUPS_MIN or not is_postgres(conn):
+    if not is_postgres(conn):
         yield
         return
     depth = conn.info.get(_KEY_LOOKUPS, 0)
+    before: Row[Any] | None = None
     if depth == 0:
-        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        before = conn.exec_driver_sql(_LOOKUPS_ON).one()
     conn.info[_KEY_LOOKUPS] = depth + 1
     try:
         yield
     except BaseException:
-        conn.info[_KEY_LOOKUPS] = depth  # the transaction is rolled back, and the setting
+        conn.info[_KEY_LOOKUPS] = depth  # the transaction is rolled back, and the settings
         raise
     conn.info[_KEY_LOOKUPS] = depth
-    if depth == 0:
-        conn.exec_driver_sql("RESET enable_seqscan")
+    if before is not None:
+        conn.exec_driver_sql(_LOOKUPS_OFF, {"seqscan": before.seqscan, "jit": before.jit})
 
 
 _KEY_LOOKUPS = "socialcredit.key_lookups"
-LOOKUPS_MIN = 50
+# The values before (read first: OFFSET 0 keeps the subquery from being merged), then set.
+_LOOKUPS_ON = (
+    "SELECT seqscan, jit, set_config('enable_seqscan', 'off', true), set_config('jit', 'off',"
+    " true) FROM (SELECT current_setting('enable_seqscan') AS seqscan, current_setting('jit')"
+    " AS jit OFFSET 0) AS found"
+)
+_LOOKUPS_OFF = (
+    "SELECT set_config('enable_seqscan', %(seqscan)s, true), set_config('jit', %(jit)s, true)"
+)
 
 
 def uses_copy(conn: Connection, count: int) -> bool:

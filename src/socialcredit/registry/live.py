@@ -430,7 +430,7 @@ def reassess(
         conn = session.connection()
         background = uses_copy(conn, len(set(scope.subjects)))
         lock_keys(conn, scope.subjects)  # writers of the same subjects take turns
-        with key_lookups(conn, len(scope.subjects)):
+        with key_lookups(conn):
             prepared = prepare(conn, active, scope, assessor, keep_decisions=background)
             with copies(conn, background) as out:
                 return write_assessments(prepared, out)

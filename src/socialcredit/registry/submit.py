@@ -175,9 +175,7 @@ def _sort(
     session: Session, sub: Submission, candidates: list[_Candidate], report: SubmitReport
 ) -> list[_Candidate]:
     """Report unchanged and conflicting records; return the new ones."""
-    conn = session.connection()
-    with key_lookups(conn, len(candidates)):
-        existing, retired = _known(conn, sub.agency, candidates)
+    existing, retired = _known(session.connection(), sub.agency, candidates)
     new = []
     for c in candidates:
         rid = c.record.id
@@ -316,30 +314,29 @@ def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
     when = _When(sub, state.as_of, datetime.now(UTC))
     conn = session.connection()
     rows = [_values(c, sub, active, when.today, when.now) for c in new]
-    with key_lookups(conn, len(rows)):
-        subject_rows = _new_subjects(conn, (c.record for c in new), when.now)
-        ids = next_ids(conn, _RECORDS, len(rows))
-        record_rows: list[dict[str, Any]] = []
-        if ids is None:  # no COPY: the ids come back from the INSERT, written at once
-            insert_rows(conn, _SUBJECTS, subject_rows)
-            ids = list(conn.execute(_INSERT_RECORDS, rows).scalars().all())
-            subject_rows = []
-        else:
-            record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
-        background = bool(record_rows)  # COPY (the ids were drawn)
-        subjects = sorted({r["subject_id"] for r in rows})
-        scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
-        # the new records are passed in, not read
-        prepared = prepare(conn, active, scope, keep_decisions=background)
-        # sent in the background while the engine assesses
-        with copies(conn, background) as out:
-            out.put(_SUBJECTS, subject_rows)
-            out.put(_RECORDS, record_rows)
-            written = _children(ids, rows, active, when)  # while the server stores the records
-            out.put(_EVENTS, written.events)
-            out.put(_NOTICES, written.notices)
-            write_assessments(prepared, out)
-            early = _meanwhile(chunk, out, state, written.audit)
+    subject_rows = _new_subjects(conn, (c.record for c in new), when.now)
+    ids = next_ids(conn, _RECORDS, len(rows))
+    record_rows: list[dict[str, Any]] = []
+    if ids is None:  # no COPY: the ids come back from the INSERT, written at once
+        insert_rows(conn, _SUBJECTS, subject_rows)
+        ids = list(conn.execute(_INSERT_RECORDS, rows).scalars().all())
+        subject_rows = []
+    else:
+        record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
+    background = bool(record_rows)  # COPY (the ids were drawn)
+    subjects = sorted({r["subject_id"] for r in rows})
+    scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
+    # the new records are passed in, not read
+    prepared = prepare(conn, active, scope, keep_decisions=background)
+    # sent in the background while the engine assesses
+    with copies(conn, background) as out:
+        out.put(_SUBJECTS, subject_rows)
+        out.put(_RECORDS, record_rows)
+        written = _children(ids, rows, active, when)  # while the server stores the records
+        out.put(_EVENTS, written.events)
+        out.put(_NOTICES, written.notices)
+        write_assessments(prepared, out)
+        early = _meanwhile(chunk, out, state, written.audit)
     append(session, sub.actor, written.audit, early)
 
 
@@ -473,11 +470,12 @@ def submit_lines(
             active = reg.policies(session)
             checked = ahead.take(chunk, active, sub.agency)
             candidates = _candidates(checked, seen, report)
-            locks.lock_keys(session.connection(), _lock_keys(candidates, sub.agency))
-            new = _sort(session, sub, candidates, report) if candidates else []
-            if new:
-                meanwhile = partial(ahead.prepare, active, sub.agency)
-                _register(session, _Chunk(reg, active, sub, meanwhile), new)
+            with key_lookups(session.connection()):  # the chunk's lookups, one block
+                locks.lock_keys(session.connection(), _lock_keys(candidates, sub.agency))
+                new = _sort(session, sub, candidates, report) if candidates else []
+                if new:
+                    meanwhile = partial(ahead.prepare, active, sub.agency)
+                    _register(session, _Chunk(reg, active, sub, meanwhile), new)
             report.outcomes += [
                 LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
             ]

@@ -26,8 +26,8 @@ rolls everything back).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -90,6 +90,13 @@ gets them by ``COPY``: two more round trips, but one statement for the server in
 per row. The threshold is a judgement, not a measured crossover. The change that brought
 ``COPY`` here (from 16 rows, with the reads pipelined in the same change) gave 9,500 batch
 subject-checks/s against 6,700 before it, in one API benchmark run each (load about 2.7)."""
+
+GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
+"""PostgreSQL plans the check's read once per connection, not at every check. With the
+default plan cache it kept planning the read for its parameters, about 0.26 ms of the
+server's time a check (the same plan as the generic one): the pairs' ``unnest`` is estimated at
+ten rows in the generic plan and at their number in a custom one, so the generic plan always
+looked dearer."""
 
 AuditRows = Callable[[Found], list[dict[str, Any]]]
 """Makes the audit rows to append (``audit.chain``'s rows) from what was read; may raise to
@@ -202,7 +209,10 @@ def _append(sql: _Sql, raw: Any, rows: list[dict[str, Any]], copy: bool) -> None
     if rows:
         moved = {"new_seq": rows[-1]["seq"], "new_head": rows[-1]["hash"]}
         raw.cursor().execute(sql.move_head, moved)
-    raw.commit()
+    if sql.postgres:
+        raw.execute("COMMIT")  # queued in the pipeline with the writes (see _own_transaction)
+    else:
+        raw.commit()
 
 
 def _locked_read(reg: Registry, sql: _Sql, raw: Any, pairs: Sequence[tuple[str, str]]) -> Found:
@@ -225,11 +235,14 @@ def _transaction(
     reg: Registry, raw: Any, sql: _Sql, pairs: Sequence[tuple[str, str]], rows: AuditRows
 ) -> Found:
     """Read, lock, audit, commit on ``raw`` (rolled back on any exception). On PostgreSQL the
-    whole transaction is one pipeline (two round trips: the read with the lock, then the writes
-    with the commit), except that many audit rows go by ``COPY`` after it (COPY cannot be
-    pipelined)."""
+    whole transaction is one pipeline (two round trips: the ``BEGIN`` with the read and the
+    lock, then the writes with the ``COMMIT``), except that many audit rows go by ``COPY`` after
+    it (COPY cannot be pipelined)."""
     try:
         with raw.pipeline() if sql.postgres else nullcontext():
+            if sql.postgres:
+                raw.execute("BEGIN")  # queued before the read (see _own_transaction)
+                raw.execute(GENERIC_PLANS)
             found = _locked_read(reg, sql, raw, pairs)
             audit = rows(found)
             copy = sql.postgres and len(audit) >= COPY_FROM
@@ -241,6 +254,27 @@ def _transaction(
         raw.rollback()
         raise
     return found
+
+
+@contextmanager
+def _own_transaction(conn: Connection, raw: Any, postgres: bool) -> Iterator[None]:
+    """PostgreSQL: the check sends its own ``BEGIN`` and ``COMMIT``, queued in its pipeline
+    with the other statements. In pipeline mode psycopg waits for the server after the
+    ``BEGIN`` it starts a transaction with and after ``commit()``, and the pipeline's end waits
+    once more: four round trips a check instead of two. The driver connection is in autocommit
+    mode meanwhile; if it cannot be put back (not idle) it is invalidated, never pooled in
+    autocommit mode."""
+    if not postgres:
+        yield
+        return
+    raw.autocommit = True
+    try:
+        yield
+    finally:
+        try:
+            raw.autocommit = False
+        except Exception:  # not idle: broken, or left in a transaction
+            conn.invalidate()
 
 
 def run(
@@ -260,7 +294,8 @@ def run(
     raw: Any = conn.connection.driver_connection
     for _ in range(2):
         try:
-            return _transaction(reg, raw, sql, pairs, rows)
+            with _own_transaction(conn, raw, sql.postgres):
+                return _transaction(reg, raw, sql, pairs, rows)
         except _Unknown as unknown:
             with conn.begin():
                 reg.policies_at(conn, unknown.mark)

@@ -1,0 +1,106 @@
+"""PostgreSQL connections from the pool: pinged only after they idled, and put back as they
+were taken after a check sent its own ``BEGIN`` and ``COMMIT`` (``registry/checkrun.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, text
+
+from socialcredit.errors import NotFoundError
+from socialcredit.registry import Actor, Registry, checkrun, database
+from socialcredit.registry.checks import CheckRequest, check, check_many
+from tests.registry.conftest import PG_URL
+from tests.registry.helpers import P1
+
+AIRLINE = Actor("airline", "service", "ticket sale")
+
+
+@pytest.fixture
+def pg_registry(registry: Registry) -> Registry:
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's connections")
+    return registry
+
+
+def _backend(reg: Registry) -> int:
+    """The server process of the connection the pool hands out next (the one last returned)."""
+    with reg.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        conn.rollback()
+    assert isinstance(pid, int)
+    return pid
+
+
+def _terminate(pid: int) -> None:
+    admin = create_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+    finally:
+        admin.dispose()
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced(
+    pg_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "PING_AFTER_S", 0.0)  # every returned connection has idled
+    dropped = _backend(pg_registry)
+    _terminate(dropped)
+    assert check(pg_registry, P1, "flight-booking", AIRLINE).decision["effect"] == "allow"
+    assert _backend(pg_registry) != dropped
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged(
+    pg_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trade-off: a connection dropped less than ``PING_AFTER_S`` after its last use fails
+    the one call that is handed it (nothing is written), and is then replaced."""
+    monkeypatch.setattr(database, "PING_AFTER_S", 3600.0)
+    dropped = _backend(pg_registry)
+    _terminate(dropped)
+    with pytest.raises(psycopg.OperationalError):
+        check(pg_registry, P1, "flight-booking", AIRLINE)
+    assert check(pg_registry, P1, "flight-booking", AIRLINE).decision["effect"] == "allow"
+    assert _backend(pg_registry) != dropped
+
+
+def _driver_state(reg: Registry) -> tuple[bool, str]:
+    with reg.engine.connect() as conn:
+        raw: Any = conn.connection.driver_connection
+        return raw.autocommit, raw.info.transaction_status.name
+
+
+def test_a_check_puts_its_connection_back_as_it_took_it(pg_registry: Registry) -> None:
+    check(pg_registry, P1, "flight-booking", AIRLINE)
+    assert _driver_state(pg_registry) == (False, "IDLE")
+    with pytest.raises(NotFoundError):  # refused after the read: rolled back
+        check_many(pg_registry, [CheckRequest(P1, "no-such-service")], AIRLINE)
+    assert _driver_state(pg_registry) == (False, "IDLE")
+
+
+def test_a_connection_broken_during_a_check_is_not_pooled_again(
+    pg_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver connection is in autocommit mode during the check: one broken midway fails
+    the check and is replaced, and the next transaction runs on a connection in its usual
+    mode."""
+    dropped = _backend(pg_registry)
+    chain = checkrun.run
+
+    def broken_midway(reg: Registry, conn: Any, pairs: Any, rows: Any) -> checkrun.Found:
+        def terminated(found: checkrun.Found) -> list[dict[str, Any]]:
+            _terminate(dropped)  # after the read, before the writes
+            made: list[dict[str, Any]] = rows(found)
+            return made
+
+        return chain(reg, conn, pairs, terminated)
+
+    monkeypatch.setattr(checkrun, "run", broken_midway)
+    with pytest.raises(psycopg.OperationalError):
+        check(pg_registry, P1, "flight-booking", AIRLINE)
+    monkeypatch.setattr(checkrun, "run", chain)
+    assert _backend(pg_registry) != dropped
+    assert _driver_state(pg_registry) == (False, "IDLE")

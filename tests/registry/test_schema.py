@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, inspect, select, text, update
 
 from socialcredit.errors import PolicyError
 from socialcredit.registry import Registry
 from socialcredit.registry.checks import check
-from socialcredit.registry.models import AuditEntry, Base, RegistryState
+from socialcredit.registry.models import (
+    AuditEntry,
+    Base,
+    Notice,
+    RecordEvent,
+    RecordRow,
+    RegistryState,
+    RetiredRecord,
+)
+from socialcredit.registry.objections import file_objection
 from socialcredit.registry.policies import load_policy_files
 from socialcredit.registry.policystore import active_versions
+from socialcredit.registry.retention import retention
 from socialcredit.registry.schema import current_revision, head_revision, upgrade
+from socialcredit.registry.submit import Submission, submit_lines, submit_record
 from tests.conftest import ROOT
 from tests.registry.conftest import EXAMPLES, OPERATOR
-from tests.registry.helpers import P1
+from tests.registry.helpers import COURT, P1, P2, assert_stored_equal_engine, person, spc
 
 
 def test_migrations_create_every_table(registry: Registry) -> None:
@@ -67,3 +79,34 @@ def test_audit_numbers_go_past_32_bits(registry: Registry) -> None:
     with registry.session() as session:
         assert session.scalar(select(func.max(AuditEntry.seq))) == big + 1
         assert session.scalar(select(RegistryState.audit_seq)) == big + 1
+
+
+def test_record_ids_go_past_32_bits(registry: Registry) -> None:
+    """Records, status events and notices are numbered past 2**31 (migration 0006 on
+    PostgreSQL), on the bulk path (ids drawn from the sequence, rows sent by COPY) and the
+    single one (INSERT ... RETURNING), and every table that holds a record's id stores them:
+    events, notices, objections and what retention keeps."""
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's row ids have 64 bits from the start")
+    big = 2**31 + 5
+    with registry.engine.begin() as conn:
+        for name in ("records", "record_events", "notices"):
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"), {"t": name, "v": big}
+            )
+    court = Submission(COURT, OPERATOR)
+    raws = [spc(f"big-{n}", subject=person(n)) for n in range(20)]
+    assert submit_lines(registry, list(enumerate(raws, 1)), court).count("registered") == 20
+    submit_record(registry, spc("big-old", subject=P2, decided=date(2021, 1, 4)), court)
+    with registry.session() as session:
+        first = session.execute(
+            select(RecordRow).where(RecordRow.source_id == "big-0")
+        ).scalar_one()
+    objection = file_objection(registry, person(0), first.key, "not mine", OPERATOR)
+    assert objection.record_id == first.id > big
+    assert retention(registry, None, OPERATOR).records == 1  # big-old
+    with registry.session() as session:
+        for column in (RecordRow.id, RecordEvent.record_id, Notice.record_id):
+            assert session.scalar(select(func.min(column))) > big
+        assert session.execute(select(RetiredRecord.record_id)).scalar_one() > big
+    assert_stored_equal_engine(registry)

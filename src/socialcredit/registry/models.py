@@ -30,6 +30,9 @@ HASH = String(64)
 # The audit chain's sequence: one number per audited read or write, so 32 bits would run out
 # (2**31 entries are 12 days of 2,000 checks a second). SQLite's INTEGER has 64 bits already.
 AUDIT_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+# The ids of records, their status events and notices, and every column holding a record's id:
+# 2**31 status events are some 600 million records (migration 0006).
+ROW_ID = AUDIT_SEQ
 
 
 class Base(DeclarativeBase):
@@ -82,7 +85,7 @@ class RecordRow(Base):
     __tablename__ = "records"
     __table_args__ = (UniqueConstraint("agency", "source_id", name="uq_records_agency_source"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True)
     agency: Mapped[str] = mapped_column(String(300))
     source_id: Mapped[str] = mapped_column(String(200))
     subject_id: Mapped[str] = mapped_column(ForeignKey("subjects.id"), index=True)
@@ -117,8 +120,8 @@ class RecordEvent(Base):
 
     __tablename__ = "record_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ROW_ID, ForeignKey("records.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     on: Mapped[date]
     at: Mapped[datetime]
@@ -179,10 +182,10 @@ class Notice(Base):
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_due", "status", "next_attempt_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True)
     subject_id: Mapped[str | None] = mapped_column(SUBJECT_ID, index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    record_id: Mapped[int | None] = mapped_column(index=True)
+    record_id: Mapped[int | None] = mapped_column(ROW_ID, index=True)
     list_id: Mapped[str | None] = mapped_column(String(64))
     created_on: Mapped[date]
     body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -216,7 +219,7 @@ class RetiredRecord(Base):
     __tablename__ = "retired_records"
 
     source_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
-    record_id: Mapped[int]
+    record_id: Mapped[int] = mapped_column(ROW_ID)
     item: Mapped[str] = mapped_column(String(64))
     payload_sha256: Mapped[str] = mapped_column(HASH)
     retain_until: Mapped[date]
@@ -254,7 +257,7 @@ class Objection(Base):
     __tablename__ = "objections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ROW_ID, ForeignKey("records.id"), index=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
     filed_on: Mapped[date]
     deadline: Mapped[date]

@@ -82,7 +82,7 @@ def record_of(session: Session, subject: str, record: str) -> RecordRow:
     """The subject's record ``r<id>``; another subject's record is as good as absent (404)."""
     digits = record[1:] if record.startswith("r") else ""
     number = int(digits) if digits.isascii() and digits.isdigit() else 0
-    row = session.get(RecordRow, number) if 0 < number < 2**31 else None
+    row = session.get(RecordRow, number) if 0 < number < 2**63 else None  # BIGINT ids
     if row is None or row.subject_id != subject:
         raise NotFoundError(f"you have no record {record!r}", {"record": record})
     return row

@@ -3,8 +3,10 @@
 Reports records/s of a bulk submission with live assessments (and the CPU seconds of the
 submitting process and, for a local PostgreSQL, of the server's processes, to tell the two
 sides' work apart), the latency of one submission
-with its reassessment (p50/p99), and of an in-process ``check`` (p50/p99 after a warm-up; it
-reads the stored decision and appends an audit entry, committed before the answer). The load
+with its reassessment (p50/p99), of an in-process ``check`` (p50/p99 after a warm-up; it
+reads the stored decision and appends an audit entry, committed before the answer), and the
+time of three ticks of one day each (the subjects due, and the seconds: it should grow with
+the subjects due, not with the population). The load
 average is printed before and after each database's run: compare figures taken at like loads;
 first, the machine (``machine.py``: CPU model, cores and a calibration timing).
 
@@ -21,7 +23,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from socialcredit.registry.checks import check
 from socialcredit.registry.demo import by_agency, demo_records
 from socialcredit.registry.policies import load_policy_files
 from socialcredit.registry.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.tick import tick
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("bench", "agency", "benchmark")
@@ -77,6 +80,7 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         t = time.perf_counter()
         check(reg, rng.choice(ids), "flight-booking", service)
         checks.append(time.perf_counter() - t)
+    ticks = _ticks(reg)
     reg.close()
     return {
         "records": total,
@@ -89,7 +93,18 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         "check_p50_ms": round(_pct(checks, 0.5), 3),
         "check_p99_ms": round(_pct(checks, 0.99), 3),
         "check_mean_ms": round(statistics.mean(checks) * 1000, 3),
+        "ticks_due_and_s": ticks,
     }
+
+
+def _ticks(reg: Registry) -> list[tuple[int, float]]:
+    """Three ticks of one day each: (subjects reassessed, seconds)."""
+    found = []
+    for days in (1, 2, 3):
+        t = time.perf_counter()
+        report = tick(reg, date(2025, 6, 1) + timedelta(days=days), ACTOR)
+        found.append((report.subjects, round(time.perf_counter() - t, 3)))
+    return found
 
 
 def _load() -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from socialcredit.api.views import RecordOut, SubjectFileOut
 from socialcredit.cli.app import app
 from tests.registry.conftest import EXAMPLES
 from tests.registry.helpers import COURT, P1, spc
@@ -78,6 +79,8 @@ def test_registry_commands_end_to_end(db: str, tmp_path: Path) -> None:
     )
     assert "Records and their history" in run("subject", "show", P1, "--db", db, "--purpose", "x")
     found = json.loads(run("subject", "show", P1, "--db", db, "--json"))
+    assert set(found) == set(SubjectFileOut.model_fields)  # the API's GET .../file
+    assert set(found["records"][0]) == set(RecordOut.model_fields)
     history = [e["kind"] for e in found["records"][0]["history"]]
     assert {"disputed", "dispute decided", "resolved"} <= set(history)
     accesses = run("subject", "accesses", P1, "--db", db)

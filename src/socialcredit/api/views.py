@@ -7,8 +7,16 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from socialcredit.registry.models import Objection, Principal, RecordEvent, RecordRow, record_key
+from socialcredit.registry.models import (
+    Notice,
+    Objection,
+    Principal,
+    RecordEvent,
+    RecordRow,
+    record_key,
+)
 from socialcredit.registry.models import RepairApplication as RepairRow
+from socialcredit.registry.reads import SubjectFile
 
 T = TypeVar("T")
 Keys = list[str]
@@ -109,6 +117,23 @@ class SubjectFileOut(BaseModel):
     assessment: dict[str, Any] = Field(description="Scores with contributions, lists, decisions.")
     records: list[RecordOut]
     notices: list[NoticeOut]
+
+
+def file_out(found: SubjectFile) -> SubjectFileOut:
+    """The subject's file as the API returns it (and `subject show --json` prints it)."""
+    return SubjectFileOut(
+        subject=found.subject,
+        kind=found.kind,
+        registry_date=found.registry_date,
+        next_change_on=found.next_change_on,
+        assessment=found.assessment,
+        records=[record_out(r, found.events.get(r.id, [])) for r in found.records],
+        notices=[notice_out(n) for n in found.notices],
+    )
+
+
+def notice_out(n: Notice) -> NoticeOut:
+    return NoticeOut(id=n.id, kind=n.kind, created_on=n.created_on, status=n.status, body=n.body)
 
 
 class CopyOut(BaseModel):

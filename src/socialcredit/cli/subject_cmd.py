@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from socialcredit.api.views import file_out
 from socialcredit.cli.output import reported_errors, stdout
 from socialcredit.cli.registry_common import (
     ActorOpt,
@@ -66,28 +67,6 @@ def _show(found: SubjectFile) -> None:
     _notices(found, out)
 
 
-def _as_json(found: SubjectFile) -> dict[str, Any]:
-    return {
-        "subject": found.subject,
-        "registry_date": found.registry_date,
-        "assessment": found.assessment,
-        "next_change_on": found.next_change_on,
-        "records": [
-            {
-                "record": r.key,
-                "agency": r.agency,
-                "source_id": r.source_id,
-                "payload": r.payload,
-                "history": [{"kind": e.kind, "on": e.on.isoformat()} for e in found.events[r.id]],
-            }
-            for r in found.records
-        ],
-        "notices": [
-            {"id": n.id, "kind": n.kind, "status": n.status, "body": n.body} for n in found.notices
-        ],
-    }
-
-
 @app.command("show")
 def show(
     subject: SubjectArg,
@@ -101,7 +80,7 @@ def show(
     with reported_errors(), opened(db) as registry:
         found = subject_file(registry, subject, actor_of(actor, role, purpose))
     if as_json:
-        typer.echo(json.dumps(_as_json(found), ensure_ascii=False, default=str))
+        typer.echo(file_out(found).model_dump_json())  # the API's GET .../file
     else:
         _show(found)
 

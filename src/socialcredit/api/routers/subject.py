@@ -4,7 +4,7 @@ portable copy. A subject principal reaches only its own identifier; a reviewer m
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
@@ -20,8 +20,9 @@ from socialcredit.api.views import (
     PageOut,
     RepairOut,
     SubjectFileOut,
+    file_out,
+    notice_out,
     objection_out,
-    record_out,
     repair_out,
 )
 from socialcredit.errors import AccessDeniedError
@@ -31,7 +32,7 @@ from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.copies import file_copy
 from socialcredit.registry.objections import file_objection, objections
 from socialcredit.registry.ownfile import accesses_page, has_open_case, notices_page
-from socialcredit.registry.reads import SubjectFile, subject_file
+from socialcredit.registry.reads import subject_file
 from socialcredit.registry.repair import apply_for_repair, repairs
 
 router = APIRouter(prefix="/v1/subjects/{subject_id}", tags=["subject"], responses=PROBLEMS)
@@ -55,22 +56,6 @@ def own(reg: Registry, who: Caller, subject_id: str) -> str:
     with reg.session() as session, session.begin():
         append(session, who.actor, [AuditEvent("denied.subject.file", sid, {})])
     raise AccessDeniedError(reason, {})
-
-
-def file_out(found: SubjectFile) -> SubjectFileOut:
-    return SubjectFileOut(
-        subject=found.subject,
-        kind=found.kind,
-        registry_date=found.registry_date,
-        next_change_on=found.next_change_on,
-        assessment=found.assessment,
-        records=[record_out(r, found.events.get(r.id, [])) for r in found.records],
-        notices=[notice_out(n) for n in found.notices],
-    )
-
-
-def notice_out(n: Any) -> NoticeOut:
-    return NoticeOut(id=n.id, kind=n.kind, created_on=n.created_on, status=n.status, body=n.body)
 
 
 @router.get("/file")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from socialcredit.api import ApiSettings, create_app
+from socialcredit.api.app import ApiSettings, create_app
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
 from socialcredit.registry.principals import PrincipalSpec, create_principal
 from tests.registry.conftest import START, database, install_examples

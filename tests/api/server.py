@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from socialcredit.api import ApiSettings, create_app
+from socialcredit.api.app import ApiSettings, create_app
 
 
 @contextmanager

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
-from socialcredit.api import ApiSettings, coalesce
+from socialcredit.api import coalesce
+from socialcredit.api.app import ApiSettings
 from socialcredit.api.coalesce import Coalescer
 from socialcredit.errors import SocialCreditError
 from socialcredit.registry import Actor, Registry

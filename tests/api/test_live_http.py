@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from socialcredit.api import ApiSettings
+from socialcredit.api.app import ApiSettings
 from socialcredit.registry import Registry
 from tests.api.conftest import Keys, make_keys, open_registry
 from tests.api.server import running

@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from socialcredit.api import ApiSettings
+from socialcredit.api.app import ApiSettings
 from tests.api.conftest import Keys, make_keys, open_registry
 from tests.api.server import running
 from tests.registry.conftest import database

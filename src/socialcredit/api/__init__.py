@@ -1,5 +1,6 @@
-"""The HTTP API (FastAPI), by audience: agency, service, subject, reviewer, public, admin."""
+"""The HTTP API (FastAPI), by audience: agency, service, subject, reviewer, public, admin.
 
-from socialcredit.api.app import ApiSettings, create_app
-
-__all__ = ["ApiSettings", "create_app"]
+The application is built by :func:`socialcredit.api.app.create_app`. This package imports
+nothing itself, so that the response shapes (:mod:`socialcredit.api.views`), which the command
+line prints too, come without the web framework.
+"""

@@ -22,6 +22,7 @@ AIRLINE = Actor("airline", "service", "ticket sale")
 def pg_registry(registry: Registry) -> Registry:
     if registry.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's connections")
+    registry.engine.dispose()  # one pooled connection from here on: the one each test drops
     return registry
 
 

@@ -10,7 +10,7 @@ responsible persons are not applied to the organisation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -41,19 +41,44 @@ class Situation:
     scores: Mapping[str, Score]
 
 
-def _reason(rule: MeasureRule, situation: Situation) -> dict[str, Any] | None:
+@dataclass(slots=True)
+class _Shared:
+    """What every decision of one subject on one day repeats, computed once: a list
+    membership's trigger (every measure on the list gives it) and a list's remedy (every service
+    the list restricts gives it). Reasons copy the trigger; remedies are the same mapping."""
+
+    situation: Situation
+    review_days: Mapping[str, int]
+    triggers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    remedies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def trigger(self, member: Membership) -> dict[str, Any]:
+        found = self.triggers.get(member.list)
+        if found is None:
+            found = self.triggers[member.list] = {
+                "list": member.list,
+                "kind": member.kind,
+                "since": render(member.since),
+                "until": render(member.until),
+                "records": list(member.records),
+            }
+        return found
+
+    def remedy(self, lst: ListDef) -> dict[str, Any]:
+        found = self.remedies.get(lst.id)
+        if found is None:
+            member = self.situation.memberships[lst.id]
+            found = self.remedies[lst.id] = _remedy(lst, member, self.review_days)
+        return found
+
+
+def _reason(rule: MeasureRule, shared: _Shared) -> dict[str, Any] | None:
+    situation = shared.situation
     if rule.list_id is not None:
         member = situation.memberships.get(rule.list_id)
         if member is None:
             return None
-        trigger: dict[str, Any] = {
-            "list": member.list,
-            "kind": member.kind,
-            "since": render(member.since),
-            "until": render(member.until),
-            "records": list(member.records),
-        }
-        return trigger | rule.fields
+        return shared.trigger(member) | rule.fields
     assert rule.score is not None  # a memorandum has a list or a score (validated at load)
     score = situation.scores.get(rule.score.model)
     if score is None or not holds(rule.score, score):
@@ -90,21 +115,15 @@ def _allow(service: str) -> Decision:
 
 
 def _decision(
-    policies: PolicySet,
-    service: str,
-    rules: tuple[MeasureRule, ...],
-    situation: Situation,
-    review_days: Mapping[str, int],
+    policies: PolicySet, service: str, rules: tuple[MeasureRule, ...], shared: _Shared
 ) -> Decision:
-    reasons = [r for r in (_reason(rule, situation) for rule in rules) if r is not None]
+    reasons = [r for r in (_reason(rule, shared) for rule in rules) if r is not None]
     if not reasons:
         return _allow(service)
     restricting = sorted(
         {r["list"] for r in reasons if r["effect"] in ("deny", "restrict") and "list" in r}
     )
-    remedies = tuple(
-        _remedy(policies.lists[lid], situation.memberships[lid], review_days) for lid in restricting
-    )
+    remedies = tuple(shared.remedy(policies.lists[lid]) for lid in restricting)
     return Decision(service, reasons[0]["effect"], tuple(reasons), remedies)
 
 
@@ -114,7 +133,7 @@ def decide(
     """The decision for one service; ``review_days`` maps record ids to their review deadline."""
     plan = compiled(policies).plans.get(situation.subject_kind)
     rules = () if plan is None else plan.rules.get(service, ())
-    return _decision(policies, service, rules, situation, review_days)
+    return _decision(policies, service, rules, _Shared(situation, review_days))
 
 
 @cache
@@ -145,8 +164,9 @@ def decide_all(
     reached = _reached(plan, situation)
     if not reached:
         return _allow_all(plan.services)
+    shared = _Shared(situation, review_days)
     return tuple(
-        _decision(policies, service, plan.rules[service], situation, review_days)
+        _decision(policies, service, plan.rules[service], shared)
         if service in reached
         else _allow(service)
         for service in plan.services

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from socialcredit.errors import RecordError, RegistryError
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import verify
-from socialcredit.registry.models import Notice, RetiredRecord
+from socialcredit.registry.lifecycle import StatusChange, change_status
+from socialcredit.registry.models import Notice, RecordRow, RetiredRecord
 from socialcredit.registry.reads import subject_accesses, subject_file
-from socialcredit.registry.retention import retention
-from socialcredit.registry.submit import Submission, submit_record
+from socialcredit.registry.retention import expired_query, retention
+from socialcredit.registry.submit import Submission, submit_lines, submit_record
 from socialcredit.registry.tick import tick
 from tests.registry.conftest import OPERATOR
-from tests.registry.helpers import COURT, P1, P2, counts, spc
+from tests.registry.helpers import COURT, P1, P2, counts, person, spc
+from tests.registry.plans import assert_index_range
 
 SUB = Submission(COURT, OPERATOR)
 
@@ -56,3 +58,25 @@ def test_retention_waits_for_the_term(registry: Registry) -> None:
 def test_retention_cannot_run_ahead_of_the_registry(registry: Registry) -> None:
     with pytest.raises(RegistryError, match="run the tick first"):
         retention(registry, date(2030, 1, 1), OPERATOR)
+
+
+def test_the_expired_records_are_a_range_of_the_retention_index(registry: Registry) -> None:
+    for after in (None, (date(2024, 1, 12), 7)):  # the first chunk, and one after a position
+        expired = expired_query(date(2025, 1, 1), after, 500)
+        assert_index_range(registry, expired, "ix_records_retain_until", "retain_until")
+
+
+def test_retention_in_chunks_passes_over_a_record_awaiting_its_dispute(registry: Registry) -> None:
+    """More expired records than a chunk (the fixture's 50), one of them disputed and not yet
+    decided, so kept: every other one is deleted, each once, and the run ends."""
+    start = date(2021, 1, 4)  # terms end in 2024
+    old = [spc(f"old-{n}", person(n), start + timedelta(days=n % 3)) for n in range(70)]
+    assert submit_lines(registry, list(enumerate(old, 1)), SUB).count("registered") == 70
+    change_status(registry, StatusChange("dispute", COURT, "old-7", date(2025, 1, 1)), OPERATOR)
+    report = retention(registry, None, OPERATOR)
+    assert report.records == 69
+    with registry.session() as session:
+        kept = session.execute(select(RecordRow.source_id)).scalars().all()
+        assert session.scalar(select(func.count()).select_from(RetiredRecord)) == 69
+    assert kept == ["old-7"]
+    assert retention(registry, None, OPERATOR).records == 0

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import RegistryError
@@ -16,32 +15,12 @@ from socialcredit.registry.models import AssessmentRow, AuditEntry
 from socialcredit.registry.submit import Submission, submit_lines
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
-
-INDEX = "ix_assessments_next_change_on"
-
-
-def _plan(conn: Connection, day: date) -> str:
-    """The database's plan of the tick's query for its chunks, as text."""
-    query = tick.due_query(day, 500).compile(conn, compile_kwargs={"literal_binds": True})
-    if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}").all()
-        return "\n".join(str(row[-1]) for row in rows)
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # as a large table would be planned
-    found = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {query}").scalar_one()
-    return json.dumps(found)
+from tests.registry.plans import assert_index_range
 
 
 def test_the_due_subjects_are_a_range_of_the_next_change_index(registry: Registry) -> None:
-    with registry.engine.connect() as conn, conn.begin():
-        plan = _plan(conn, date(2025, 6, 1))
-    assert INDEX in plan
-    if registry.engine.dialect.name == "sqlite":
-        assert f"SEARCH assessments USING INDEX {INDEX} (next_change_on<?)" in plan
-    else:  # the date bounds the index scan; no assessment is read only to be filtered out
-        found = json.loads(plan)[0]["Plan"]
-        while "Index Name" not in found:
-            (found,) = found["Plans"]
-        assert "next_change_on <=" in found["Index Cond"] and "Filter" not in found
+    due = tick.due_query(date(2025, 6, 1), 500)
+    assert_index_range(registry, due, "ix_assessments_next_change_on", "next_change_on")
 
 
 def test_the_tick_reassesses_exactly_the_due_subjects(registry: Registry) -> None:

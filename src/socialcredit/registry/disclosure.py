@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import NotFoundError
@@ -115,14 +115,19 @@ def _names(session: Session, ids: list[str]) -> dict[str, str]:
     return {code: name for code, name in session.execute(query)}
 
 
+def members_query(list_id: str) -> Select[Any]:
+    """The memberships of one list, in subject order (a range of the list's index)."""
+    query = select(AssessmentList).where(AssessmentList.list_id == list_id)
+    return query.order_by(AssessmentList.subject_id)
+
+
 def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Actor) -> Page:
     """The members of a public list today (persons masked); each member shown is audited."""
     with reg.session() as session, session.begin():
         lst = reg.policies(session).policies.lists.get(list_id)
         if lst is None or not lst.public:
             raise NotFoundError(f"no public list {list_id!r}", {"list": list_id})
-        query = select(AssessmentList).where(AssessmentList.list_id == list_id)
-        found = page_of(session, query.order_by(AssessmentList.subject_id), limit, offset)
+        found = page_of(session, members_query(list_id), limit, offset)
         rows = found.rows
         kinds = {r.subject_id: str(parse_subject(r.subject_id).kind) for r in rows}
         names = _names(session, list(kinds))

@@ -155,7 +155,11 @@ class AssessmentScore(Base):
 
 
 class AssessmentList(Base):
+    """A subject's membership of a list; its members in subject order are a range of
+    ``ix_assessment_lists_list_subject`` (the public list pages, migration 0007)."""
+
     __tablename__ = "assessment_lists"
+    __table_args__ = (Index("ix_assessment_lists_list_subject", "list_id", "subject_id"),)
 
     subject_id: Mapped[str] = mapped_column(ForeignKey("subjects.id"), primary_key=True)
     list_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,10 +1,10 @@
 """an index of list memberships by list, in subject order
 
-A public list's page (``GET /v1/public/lists/{list_id}/members``) asks for the members of one list in
-subject order, and how many there are. The primary key of ``assessment_lists`` leads with the
-subject, so both read every membership of every list; the index on (list, subject) makes them
-a range of the list's own entries (the court's defaulter list held 14.5 million people in
-2019, a city's red list a few hundred). Building it reads the table once.
+A public list's page (``GET /v1/public/lists/{list_id}/members``) asks for the members of one
+list in subject order, and how many there are. The primary key of ``assessment_lists`` leads
+with the subject, so both read every membership of every list; the index on (list, subject)
+makes them a range of the list's own entries (the court's defaulter list held 14.5 million
+people in 2019, a city's red list a few hundred). Building it reads the table once.
 
 Revision ID: 0007
 Revises: 0006

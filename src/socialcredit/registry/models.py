@@ -83,7 +83,10 @@ class RecordRow(Base):
     """A registered record; ``key`` (``r<id>``) is its id in assessments."""
 
     __tablename__ = "records"
-    __table_args__ = (UniqueConstraint("agency", "source_id", name="uq_records_agency_source"),)
+    __table_args__ = (
+        UniqueConstraint("agency", "source_id", name="uq_records_agency_source"),
+        Index("ix_records_agency_id", "agency", "id"),  # an agency's records, oldest first
+    )
 
     id: Mapped[int] = mapped_column(ROW_ID, primary_key=True)
     agency: Mapped[str] = mapped_column(String(300))

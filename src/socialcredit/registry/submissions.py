@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from socialcredit.errors import AccessDeniedError, LifecycleError, NotFoundError
 from socialcredit.identity import SubjectKind, parse_subject
@@ -62,11 +62,15 @@ class Submitted:
     events: list[RecordEvent]
 
 
+def agency_records_query(agency: str) -> Select[Any]:
+    """The agency's own records, oldest first (a range of ``ix_records_agency_id``)."""
+    return select(RecordRow).where(RecordRow.agency == agency).order_by(RecordRow.id)
+
+
 def agency_records(reg: Registry, agency: str, limit: int, offset: int, actor: Actor) -> Page:
     """A page of the agency's own records with their history; each record read is audited."""
-    query = select(RecordRow).where(RecordRow.agency == agency)
     with reg.session() as session, session.begin():
-        found = page_of(session, query.order_by(RecordRow.id), limit, offset)
+        found = page_of(session, agency_records_query(agency), limit, offset)
         rows = found.rows
         events = history(session, [r.id for r in rows])
         audit = [AuditEvent("read.record.agency", r.subject_id, {"record": r.key}) for r in rows]

@@ -16,11 +16,12 @@ from sqlalchemy import select
 
 from socialcredit.registry import Registry
 from socialcredit.registry.models import Notice
-from socialcredit.registry.notices import OutgoingNotice, deliver
+from socialcredit.registry.notices import OutgoingNotice, deliver, due_query
 from socialcredit.registry.senders import FileSender, SmtpSender
 from socialcredit.registry.submit import Submission, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, spc
+from tests.registry.plans import assert_index_range
 
 
 @pytest.fixture
@@ -118,3 +119,8 @@ def test_smtp_sender_against_a_real_server(
 def test_smtp_server_down_keeps_notices(noticed: Registry) -> None:
     report = deliver(noticed.sessions, SmtpSender("127.0.0.1", _free_port(), timeout=2))
     assert (report.sent, report.failed, report.pending) == (0, 2, 2)
+
+
+def test_the_due_notices_are_a_range_of_the_outbox_index(registry: Registry) -> None:
+    due = due_query(datetime(2025, 1, 1, tzinfo=UTC), 1000)
+    assert_index_range(registry, due, "ix_notices_due", "next_attempt_at")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from socialcredit.registry.models import Notice
@@ -74,14 +74,17 @@ class DeliveryReport:
     pending: int
 
 
+def due_query(now: datetime, limit: int) -> Select[Any]:
+    """Up to ``limit`` pending notices due by ``now``, the longest waiting first: a range of
+    ``ix_notices_due`` in its own order (in id order, every delivery read and sorted all the
+    due notices, a whole backlog when a sender had been failing)."""
+    due = Notice.next_attempt_at
+    query = select(Notice).where(Notice.status == "pending", due <= now)
+    return query.order_by(due, Notice.id).limit(limit)
+
+
 def _due(session: Session, now: datetime, limit: int) -> list[Notice]:
-    query = (
-        select(Notice)
-        .where(Notice.status == "pending", Notice.next_attempt_at <= now)
-        .order_by(Notice.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    query = due_query(now, limit).with_for_update(skip_locked=True)
     return list(session.execute(query).scalars())
 
 

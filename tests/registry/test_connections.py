@@ -105,3 +105,23 @@ def test_a_connection_broken_during_a_check_is_not_pooled_again(
     monkeypatch.setattr(checkrun, "run", chain)
     assert _backend(pg_registry) != dropped
     assert _driver_state(pg_registry) == (False, "IDLE")
+
+
+def test_a_connection_left_in_a_transaction_is_not_pooled_in_autocommit_mode(
+    pg_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If a check ends with its connection alive but still in the transaction it began (an
+    interruption before its rollback), the driver connection cannot leave autocommit mode: it
+    is invalidated, so no later transaction runs on it in autocommit mode."""
+    left_open = _backend(pg_registry)
+
+    def interrupted(_reg: Registry, raw: Any, *_args: Any) -> checkrun.Found:
+        raw.execute("BEGIN")
+        raise KeyboardInterrupt  # before any rollback
+
+    monkeypatch.setattr(checkrun, "_transaction", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        check(pg_registry, P1, "flight-booking", AIRLINE)
+    monkeypatch.undo()
+    assert _driver_state(pg_registry) == (False, "IDLE")
+    assert _backend(pg_registry) != left_open

@@ -65,7 +65,8 @@ def key_lookups(conn: Connection) -> Iterator[None]:
     settings and statistics of that moment and reused whatever they are later. A plan made
     outside the block (once, when a small submission was left to the planner) scanned two
     assessment tables whole for every later chunk too: 145-190 ms a chunk at 10,000 subjects
-    instead of 2-12 ms, and the bulk benchmark's server CPU per record grew with the tables.
+    instead of 2-12 ms, and the bulk benchmark's server CPU per record grew with the tables
+    until autovacuum analysed them (an analysis makes PostgreSQL drop its cached plans).
     JIT compilation is off in the block too: a statement that must scan (the registry's one
     state row, read and moved by the audit append) costs 10^10 more with sequential scans off,
     far above ``jit_above_cost``, and was compiled for 15-23 ms each time.

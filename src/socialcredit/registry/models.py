@@ -27,12 +27,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SUBJECT_ID = String(18)
 HASH = String(64)
-# The audit chain's sequence: one number per audited read or write, so 32 bits would run out
-# (2**31 entries are 12 days of 2,000 checks a second). SQLite's INTEGER has 64 bits already.
-AUDIT_SEQ = BigInteger().with_variant(Integer(), "sqlite")
-# The ids of records, their status events and notices, and every column holding a record's id:
-# 2**31 status events are some 600 million records (migration 0006).
-ROW_ID = AUDIT_SEQ
+# 64-bit numbers where 32 bits would run out (SQLite's INTEGER has 64 bits already): the audit
+# chain's sequence, one number per audited read or write (2**31 entries are 12 days of 2,000
+# checks a second, migration 0005), and the ids of records, their status events and notices,
+# with every column holding a record's id (2**31 status events are some 600 million records,
+# migration 0006).
+INT64 = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -52,7 +52,7 @@ class RegistryState(Base):
     as_of: Mapped[date]
     last_tick_on: Mapped[date | None]
     audit_key: Mapped[str] = mapped_column(HASH)
-    audit_seq: Mapped[int] = mapped_column(AUDIT_SEQ)
+    audit_seq: Mapped[int] = mapped_column(INT64)
     audit_head: Mapped[str] = mapped_column(HASH)
     created_at: Mapped[datetime]
 
@@ -88,7 +88,7 @@ class RecordRow(Base):
         Index("ix_records_agency_id", "agency", "id"),  # an agency's records, oldest first
     )
 
-    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(INT64, primary_key=True)
     agency: Mapped[str] = mapped_column(String(300))
     source_id: Mapped[str] = mapped_column(String(200))
     subject_id: Mapped[str] = mapped_column(ForeignKey("subjects.id"), index=True)
@@ -123,8 +123,8 @@ class RecordEvent(Base):
 
     __tablename__ = "record_events"
 
-    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ROW_ID, ForeignKey("records.id"), index=True)
+    id: Mapped[int] = mapped_column(INT64, primary_key=True)
+    record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     on: Mapped[date]
     at: Mapped[datetime]
@@ -189,10 +189,10 @@ class Notice(Base):
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_due", "status", "next_attempt_at"),)
 
-    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True)
+    id: Mapped[int] = mapped_column(INT64, primary_key=True)
     subject_id: Mapped[str | None] = mapped_column(SUBJECT_ID, index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    record_id: Mapped[int | None] = mapped_column(ROW_ID, index=True)
+    record_id: Mapped[int | None] = mapped_column(INT64, index=True)
     list_id: Mapped[str | None] = mapped_column(String(64))
     created_on: Mapped[date]
     body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -208,7 +208,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
 
-    seq: Mapped[int] = mapped_column(AUDIT_SEQ, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(INT64, primary_key=True, autoincrement=False)
     at: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))
@@ -226,7 +226,7 @@ class RetiredRecord(Base):
     __tablename__ = "retired_records"
 
     source_hash: Mapped[str] = mapped_column(HASH, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ROW_ID)
+    record_id: Mapped[int] = mapped_column(INT64)
     item: Mapped[str] = mapped_column(String(64))
     payload_sha256: Mapped[str] = mapped_column(HASH)
     retain_until: Mapped[date]
@@ -264,7 +264,7 @@ class Objection(Base):
     __tablename__ = "objections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ROW_ID, ForeignKey("records.id"), index=True)
+    record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
     filed_on: Mapped[date]
     deadline: Mapped[date]

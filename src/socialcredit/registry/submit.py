@@ -470,8 +470,9 @@ def submit_lines(
             active = reg.policies(session)
             checked = ahead.take(chunk, active, sub.agency)
             candidates = _candidates(checked, seen, report)
-            with key_lookups(session.connection()):  # the chunk's lookups, one block
-                locks.lock_keys(session.connection(), _lock_keys(candidates, sub.agency))
+            conn = session.connection()
+            with key_lookups(conn):  # the chunk's lookups, one block
+                locks.lock_keys(conn, _lock_keys(candidates, sub.agency))
                 new = _sort(session, sub, candidates, report) if candidates else []
                 if new:
                     meanwhile = partial(ahead.prepare, active, sub.agency)

@@ -2,7 +2,8 @@
 
 Reports records/s of a bulk submission with live assessments (and the CPU seconds of the
 submitting process and, for a local PostgreSQL, of the server's processes, to tell the two
-sides' work apart), the latency of one submission
+sides' work apart; from them, the microseconds of CPU per record on each side and the ceiling
+that the machine's cores put on the bulk rate), the latency of one submission
 with its reassessment (p50/p99), of an in-process ``check`` (p50/p99 after a warm-up; it
 reads the stored decision and appends an audit entry, committed before the answer), and the
 time of three ticks of one day each (the subjects due, and the seconds: it should grow with
@@ -63,6 +64,7 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     server_s = postgres_seconds(server, postgres_ticks()) if server else None
     bulk = total / elapsed
+    budget = _budget(total, cpu, server_s)
     extra = by_agency(demo_records(policies, samples, seed=2))
     single: list[float] = []
     sample = [(agency, r) for agency, records in extra.items() for r in records][:samples]
@@ -89,12 +91,28 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
         "bulk_s": round(elapsed, 2),
         "bulk_cpu_s": round(cpu, 2),
         "bulk_server_cpu_s": server_s,
+        **budget,
         "submit_p50_ms": round(_pct(single, 0.5), 2),
         "submit_p99_ms": round(_pct(single, 0.99), 2),
         "check_p50_ms": round(_pct(checks, 0.5), 3),
         "check_p99_ms": round(_pct(checks, 0.99), 3),
         "check_mean_ms": round(statistics.mean(checks) * 1000, 3),
         "ticks_due_and_s": ticks,
+    }
+
+
+def _budget(records: int, client_s: float, server_s: float | None) -> dict[str, Any]:
+    """CPU per record on each side and the bulk rate that the machine's cores could reach if
+    both sides' work overlapped perfectly (records/s = cores / CPU seconds per record): a
+    target above this ceiling cannot be met on this machine by overlapping work, only by
+    doing less of it."""
+    if server_s is None:
+        return {}
+    cores = os.cpu_count() or 1
+    return {
+        "bulk_client_us_per_record": round(client_s / records * 1e6),
+        "bulk_server_us_per_record": round(server_s / records * 1e6),
+        "bulk_ceiling_records_per_s": round(cores * records / (client_s + server_s)),
     }
 
 

@@ -150,10 +150,28 @@ def write_chain(connection: Connection, rows: list[dict[str, Any]]) -> None:
 @dataclass(frozen=True)
 class Chained:
     """Entries hashed in advance, after a head read without the lock (the registry state as a
-    transaction first read it), while the caller waited for other work."""
+    transaction first read it), while the caller waited for other work: made only by
+    :func:`chain_early`, which keeps the actor and the very sequence of events they record."""
 
     head: Head
+    actor: Actor
+    events: Sequence[AuditEvent]
     rows: list[dict[str, Any]]
+
+    def fits(self, head: Head, actor: Actor, events: Sequence[AuditEvent]) -> bool:
+        """Whether these rows were made for ``events`` (the same sequence object, of the same
+        length still) by ``actor`` after ``head``."""
+        return (
+            self.head == head
+            and self.actor == actor
+            and self.events is events
+            and len(self.rows) == len(events)
+        )
+
+
+def chain_early(head: Head, actor: Actor, events: Sequence[AuditEvent]) -> Chained:
+    """``events`` chained after ``head`` in advance (see :func:`append_core`)."""
+    return Chained(head, actor, events, chain(head, actor, events))
 
 
 def append_core(
@@ -164,8 +182,9 @@ def append_core(
 ) -> None:
     """Append ``events`` inside the connection's transaction: lock, hash, insert, move head.
 
-    ``early`` (the same events chained in advance) is written as it is if the locked head is
-    still the one it follows, else the events are hashed again after the locked head.
+    ``early`` (these events chained in advance by :func:`chain_early`) is written as it is if
+    the locked head is still the one it follows and it was made for these events by this
+    actor; otherwise the events are hashed again after the locked head.
     """
     if not events:
         return
@@ -173,7 +192,8 @@ def append_core(
     if found is None:
         raise RuntimeError("registry state missing")  # guarded by Registry.open
     head = Head(*found)
-    rows = early.rows if early is not None and early.head == head else chain(head, actor, events)
+    fits = early is not None and early.fits(head, actor, events)
+    rows = early.rows if early is not None and fits else chain(head, actor, events)
     write_chain(connection, rows)
 
 

@@ -33,7 +33,7 @@ from socialcredit.registry.audit import (
     Head,
     append,
     canonical,
-    chain,
+    chain_early,
 )
 from socialcredit.registry.bulk import (
     Copies,
@@ -351,7 +351,7 @@ def _meanwhile(
     if chunk.meanwhile is not None:
         chunk.meanwhile()
     head = Head(state.audit_key, state.audit_seq, state.audit_head)
-    return Chained(head, chain(head, chunk.sub.actor, audit))
+    return chain_early(head, chunk.sub.actor, audit)
 
 
 def record_notice_body(

@@ -192,9 +192,10 @@ def append_core(
     if found is None:
         raise RuntimeError("registry state missing")  # guarded by Registry.open
     head = Head(*found)
-    fits = early is not None and early.fits(head, actor, events)
-    rows = early.rows if early is not None and fits else chain(head, actor, events)
-    write_chain(connection, rows)
+    if early is not None and early.fits(head, actor, events):
+        write_chain(connection, early.rows)
+    else:
+        write_chain(connection, chain(head, actor, events))
 
 
 def append(

@@ -24,6 +24,9 @@ from sqlalchemy import create_engine, text
 from socialcredit.policy import PolicySet
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
 from socialcredit.registry.models import PolicyVersion
+from socialcredit.registry.store.backend import Backend
+from socialcredit.registry.store.choose import backend_for
+from socialcredit.registry.store.postgres import PostgresBackend, PostgresTuning
 from tests.conftest import ROOT
 
 PG_URL = os.environ.get(
@@ -107,16 +110,30 @@ def install_examples(reg: Registry) -> None:
             )
 
 
-@pytest.fixture
-def registry(db_url: str) -> Iterator[Registry]:
-    """An initialised registry on 2025-01-01 with the example policies loaded."""
-    reg = Registry.open(RegistrySettings(database_url=db_url, chunk_size=50))
+@contextmanager
+def open_registry(db_url: str, backend: Backend | None = None) -> Iterator[Registry]:
+    """An initialised registry on 2025-01-01 with the example policies loaded, served by
+    ``backend`` (default: the database's own)."""
+    reg = Registry.open(RegistrySettings(database_url=db_url, chunk_size=50), backend)
     initialise(reg, START)
     install_examples(reg)
     try:
         yield reg
     finally:
         reg.close()
+
+
+def tuned(db_url: str, tuning: PostgresTuning) -> Backend:
+    """The backend of ``db_url``'s database, with ``tuning`` if it is PostgreSQL."""
+    backend = backend_for(db_url)
+    return PostgresBackend(tuning) if isinstance(backend, PostgresBackend) else backend
+
+
+@pytest.fixture
+def registry(db_url: str) -> Iterator[Registry]:
+    """An initialised registry on 2025-01-01 with the example policies loaded."""
+    with open_registry(db_url) as reg:
+        yield reg
 
 
 @pytest.fixture

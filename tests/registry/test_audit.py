@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete, func, select, update
 
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.audit import AuditEvent, Head, append, chain_early, verify
+from socialcredit.registry.audit import verify
 from socialcredit.registry.checks import check
 from socialcredit.registry.models import AuditEntry, RegistryState
 from socialcredit.registry.reads import subject_accesses, subject_file
@@ -93,55 +93,3 @@ def test_concurrent_checks_and_a_bulk_submission_keep_one_chain(registry: Regist
         )
     assert actions["read.subject.check"] == 61
     assert actions["write.record.register"] == 121
-
-
-def _head(reg: Registry) -> Head:
-    with reg.session() as session:
-        state = session.execute(select(RegistryState)).scalar_one()
-        return Head(state.audit_key, state.audit_seq, state.audit_head)
-
-
-def test_entries_hashed_in_advance_are_hashed_again_if_the_head_moved(registry: Registry) -> None:
-    """Entries chained in advance after the head a transaction first read are written as they
-    are while that is still the head, and hashed again after the new head otherwise."""
-    _populate(registry)
-    events = [AuditEvent("write.record.register", P1, {"record": "r1"})]
-    head = _head(registry)
-    early = chain_early(head, OPERATOR, events)
-    with registry.session() as session, session.begin():
-        append(session, OPERATOR, events, early)
-    assert _head(registry).hash == early.rows[-1]["hash"]
-    stale = chain_early(head, OPERATOR, events)  # the head has moved since
-    with registry.session() as session, session.begin():
-        append(session, OPERATOR, events, stale)
-    moved = _head(registry)
-    assert moved.seq == head.seq + 2 and moved.hash != stale.rows[-1]["hash"]
-    assert _verify(registry) == (True, None, None)
-
-
-def test_entries_hashed_in_advance_for_other_events_are_not_written(registry: Registry) -> None:
-    """Rows chained in advance are written only for the events and actor they were made for:
-    given other events (or the same list grown since) the appended entries record the events
-    passed, and the chain verifies."""
-    _populate(registry)
-    head = _head(registry)
-    made_for = [AuditEvent("write.record.register", P1, {"record": "r1"})]
-    early = chain_early(head, OPERATOR, made_for)
-    other = [AuditEvent("write.record.revoke", P1, {"record": "r2"})]
-    with registry.session() as session, session.begin():
-        append(session, OPERATOR, other, early)
-    grown = [AuditEvent("write.record.register", P1, {"record": "r1"})]
-    early = chain_early(_head(registry), OPERATOR, grown)
-    grown.append(AuditEvent("write.record.register", P1, {"record": "r3"}))
-    with registry.session() as session, session.begin():
-        append(session, OPERATOR, grown, early)
-    with registry.session() as session:
-        last = session.execute(
-            select(AuditEntry).where(AuditEntry.seq > head.seq).order_by(AuditEntry.seq)
-        ).scalars()
-        assert [(e.action, e.details) for e in last] == [
-            ("write.record.revoke", {"record": "r2"}),
-            ("write.record.register", {"record": "r1"}),
-            ("write.record.register", {"record": "r3"}),
-        ]
-    assert _verify(registry) == (True, None, None)

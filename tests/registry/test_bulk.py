@@ -3,7 +3,6 @@ them, awkward text included, and the registry's invariants hold on either path."
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -12,13 +11,18 @@ import psycopg
 import pytest
 from sqlalchemy import Connection, delete, event, select
 
-from socialcredit.registry import Registry, bulk, live
+from socialcredit.registry import Registry, live
 from socialcredit.registry.lifecycle import StatusChange, change_status
 from socialcredit.registry.models import RecordEvent, RecordRow, Subject, table
-from socialcredit.registry.submit import Submission, _Ahead, submit_lines
+from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.pgsettings import LOOKUPS_OFF, LOOKUPS_ON
+from socialcredit.registry.store.postgres import PostgresTuning
+from socialcredit.registry.submit import Submission, submit_lines
 from socialcredit.registry.tick import tick
-from tests.registry.conftest import OPERATOR
+from tests.registry.conftest import OPERATOR, open_registry, tuned
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
+
+COPYING = PostgresTuning().copy_min  # rows enough for the background writer
 
 # Text that COPY's text format must escape: tab, newline, carriage return, backslash, "\N".
 AWKWARD = 'tab\there, line\nbreak, cr\r, back\\slash, \\N, "quoted", 法院 ✓'
@@ -32,11 +36,15 @@ def _records(count: int) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.mark.parametrize("copy_min", [1, 10**9], ids=["copy", "insert"])
-def test_bulk_paths_store_the_same(
-    registry: Registry, monkeypatch: pytest.MonkeyPatch, copy_min: int
-) -> None:
-    monkeypatch.setattr(bulk, "COPY_MIN", copy_min)
+@pytest.fixture(params=[1, 10**9], ids=["copy", "insert"])
+def either_path(request: pytest.FixtureRequest, db_url: str) -> Iterator[Registry]:
+    """A registry whose PostgreSQL backend copies from one row on, or never."""
+    with open_registry(db_url, tuned(db_url, PostgresTuning(copy_min=request.param))) as reg:
+        yield reg
+
+
+def test_bulk_paths_store_the_same(either_path: Registry) -> None:
+    registry = either_path
     raws = _records(60)
     report = submit_lines(registry, list(enumerate(raws, 1)), Submission(COURT, OPERATOR))
     assert report.count("registered") == 60, report.refused
@@ -66,35 +74,35 @@ def test_key_lookups_is_scoped_to_its_block(registry: Registry) -> None:
         return "/".join(found.one())
 
     postgres = registry.engine.dialect.name == "postgresql"
+    backend = backend_of(registry.engine)
     with registry.engine.connect() as conn, conn.begin():
-        with bulk.key_lookups(conn):
-            with bulk.key_lookups(conn):  # nested: one block
+        with backend.key_lookups(conn):
+            with backend.key_lookups(conn):  # nested: one block
                 pass
             if postgres:
                 assert seqscan(conn) == "off/off"
         if postgres:
             assert seqscan(conn) == "on/on"
     with registry.engine.connect() as conn:
-        with pytest.raises(ZeroDivisionError), conn.begin(), bulk.key_lookups(conn):
+        with pytest.raises(ZeroDivisionError), conn.begin(), backend.key_lookups(conn):
             _ = 1 / 0
         with conn.begin():
             if postgres:
                 assert seqscan(conn) == "on/on"
                 conn.exec_driver_sql("SET LOCAL jit = off")  # a value of the caller's: kept
-            with bulk.key_lookups(conn):
+            with backend.key_lookups(conn):
                 pass
             if postgres:
                 assert seqscan(conn) == "on/off"
 
 
+@pytest.mark.postgres
 def test_every_key_lookup_is_planned_without_sequential_scans(registry: Registry) -> None:
     """However few records a submission, a reassessment or a status change has, each statement
     that looks rows up by a list of keys runs inside a key-lookups block. psycopg prepares a
     statement after five runs and PostgreSQL may keep the generic plan made then: a plan made
     once outside the block (a small submission, tables without statistics) scanned whole tables
     for every later chunk."""
-    if registry.engine.dialect.name != "postgresql":
-        pytest.skip("a PostgreSQL planner setting")
     statements: list[str] = []
 
     def seen(_c: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -112,8 +120,8 @@ def test_every_key_lookup_is_planned_without_sequential_scans(registry: Registry
         event.remove(registry.engine, "before_cursor_execute", seen)
     off, lookups = False, 0
     for statement in statements:
-        if statement in (bulk._LOOKUPS_ON, bulk._LOOKUPS_OFF):
-            off = statement == bulk._LOOKUPS_ON
+        if statement in (LOOKUPS_ON, LOOKUPS_OFF):
+            off = statement == LOOKUPS_ON
         elif "= ANY" in statement:
             lookups += 1
             assert off, statement
@@ -123,9 +131,7 @@ def test_every_key_lookup_is_planned_without_sequential_scans(registry: Registry
 def test_a_failing_read_of_the_next_lines_comes_after_the_chunk_before_commits(
     registry: Registry,
 ) -> None:
-    """The next chunk is read while the current one is stored (in the background on
-    PostgreSQL): an error reading it is raised once the current chunk has committed, as when
-    the lines were read one chunk at a time."""
+    """An error reading the next lines is raised once the chunk before has committed."""
 
     def lines() -> Iterator[tuple[int, dict[str, Any]]]:
         yield from enumerate(_records(50), 1)  # the fixture's chunk: 50 lines
@@ -138,37 +144,18 @@ def test_a_failing_read_of_the_next_lines_comes_after_the_chunk_before_commits(
     assert_stored_equal_engine(registry)
 
 
-def test_lines_checked_in_advance_are_checked_again_under_other_policies(
-    registry: Registry,
-) -> None:
-    with registry.session() as session:
-        active = registry.policies(session)
-    chunk: list[tuple[int, Any]] = [(1, spc("x-1")), (2, "unreadable line")]
-    ahead = _Ahead(iter([chunk]))
-    ahead.prepare(active, COURT)
-    assert ahead.next() == chunk
-    early = ahead.checked
-    assert ahead.take(chunk, active, COURT) is early  # the same policies: not checked again
-    ahead.prepare(active, COURT)  # nothing left to read
-    assert ahead.next() is None
-    other = dataclasses.replace(active)  # another set of policies in force
-    ahead.active, ahead.checked = active, early
-    again = ahead.take(chunk, other, COURT)
-    assert again is not early and len(again) == 2
-
-
+@pytest.mark.postgres
 def test_background_copies_raise_the_first_error(registry: Registry) -> None:
     """A ``COPY`` that fails in the background raises in the caller when the block ends (the
     transaction then rolls back, nothing after the failure is sent), and the connection serves
     the next transaction."""
-    if registry.engine.dialect.name != "postgresql":
-        pytest.skip("the background sender is PostgreSQL's")
     event = {"kind": "registered", "on": date(2025, 1, 1), "actor": "t", "details": {}}
     now = datetime.now(UTC)
     subject = {"id": person(1), "kind": "person", "created_at": now}
+    backend = backend_of(registry.engine)
     with registry.engine.connect() as conn:
         failing = pytest.raises(psycopg.errors.ForeignKeyViolation)
-        with failing, conn.begin(), bulk.copies(conn, True) as out:
+        with failing, conn.begin(), backend.writer(conn, COPYING) as out:
             assert out.background
             out.put(table(RecordEvent), [event | {"record_id": 10**6, "at": now}])
             out.put(table(Subject), [subject])
@@ -176,28 +163,28 @@ def test_background_copies_raise_the_first_error(registry: Registry) -> None:
         assert conn.execute(select(table(Subject).c.id)).all() == []
         conn.rollback()
         with conn.begin():  # a later background block on the connection works
-            with bulk.copies(conn, background=True) as out:
+            with backend.writer(conn, COPYING) as out:
                 out.put(table(Subject), [subject])
             assert conn.execute(select(table(Subject).c.id)).scalars().all() == [person(1)]
 
 
+@pytest.mark.postgres
 def test_background_copies_wait_for_the_server_and_drop_the_rest_on_an_error(
     registry: Registry,
 ) -> None:
     """Many tables' rows queued at once are all stored when the block ends; when the caller
     raises inside the block, the rows not yet sent are dropped and the error is the caller's."""
-    if registry.engine.dialect.name != "postgresql":
-        pytest.skip("the background sender is PostgreSQL's")
     now = datetime.now(UTC)
     subjects = [{"id": person(n), "kind": "person", "created_at": now} for n in range(300)]
+    backend = backend_of(registry.engine)
     with registry.engine.connect() as conn:
         with conn.begin() as transaction:
-            with bulk.copies(conn, True) as out:
+            with backend.writer(conn, COPYING) as out:
                 for part in range(0, 300, 30):
                     out.put(table(Subject), subjects[part : part + 30])
             assert len(conn.execute(select(table(Subject).c.id)).all()) == 300
             transaction.rollback()
-        with pytest.raises(ZeroDivisionError), conn.begin(), bulk.copies(conn, True) as out:
+        with pytest.raises(ZeroDivisionError), conn.begin(), backend.writer(conn, COPYING) as out:
             for part in range(0, 300, 30):
                 out.put(table(Subject), subjects[part : part + 30])
             _ = 1 / 0
@@ -220,12 +207,11 @@ def _decision_rows(registry: Registry) -> dict[tuple[str, str], tuple[str, Any]]
         return {(s, service): (place, d) for s, service, place, d in found}
 
 
+@pytest.mark.postgres
 def test_background_reassessments_keep_decision_rows_they_repeat(registry: Registry) -> None:
     """On PostgreSQL a chunk's reassessment leaves a stored decision row in place when the
     new assessment repeats it word for word, and replaces the others; either way the stored
     assessments equal the engine's."""
-    if registry.engine.dialect.name != "postgresql":
-        pytest.skip("decision rows are kept by the background writer (PostgreSQL)")
     subjects = [person(n) for n in range(20)]
     first = [(n, spc(f"k-{n}", subject=s)) for n, s in enumerate(subjects, 1)]
     assert submit_lines(registry, first, Submission(COURT, OPERATOR)).count("registered") == 20
@@ -249,13 +235,12 @@ def test_background_reassessments_keep_decision_rows_they_repeat(registry: Regis
         assert (before[key][0] == after[key][0]) == (key not in changed)
 
 
+@pytest.mark.postgres
 def test_background_reassessment_of_subjects_without_records_keeps_no_decision(
     registry: Registry,
 ) -> None:
     """A subject whose records are gone (retention) keeps no decision row of its own either,
     when its reassessment runs in the background."""
-    if registry.engine.dialect.name != "postgresql":
-        pytest.skip("decision rows are kept by the background writer (PostgreSQL)")
     subjects = [person(n) for n in range(20)]
     lines = [(n, spc(f"g-{n}", subject=s)) for n, s in enumerate(subjects, 1)]
     assert submit_lines(registry, lines, Submission(COURT, OPERATOR)).count("registered") == 20

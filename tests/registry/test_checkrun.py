@@ -11,12 +11,14 @@ from sqlalchemy import delete, func, select
 from socialcredit.errors import NotFoundError
 from socialcredit.registry import Actor, Registry, RegistrySettings
 from socialcredit.registry.audit import accesses, verify
-from socialcredit.registry.checkrun import COPY_FROM
 from socialcredit.registry.checks import CheckRequest, check, check_many
 from socialcredit.registry.models import AuditEntry, PolicyVersion, RegistryState
+from socialcredit.registry.store.postgres import PostgresTuning
 from tests.registry.helpers import P1, P2
 
 AIRLINE = Actor("airline", "service", "ticket sale")
+
+COPY_FROM = PostgresTuning().check_copy_from
 
 
 def _newest_version(reg: Registry) -> int:

@@ -1,8 +1,10 @@
 """PostgreSQL connections from the pool: pinged only after they idled, and put back as they
-were taken after a check sent its own ``BEGIN`` and ``COMMIT`` (``registry/checkrun.py``)."""
+were taken after a check sent its own ``BEGIN`` and ``COMMIT`` (``registry/store/pgcheck.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -10,20 +12,30 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from socialcredit.errors import NotFoundError
-from socialcredit.registry import Actor, Registry, checkrun, database
+from socialcredit.registry import Actor, Registry, checkrun
 from socialcredit.registry.checks import CheckRequest, check, check_many
-from tests.registry.conftest import PG_URL
+from socialcredit.registry.store import pgcheck
+from socialcredit.registry.store.postgres import PostgresBackend, PostgresTuning
+from tests.registry.conftest import PG_URL, open_registry
 from tests.registry.helpers import P1
 
 AIRLINE = Actor("airline", "service", "ticket sale")
 
 
+pytestmark = pytest.mark.postgres
+
+
+@contextmanager
+def _pg_registry(db_url: str, tuning: PostgresTuning) -> Iterator[Registry]:
+    with open_registry(db_url, PostgresBackend(tuning)) as registry:
+        registry.engine.dispose()  # one pooled connection from here on: the one a test drops
+        yield registry
+
+
 @pytest.fixture
-def pg_registry(registry: Registry) -> Registry:
-    if registry.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's connections")
-    registry.engine.dispose()  # one pooled connection from here on: the one each test drops
-    return registry
+def pg_registry(db_url: str) -> Iterator[Registry]:
+    with _pg_registry(db_url, PostgresTuning()) as registry:
+        yield registry
 
 
 def _backend(reg: Registry) -> int:
@@ -44,22 +56,31 @@ def _terminate(pid: int) -> None:
         admin.dispose()
 
 
-def test_an_idle_connection_the_server_dropped_is_replaced(
-    pg_registry: Registry, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(database, "PING_AFTER_S", 0.0)  # every returned connection has idled
+@pytest.fixture
+def always_pinging(db_url: str) -> Iterator[Registry]:
+    """Every returned connection has idled."""
+    with _pg_registry(db_url, PostgresTuning(ping_after_s=0.0)) as registry:
+        yield registry
+
+
+@pytest.fixture
+def never_pinging(db_url: str) -> Iterator[Registry]:
+    with _pg_registry(db_url, PostgresTuning(ping_after_s=3600.0)) as registry:
+        yield registry
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced(always_pinging: Registry) -> None:
+    pg_registry = always_pinging
     dropped = _backend(pg_registry)
     _terminate(dropped)
     assert check(pg_registry, P1, "flight-booking", AIRLINE).decision["effect"] == "allow"
     assert _backend(pg_registry) != dropped
 
 
-def test_a_connection_used_a_moment_ago_is_not_pinged(
-    pg_registry: Registry, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The trade-off: a connection dropped less than ``PING_AFTER_S`` after its last use fails
+def test_a_connection_used_a_moment_ago_is_not_pinged(never_pinging: Registry) -> None:
+    """The trade-off: a connection dropped less than ``ping_after_s`` after its last use fails
     the one call that is handed it (nothing is written), and is then replaced."""
-    monkeypatch.setattr(database, "PING_AFTER_S", 3600.0)
+    pg_registry = never_pinging
     dropped = _backend(pg_registry)
     _terminate(dropped)
     with pytest.raises(psycopg.OperationalError):
@@ -115,11 +136,11 @@ def test_a_connection_left_in_a_transaction_is_not_pooled_in_autocommit_mode(
     is invalidated, so no later transaction runs on it in autocommit mode."""
     left_open = _backend(pg_registry)
 
-    def interrupted(_reg: Registry, raw: Any, *_args: Any) -> checkrun.Found:
+    def interrupted(raw: Any, *_args: Any) -> None:
         raw.execute("BEGIN")
         raise KeyboardInterrupt  # before any rollback
 
-    monkeypatch.setattr(checkrun, "_transaction", interrupted)
+    monkeypatch.setattr(pgcheck, "_transaction", interrupted)
     with pytest.raises(KeyboardInterrupt):
         check(pg_registry, P1, "flight-booking", AIRLINE)
     monkeypatch.undo()

@@ -1,5 +1,5 @@
-"""The registry's own COPY text (``bulk.copy_text``) reads back as the values it was given:
-text with every character PostgreSQL's COPY treats specially, JSON, dates, integers, booleans
+"""The registry's own COPY text (``store.copytext.copy_text``) reads back as the values it was
+given: text with every character PostgreSQL's COPY treats specially, JSON, dates, integers, booleans
 and nulls (PostgreSQL only; the format is PostgreSQL's)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, String, Table
 from sqlalchemy.engine import make_url
 
-from socialcredit.registry.bulk import copy_rows
+from socialcredit.registry.store.copytext import copy_rows
 from tests.registry.conftest import database
 
 _TABLE = Table(

@@ -4,6 +4,7 @@ a fresh ``engine.assess`` of that subject at the registry's date (and so does ne
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
@@ -15,13 +16,14 @@ from sqlalchemy import delete, update
 
 from socialcredit.engine import DisputeOutcome
 from socialcredit.errors import SocialCreditError
-from socialcredit.registry import Registry, bulk
+from socialcredit.registry import Registry
 from socialcredit.registry.audit import GENESIS
 from socialcredit.registry.lifecycle import ACTIONS, StatusChange, change_status
 from socialcredit.registry.models import Base, PolicyVersion, RegistryState
+from socialcredit.registry.store.postgres import PostgresTuning
 from socialcredit.registry.submit import Submission, submit_record
 from socialcredit.registry.tick import tick
-from tests.registry.conftest import OPERATOR, START
+from tests.registry.conftest import OPERATOR, START, open_registry, tuned
 from tests.registry.helpers import O1, P1, P2, assert_stored_equal_engine
 
 ITEMS = {  # item -> subjects it may be recorded about
@@ -114,14 +116,19 @@ def _replay(registry: Registry, sequence: list[tuple[Any, ...]]) -> None:
         _check_invariant(registry)
 
 
+@pytest.fixture
+def copying(db_url: str) -> Iterator[Registry]:
+    """A registry whose backend copies every bulk write of two rows or more."""
+    with open_registry(db_url, tuned(db_url, PostgresTuning(copy_min=2))) as reg:
+        yield reg
+
+
 @pytest.mark.slow
+@pytest.mark.postgres
 @settings(max_examples=15, **SLOW_EXAMPLES)
 @given(sequence=steps)
 def test_the_invariant_holds_when_every_bulk_write_uses_copy(
-    registry: Registry, monkeypatch: pytest.MonkeyPatch, sequence: list[tuple[Any, ...]]
+    copying: Registry, sequence: list[tuple[Any, ...]]
 ) -> None:
     """The same, with every bulk write of two rows or more sent with ``COPY`` (PostgreSQL)."""
-    if registry.engine.dialect.name != "postgresql":
-        pytest.skip("COPY is PostgreSQL's")
-    monkeypatch.setattr(bulk, "COPY_MIN", 2)
-    _replay(registry, sequence)
+    _replay(copying, sequence)

@@ -19,11 +19,12 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from socialcredit.registry.bulk import insert_rows
-from socialcredit.registry.models import AuditEntry, RegistryState, table
+from socialcredit.registry.models import AuditEntry, RegistryState
+from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.headsql import ENTRIES, LOCK_HEAD, MOVE_HEAD
 
 GENESIS = "0" * 64
 
@@ -96,14 +97,6 @@ def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 
-_STATE = table(RegistryState)
-# Built once: SQLAlchemy caches their compiled form, so an append costs no SQL compilation.
-LOCK_HEAD = select(_STATE.c.audit_key, _STATE.c.audit_seq, _STATE.c.audit_head).with_for_update()
-_ENTRIES = table(AuditEntry)
-AUDIT_INSERT = insert(_ENTRIES)
-MOVE_HEAD = update(_STATE).values(audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"))
-
-
 @dataclass(frozen=True)
 class Head:
     """The chain's head as read under the state row's lock."""
@@ -138,77 +131,28 @@ def chain(head: Head, actor: Actor, events: Sequence[AuditEvent]) -> list[dict[s
 
 
 def write_chain(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` and move the head; the head must be locked.
-
-    One bulk insert (``COPY`` for a chunk's many entries on PostgreSQL, else an ``INSERT``).
-    """
-    insert_rows(connection, _ENTRIES, rows)
+    """Insert ``rows`` and move the head; the head must be locked."""
+    backend_of(connection).insert(connection, ENTRIES, rows)
     last = rows[-1]
     connection.execute(MOVE_HEAD, {"new_seq": last["seq"], "new_head": last["hash"]})
 
 
-@dataclass(frozen=True)
-class Chained:
-    """Entries hashed in advance, after a head read without the lock (the registry state as a
-    transaction first read it), while the caller waited for other work: made only by
-    :func:`chain_early`, which keeps the actor and the very sequence of events they record."""
-
-    head: Head
-    actor: Actor
-    events: Sequence[AuditEvent]
-    rows: list[dict[str, Any]]
-
-    def fits(self, head: Head, actor: Actor, events: Sequence[AuditEvent]) -> bool:
-        """Whether these rows were made for ``events`` (the same sequence object, of the same
-        length still) by ``actor`` after ``head``."""
-        return (
-            self.head == head
-            and self.actor == actor
-            and self.events is events
-            and len(self.rows) == len(events)
-        )
-
-
-def chain_early(head: Head, actor: Actor, events: Sequence[AuditEvent]) -> Chained:
-    """``events`` chained after ``head`` in advance (see :func:`append_core`)."""
-    return Chained(head, actor, events, chain(head, actor, events))
-
-
-def append_core(
-    connection: Connection,
-    actor: Actor,
-    events: Sequence[AuditEvent],
-    early: Chained | None = None,
-) -> None:
-    """Append ``events`` inside the connection's transaction: lock, hash, insert, move head.
-
-    ``early`` (these events chained in advance by :func:`chain_early`) is written as it is if
-    the locked head is still the one it follows and it was made for these events by this
-    actor; otherwise the events are hashed again after the locked head.
-    """
+def append_core(connection: Connection, actor: Actor, events: Sequence[AuditEvent]) -> None:
+    """Append ``events`` inside the connection's transaction: lock the head, hash the entries
+    after it, insert them, move the head."""
     if not events:
         return
     found = connection.execute(LOCK_HEAD).one_or_none()
     if found is None:
         raise RuntimeError("registry state missing")  # guarded by Registry.open
-    head = Head(*found)
-    if early is not None and early.fits(head, actor, events):
-        write_chain(connection, early.rows)
-    else:
-        write_chain(connection, chain(head, actor, events))
+    write_chain(connection, chain(Head(*found), actor, events))
 
 
-def append(
-    session: Session,
-    actor: Actor,
-    events: Sequence[AuditEvent],
-    early: Chained | None = None,
-) -> None:
-    """Append ``events`` to the chain inside the caller's transaction (``early``: see
-    :func:`append_core`)."""
+def append(session: Session, actor: Actor, events: Sequence[AuditEvent]) -> None:
+    """Append ``events`` to the chain inside the caller's transaction."""
     if events:
         session.flush()  # the entries follow what they record
-        append_core(session.connection(), actor, events, early)
+        append_core(session.connection(), actor, events)
 
 
 @dataclass(frozen=True)

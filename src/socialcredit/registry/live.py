@@ -27,19 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import (
-    Connection,
-    Delete,
-    Row,
-    Select,
-    String,
-    TextClause,
-    bindparam,
-    delete,
-    select,
-    text,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, Row, Select, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import (
@@ -51,17 +39,6 @@ from socialcredit.engine import (
 )
 from socialcredit.engine.timeline import suspension
 from socialcredit.identity import SubjectId, SubjectKind
-from socialcredit.registry.bulk import (
-    Copies,
-    copies,
-    gc_paused,
-    in_list,
-    is_postgres,
-    key_lookups,
-    to_json,
-    uses_copy,
-)
-from socialcredit.registry.locks import lock_keys
 from socialcredit.registry.models import (
     AssessmentDecision,
     AssessmentList,
@@ -76,11 +53,14 @@ from socialcredit.registry.models import (
 )
 from socialcredit.registry.notices import list_notice
 from socialcredit.registry.policystore import ActivePolicies
+from socialcredit.registry.store.backend import Backend, Writer
+from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.copytext import to_json
+from socialcredit.registry.store.gcpause import gc_paused
 
 TIME_EVENTS = ("effective", "suspended", "expired")
 # The record row's columns the engine reads: its fields, keyed by the row id and subject_id.
 ENGINE_COLUMNS = ("id", "subject_id", *(f for f in RECORD_FIELDS if f not in ("id", "subject")))
-ASSESSMENT_TABLES = (AssessmentScore, AssessmentList, AssessmentDecision, AssessmentRow)
 
 
 def to_record(row: RecordRow | Row[Any], kind: str) -> Record:
@@ -254,66 +234,28 @@ class Scope:
     fresh: Mapping[int, Record] = field(default_factory=dict)
 
 
-# Statements built once per dialect (SQLAlchemy caches their compiled form) and run with Core.
 _RECORDS, _SUBJECTS, _EVENTS = table(RecordRow), table(Subject), table(RecordEvent)
-_LISTS, _DECISIONS = table(AssessmentList), table(AssessmentDecision)
+_DECISIONS = table(AssessmentDecision)
 
 
 @dataclass(frozen=True)
 class _Statements:
     load: Select[Any]
     known: Select[Any]
-    old_lists: Select[Any]
-    deletes: tuple[Delete, ...]
-    # PostgreSQL: the deletes in one statement returning the old lists, by whether the
-    # decision rows are kept (their digests returned then); empty elsewhere
-    clear: Mapping[bool, TextClause]
 
 
-def _statements(postgres: bool) -> _Statements:
+def _statements(backend: Backend) -> _Statements:
+    """Built once per backend (SQLAlchemy caches their compiled form)."""
     return _Statements(
         load=select(*(_RECORDS.c[name] for name in ENGINE_COLUMNS), _SUBJECTS.c.kind)
         .join_from(_RECORDS, _SUBJECTS, _RECORDS.c.subject_id == _SUBJECTS.c.id)
-        .where(in_list(_RECORDS.c.subject_id, "subjects", postgres)),
+        .where(backend.in_list(_RECORDS.c.subject_id, "subjects")),
         known=select(_EVENTS.c.record_id, _EVENTS.c.kind).where(
-            in_list(_EVENTS.c.record_id, "records", postgres), _EVENTS.c.kind.in_(TIME_EVENTS)
+            backend.in_list(_EVENTS.c.record_id, "records"), _EVENTS.c.kind.in_(TIME_EVENTS)
         ),
-        old_lists=select(_LISTS.c.subject_id, _LISTS.c.list_id).where(
-            in_list(_LISTS.c.subject_id, "subjects", postgres)
-        ),
-        deletes=tuple(
-            delete(t).where(in_list(t.c.subject_id, "subjects", postgres))
-            for t in (table(m) for m in ASSESSMENT_TABLES)
-        ),
-        clear={keep: _clear_statement(keep) for keep in (False, True)} if postgres else {},
     )
 
 
-def _clear_statement(keep_decisions: bool) -> TextClause:
-    """Delete the subjects' assessment rows and return the lists they were on (digest null),
-    in one round trip (data-modifying ``WITH``: every part runs once, on the same snapshot).
-    ``keep_decisions``: the decision rows stay, and each comes back with the SHA-256 of its
-    stored JSON text (a ``json`` value keeps the text it was given)."""
-    kept = (AssessmentDecision,) if keep_decisions else ()
-    names = [table(m).name for m in ASSESSMENT_TABLES if m not in kept]
-    parts = [
-        f"d{n} AS (DELETE FROM {name} WHERE subject_id = ANY(:subjects)"
-        + (" RETURNING subject_id, list_id)" if name == _LISTS.name else ")")
-        for n, name in enumerate(names)
-    ]
-    lists = f"d{names.index(_LISTS.name)}"
-    found = f"SELECT subject_id, list_id, NULL AS digest FROM {lists}"
-    if keep_decisions:
-        digest = "encode(sha256(convert_to(decision::text, 'UTF8')), 'hex')"
-        found += (
-            f" UNION ALL SELECT subject_id, service, {digest} FROM {_DECISIONS.name}"
-            " WHERE subject_id = ANY(:subjects)"
-        )
-    statement = text(f"WITH {', '.join(parts)} {found}")
-    return statement.bindparams(bindparam("subjects", type_=ARRAY(String())))
-
-
-_STATEMENTS = {postgres: _statements(postgres) for postgres in (False, True)}
 _ASSESSMENTS = table(AssessmentRow)
 _TARGETS = {  # in this order, after the assessments
     "scores": table(AssessmentScore),
@@ -393,29 +335,6 @@ def _read(
     return records, known
 
 
-def _clear(
-    conn: Connection, q: _Statements, subjects: list[str], keep_decisions: bool
-) -> tuple[dict[str, set[str]], dict[str, dict[str, str]] | None]:
-    """Delete the subjects' stored assessments; return the lists each was on and, with
-    ``keep_decisions`` (PostgreSQL), the digests of the decision rows kept (else None: all
-    deleted)."""
-    old_lists: dict[str, set[str]] = defaultdict(set)
-    if not q.clear:
-        found = [(*row, None) for row in conn.execute(q.old_lists, {"subjects": subjects})]
-        for deleting in q.deletes:
-            conn.execute(deleting, {"subjects": subjects})
-        keep_decisions = False
-    else:
-        found = list(conn.execute(q.clear[keep_decisions], {"subjects": subjects}))
-    kept: dict[str, dict[str, str]] = defaultdict(dict)
-    for sid, key, digest in found:
-        if digest is None:
-            old_lists[sid].add(key)
-        else:
-            kept[sid][key] = digest
-    return old_lists, (kept if keep_decisions else None)
-
-
 def reassess(
     session: Session, active: ActivePolicies, scope: Scope, assessor: Assessor | None = None
 ) -> int:
@@ -428,12 +347,14 @@ def reassess(
     with gc_paused():
         session.flush()  # the records and events written so far in this transaction
         conn = session.connection()
-        background = uses_copy(conn, len(set(scope.subjects)))
-        lock_keys(conn, scope.subjects)  # writers of the same subjects take turns
-        with key_lookups(conn):
-            prepared = prepare(conn, active, scope, assessor, keep_decisions=background)
-            with copies(conn, background) as out:
-                return write_assessments(prepared, out)
+        backend = backend_of(conn)
+        backend.lock_keys(conn, scope.subjects)  # writers of the same subjects take turns
+        with (
+            backend.key_lookups(conn),
+            backend.writer(conn, len(set(scope.subjects))) as out,
+        ):
+            prepared = prepare(conn, out, active, scope, assessor)
+            return write_assessments(prepared, out)
 
 
 @dataclass(frozen=True)
@@ -447,25 +368,25 @@ class Prepared:
 
 def prepare(
     conn: Connection,
+    out: Writer,
     active: ActivePolicies,
     scope: Scope,
     assessor: Assessor | None = None,
-    keep_decisions: bool = False,
 ) -> Prepared:
-    """Read the subjects' records and delete their stored assessments (every statement of a
+    """Read the subjects' records and clear their stored assessments (every statement of a
     reassessment but its inserts, which :func:`write_assessments` makes).
 
-    ``keep_decisions`` (for rows written in the background on PostgreSQL, where a few stale
-    decision rows are deleted before each batch): a stored decision row that the new
-    assessment repeats word for word is kept instead of deleted and written again.
+    The writer may keep the stored decision rows (:class:`~socialcredit.registry.store.
+    backend.Cleared`): one that the new assessment repeats word for word then stays as it is,
+    and the others are deleted before the new rows.
 
-    The caller holds the subjects' locks (:func:`socialcredit.registry.locks.lock_keys`):
-    :func:`reassess` takes them, and a submission's chunk takes them with its record ids.
+    The caller holds the subjects' locks (``Backend.lock_keys``): :func:`reassess` takes them,
+    and a submission's chunk takes them with its record ids.
     """
-    q = _STATEMENTS[is_postgres(conn)]
+    q = backend_of(conn).statements(_statements)
     subjects = list(dict.fromkeys(scope.subjects))
     records, known = _read(conn, q, subjects, scope.fresh)
-    old_lists, kept = _clear(conn, q, subjects, keep_decisions)
+    cleared = out.clear_assessments(subjects)
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
         # The stored kind is the one the identifier was parsed to: no need to parse it again.
@@ -473,20 +394,21 @@ def prepare(
         return assess_with_next_change(active.policies, records, subject, scope.day)
 
     now = datetime.now(UTC)
-    ctx = _Context(active, scope, now, known, old_lists, assessor or engine, kept)
+    ctx = _Context(active, scope, now, known, cleared.old_lists, assessor or engine, cleared.kept)
     return Prepared(ctx, subjects, records)
 
 
-# In the background (see :class:`Copies`) the rows go out when the engine has assessed these
-# shares of the subjects (and at the end), so that the server stores them while the engine
-# assesses the next ones and little is left to store once it is done; a batch is at least
-# STEP_MIN subjects (each COPY costs the server a statement).
+# The rows assessed so far are put when the engine has assessed these shares of the subjects
+# (and at the end), so that a writer sending in the background stores them while the engine
+# assesses the next ones, and little is left to store once it is done; a part is at least
+# STEP_MIN subjects (each put costs the server a statement).
 SHARES = (0.5, 0.8)
 STEP_MIN = 50
 
 
 def _cuts(count: int, background: bool) -> frozenset[int]:
-    """After which subjects (1-based) the rows so far go out."""
+    """After which subjects (1-based) the rows so far are put (a writer storing at once: at the
+    end only, one insert per table)."""
     if not background:
         return frozenset()
     found, last = set(), 0
@@ -498,7 +420,7 @@ def _cuts(count: int, background: bool) -> frozenset[int]:
     return frozenset(found)
 
 
-def write_assessments(prepared: Prepared, out: Copies) -> int:
+def write_assessments(prepared: Prepared, out: Writer) -> int:
     """Assess every prepared subject and insert its rows; return the list changes."""
     batch, changed = _Batch(), 0
     cuts = _cuts(len(prepared.subjects), out.background)
@@ -515,7 +437,7 @@ def write_assessments(prepared: Prepared, out: Copies) -> int:
     return changed + _put(out, batch)
 
 
-def _put(out: Copies, batch: _Batch) -> int:
+def _put(out: Writer, batch: _Batch) -> int:
     out.put(_ASSESSMENTS, batch.assessments)
     if batch.stale:
         out.delete_pairs(_DECISIONS, ("subject_id", "service"), batch.stale)

@@ -12,39 +12,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from functools import partial
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, insert, select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import RECORD_FIELDS, Record, validate_record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
 from socialcredit.policy.vocabulary import Polarity
-from socialcredit.registry import locks
-from socialcredit.registry.audit import (
-    Actor,
-    AuditEvent,
-    Chained,
-    Head,
-    append,
-    canonical,
-    chain_early,
-)
-from socialcredit.registry.bulk import (
-    Copies,
-    copies,
-    gc_paused,
-    in_list,
-    insert_rows,
-    is_postgres,
-    key_lookups,
-    next_ids,
-)
+from socialcredit.registry.audit import Actor, AuditEvent, append, canonical
 from socialcredit.registry.context import Registry
 from socialcredit.registry.events import event_values, submitted_events
 from socialcredit.registry.live import Scope, prepare, write_assessments
@@ -52,7 +31,6 @@ from socialcredit.registry.models import (
     Notice,
     RecordEvent,
     RecordRow,
-    RegistryState,
     RetiredRecord,
     Subject,
     record_key,
@@ -61,8 +39,11 @@ from socialcredit.registry.models import (
 from socialcredit.registry.notices import notice_values
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.retention_rules import retain_until
+from socialcredit.registry.store.backend import Backend
+from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.gcpause import gc_paused
 
-Row = Mapping[str, Any] | str  # a raw record, or why its line could not be read
+RawLine = Mapping[str, Any] | str  # a raw record, or why its line could not be read
 
 
 @dataclass(frozen=True)
@@ -111,7 +92,9 @@ def source_hash(agency: str, source_id: str) -> str:
     return hashlib.sha256(canonical({"agency": agency, "id": source_id})).hexdigest()
 
 
-def _check(line: int, raw: Row, policies: ActivePolicies, agency: str) -> _Candidate | LineOutcome:
+def _check(
+    line: int, raw: RawLine, policies: ActivePolicies, agency: str
+) -> _Candidate | LineOutcome:
     if isinstance(raw, str):
         return LineOutcome(line, None, "refused", (raw,))
     checked = validate_record(raw, policies.policies)
@@ -140,20 +123,27 @@ class Submission:
 _RECORDS, _SUBJECTS, _RETIRED = table(RecordRow), table(Subject), table(RetiredRecord)
 
 
-def _known_statements(postgres: bool) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    records = select(_RECORDS.c.source_id, _RECORDS.c.payload_sha256).where(
-        _RECORDS.c.agency == bindparam("agency"),
-        in_list(_RECORDS.c.source_id, "ids", postgres),
-    )
-    retired = select(_RETIRED.c.source_hash).where(
-        in_list(_RETIRED.c.source_hash, "hashes", postgres)
-    )
-    subjects = select(_SUBJECTS.c.id).where(in_list(_SUBJECTS.c.id, "ids", postgres))
-    return records, retired, subjects
+@dataclass(frozen=True)
+class _Known:
+    """What the registry already holds of a chunk's records and subjects."""
+
+    records: Select[Any]
+    retired: Select[Any]
+    subjects: Select[Any]
 
 
-# Built once per dialect (their compiled form is cached).
-_KNOWN = {postgres: _known_statements(postgres) for postgres in (False, True)}
+def _known_statements(backend: Backend) -> _Known:
+    """Built once per backend (SQLAlchemy caches their compiled form)."""
+    return _Known(
+        records=select(_RECORDS.c.source_id, _RECORDS.c.payload_sha256).where(
+            _RECORDS.c.agency == bindparam("agency"),
+            backend.in_list(_RECORDS.c.source_id, "ids"),
+        ),
+        retired=select(_RETIRED.c.source_hash).where(
+            backend.in_list(_RETIRED.c.source_hash, "hashes")
+        ),
+        subjects=select(_SUBJECTS.c.id).where(backend.in_list(_SUBJECTS.c.id, "ids")),
+    )
 
 
 def _known(
@@ -161,20 +151,21 @@ def _known(
 ) -> tuple[dict[str, str], set[str]]:
     """The payload hashes of the candidates already registered, and the ids of those that
     retention deleted, by the agency's record id."""
-    records, retired, _ = _KNOWN[is_postgres(conn)]
+    q = backend_of(conn).statements(_known_statements)
     ids = [c.record.id for c in candidates]
     existing = {
-        source: sha for source, sha in conn.execute(records, {"agency": agency, "ids": ids})
+        source: sha for source, sha in conn.execute(q.records, {"agency": agency, "ids": ids})
     }
     by_hash = {source_hash(agency, i): i for i in ids}
-    found = conn.execute(retired, {"hashes": list(by_hash)}).scalars()
+    found = conn.execute(q.retired, {"hashes": list(by_hash)}).scalars()
     return existing, {by_hash[h] for h in found}
 
 
-def _sort(
+def _classify(
     session: Session, sub: Submission, candidates: list[_Candidate], report: SubmitReport
 ) -> list[_Candidate]:
-    """Report unchanged and conflicting records; return the new ones."""
+    """Tell new records from those already registered (unchanged, or a conflict) or deleted
+    by retention; report the others and return the new ones."""
     existing, retired = _known(session.connection(), sub.agency, candidates)
     new = []
     for c in candidates:
@@ -234,9 +225,6 @@ def _values(
 
 
 _EVENTS, _NOTICES = table(RecordEvent), table(Notice)
-# SQLite: one executemany with the ids returned in parameter order (PostgreSQL draws the ids from
-# the sequence first and COPYs the rows with them).
-_INSERT_RECORDS = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
 
 
 def _new_subjects(
@@ -244,7 +232,8 @@ def _new_subjects(
 ) -> list[dict[str, Any]]:
     """The subject rows to insert: the records' subjects the registry does not hold yet."""
     kinds = {r.subject: r.subject_kind for r in records}
-    found = conn.execute(_KNOWN[is_postgres(conn)][2], {"ids": list(kinds)}).scalars()
+    q = backend_of(conn).statements(_known_statements)
+    found = conn.execute(q.subjects, {"ids": list(kinds)}).scalars()
     known = set(found)
     return [{"id": s, "kind": k, "created_at": now} for s, k in kinds.items() if s not in known]
 
@@ -298,60 +287,37 @@ def _children(
 
 
 @dataclass(frozen=True)
-class _Chunk:
-    """Where a chunk goes, under which policies, from whom."""
+class _Under:
+    """Under which policies, from whom, a chunk's new records are registered."""
 
     reg: Registry
     active: ActivePolicies
     sub: Submission
-    # pure work to do while the chunk's rows are being stored in the background
-    meanwhile: Callable[[], None] | None = None
 
 
-def _register(session: Session, chunk: _Chunk, new: list[_Candidate]) -> None:
-    reg, active, sub = chunk.reg, chunk.active, chunk.sub
-    state = reg.state(session)
-    when = _When(sub, state.as_of, datetime.now(UTC))
+def _register(session: Session, under: _Under, new: list[_Candidate]) -> None:
+    """Store the new records, their subjects, events, notices and the reassessment of their
+    subjects, then the audit entries."""
+    reg, active, sub = under.reg, under.active, under.sub
+    when = _When(sub, reg.state(session).as_of, datetime.now(UTC))
     conn = session.connection()
+    backend = backend_of(conn)
     rows = [_values(c, sub, active, when.today, when.now) for c in new]
     subject_rows = _new_subjects(conn, (c.record for c in new), when.now)
-    ids = next_ids(conn, _RECORDS, len(rows))
-    record_rows: list[dict[str, Any]] = []
-    if ids is None:  # no COPY: the ids come back from the INSERT, written at once
-        insert_rows(conn, _SUBJECTS, subject_rows)
-        ids = list(conn.execute(_INSERT_RECORDS, rows).scalars().all())
-        subject_rows = []
-    else:
-        record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
-    background = bool(record_rows)  # COPY (the ids were drawn)
+    ids = backend.allocate_ids(conn, _RECORDS, len(rows))
+    record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
     subjects = sorted({r["subject_id"] for r in rows})
-    scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
     # the new records are passed in, not read
-    prepared = prepare(conn, active, scope, keep_decisions=background)
-    # sent in the background while the engine assesses
-    with copies(conn, background) as out:
+    scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
+    with backend.writer(conn, len(record_rows)) as out:
+        prepared = prepare(conn, out, active, scope)
         out.put(_SUBJECTS, subject_rows)
         out.put(_RECORDS, record_rows)
-        written = _children(ids, rows, active, when)  # while the server stores the records
+        written = _children(ids, rows, active, when)
         out.put(_EVENTS, written.events)
         out.put(_NOTICES, written.notices)
         write_assessments(prepared, out)
-        early = _meanwhile(chunk, out, state, written.audit)
-    append(session, sub.actor, written.audit, early)
-
-
-def _meanwhile(
-    chunk: _Chunk, out: Copies, state: RegistryState, audit: list[AuditEvent]
-) -> Chained | None:
-    """Work done while the server stores a chunk's last rows in the background: the next
-    chunk's checks, and the audit entries hashed after the head as the transaction first read
-    it (used if it is still the head once locked)."""
-    if not out.background:
-        return None
-    if chunk.meanwhile is not None:
-        chunk.meanwhile()
-    head = Head(state.audit_key, state.audit_seq, state.audit_head)
-    return chain_early(head, chunk.sub.actor, audit)
+    append(session, sub.actor, written.audit)
 
 
 def record_notice_body(
@@ -371,14 +337,14 @@ def record_notice_body(
     }
 
 
-def _chunks(lines: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:
+def _chunks(lines: Iterable[tuple[int, RawLine]], size: int) -> Iterator[list[tuple[int, RawLine]]]:
     it = iter(lines)
     while chunk := list(islice(it, size)):
         yield chunk
 
 
 _Checked = _Candidate | LineOutcome
-_Lines = list[tuple[int, Row]]
+_Lines = list[tuple[int, RawLine]]
 
 
 def _candidates(
@@ -399,47 +365,6 @@ def _candidates(
     return candidates
 
 
-@dataclass
-class _Ahead:
-    """The next chunk, read and checked in advance while the current one is stored, and the
-    policies it was checked under."""
-
-    chunks: Iterator[_Lines]
-    read: bool = False
-    chunk: _Lines | None = None
-    error: Exception | None = None  # raised by reading the next lines: after the commit
-    active: ActivePolicies | None = None
-    checked: list[_Checked] = field(default_factory=list)
-
-    def prepare(self, active: ActivePolicies, agency: str) -> None:
-        """Read the next chunk and check its lines (validation is pure)."""
-        self.read = True
-        try:
-            self.chunk = next(self.chunks, None)
-        except Exception as exc:  # the current chunk still commits, as it would have
-            self.error = exc
-            return
-        if self.chunk is not None:
-            with suppress(Exception):  # checked again in its own transaction, and raised there
-                self.checked = _check_all(self.chunk, active, agency)
-                self.active = active
-
-    def next(self) -> _Lines | None:
-        if not self.read:
-            return next(self.chunks, None)
-        self.read = False
-        if self.error is not None:
-            raise self.error
-        return self.chunk
-
-    def take(self, chunk: _Lines, active: ActivePolicies, agency: str) -> list[_Checked]:
-        """The chunk's checks: those made in advance if made under ``active`` (the policies in
-        force in the chunk's own transaction), else made now."""
-        found = self.checked if self.active is active else _check_all(chunk, active, agency)
-        self.active, self.checked = None, []
-        return found
-
-
 def _check_all(chunk: _Lines, active: ActivePolicies, agency: str) -> list[_Checked]:
     return [_check(line, raw, active, agency) for line, raw in chunk]
 
@@ -452,31 +377,24 @@ def _lock_keys(candidates: list[_Candidate], agency: str) -> list[str]:
 
 def submit_lines(
     reg: Registry,
-    lines: Iterable[tuple[int, Row]],
+    lines: Iterable[tuple[int, RawLine]],
     sub: Submission,
     progress: Callable[[int], None] | None = None,
 ) -> SubmitReport:
-    """Submit raw records; every line gets an outcome. One transaction per chunk.
-
-    While a chunk's rows are stored in the background, the next chunk is read and its lines
-    checked (validation is pure); they are checked again if its own transaction finds other
-    policies in force.
-    """
+    """Submit raw records; every line gets an outcome. One transaction per chunk."""
     report = SubmitReport()
     seen: dict[str, int] = {}
-    ahead = _Ahead(_chunks(lines, reg.settings.chunk_size))
-    while (chunk := ahead.next()) is not None:
+    for chunk in _chunks(lines, reg.settings.chunk_size):
         with gc_paused(), reg.session() as session, session.begin():
             active = reg.policies(session)
-            checked = ahead.take(chunk, active, sub.agency)
-            candidates = _candidates(checked, seen, report)
+            candidates = _candidates(_check_all(chunk, active, sub.agency), seen, report)
             conn = session.connection()
-            with key_lookups(conn):  # the chunk's lookups, one block
-                locks.lock_keys(conn, _lock_keys(candidates, sub.agency))
-                new = _sort(session, sub, candidates, report) if candidates else []
+            backend = backend_of(conn)
+            with backend.key_lookups(conn):  # the chunk's lookups, one block
+                backend.lock_keys(conn, _lock_keys(candidates, sub.agency))
+                new = _classify(session, sub, candidates, report) if candidates else []
                 if new:
-                    meanwhile = partial(ahead.prepare, active, sub.agency)
-                    _register(session, _Chunk(reg, active, sub, meanwhile), new)
+                    _register(session, _Under(reg, active, sub), new)
             report.outcomes += [
                 LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
             ]

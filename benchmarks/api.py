@@ -47,10 +47,10 @@ import uvloop
 from machine import machine, postgres_seconds, postgres_ticks
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
-from socialcredit.registry.demo import by_agency, demo_records, organisation_id, person_id
-from socialcredit.registry.policies import load_policy_files
-from socialcredit.registry.principals import PrincipalSpec, create_principal
-from socialcredit.registry.submit import Submission, submit_lines
+from socialcredit.registry.workflows.demo import by_agency, demo_records, organisation_id, person_id
+from socialcredit.registry.workflows.policies import load_policy_files
+from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
+from socialcredit.registry.writes.submit import Submission, submit_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("bench", "admin", "benchmark")
@@ -64,7 +64,7 @@ def build(url: str, subjects: int) -> tuple[str, list[str], list[str]]:
         initialise(reg, date(2025, 1, 1))
         load_policy_files(reg, [ROOT / "policies" / "examples"], ACTOR)
         with reg.session() as session:
-            policies = reg.policies(session).policies
+            policies = reg.policies(session).policy_set
         for agency, rows in by_agency(demo_records(policies, subjects, seed=1)).items():
             lines = list(enumerate(rows, 1))
             submit_lines(reg, lines, Submission(agency, Actor("bench", "agency", "benchmark")))

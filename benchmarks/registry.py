@@ -32,11 +32,11 @@ from machine import machine, postgres_seconds, postgres_ticks
 from sqlalchemy import create_engine, text
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
-from socialcredit.registry.checks import check
-from socialcredit.registry.demo import by_agency, demo_records
-from socialcredit.registry.policies import load_policy_files
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
-from socialcredit.registry.tick import tick
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.workflows.demo import by_agency, demo_records
+from socialcredit.registry.workflows.policies import load_policy_files
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.writes.tick import tick
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("bench", "agency", "benchmark")
@@ -54,7 +54,7 @@ def run(url: str, subjects: int, samples: int) -> dict[str, Any]:
     initialise(reg, REGISTRY_DATE)
     load_policy_files(reg, [ROOT / "policies" / "examples"], ACTOR)
     with reg.session() as session:
-        policies = reg.policies(session).policies
+        policies = reg.policies(session).policy_set
     grouped = by_agency(demo_records(policies, subjects, seed=1))
     total = sum(len(v) for v in grouped.values())
     server = postgres_ticks() if url.startswith("postgresql") else {}

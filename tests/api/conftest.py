@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from socialcredit.api.app import ApiSettings, create_app
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
-from socialcredit.registry.principals import PrincipalSpec, create_principal
+from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
 from tests.registry.conftest import START, database, install_examples
 from tests.registry.helpers import COURT, P1, P2
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import subject_ref
-from socialcredit.registry.models import AuditEntry, RegistryState
+from socialcredit.registry.store.models import AuditEntry, RegistryState
 from tests.registry.helpers import counts
 
 __all__ = ["audit", "counts", "problem"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from socialcredit.registry import Registry
-from socialcredit.registry.models import Principal
-from socialcredit.registry.principals import hash_key
+from socialcredit.registry.store.casework import Principal
+from socialcredit.registry.workflows.principals import hash_key
 from tests.api.conftest import Keys
 from tests.api.helpers import audit, problem
 from tests.registry.helpers import P1

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from socialcredit.cli.app import app
 from socialcredit.cli.principal_cmd import Role
-from socialcredit.registry.principals import ROLES, list_principals
+from socialcredit.registry.workflows.principals import ROLES, list_principals
 from tests.api.conftest import open_registry
 
 runner = CliRunner()

@@ -20,8 +20,8 @@ from socialcredit.api.coalesce import Coalescer
 from socialcredit.errors import SocialCreditError
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import subject_ref, verify
-from socialcredit.registry.checks import CheckResult, Outcome, check, check_each
-from socialcredit.registry.principals import PrincipalSpec, create_principal
+from socialcredit.registry.reads.checks import CheckResult, Outcome, check, check_each
+from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
 from tests.api.conftest import ADMIN, Keys, make_keys, open_registry
 from tests.api.helpers import audit
 from tests.api.server import running

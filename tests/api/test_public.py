@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from socialcredit.registry import Registry
-from socialcredit.registry.principals import PrincipalSpec, create_principal
+from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
 from tests.api.conftest import ADMIN, Keys
 from tests.api.helpers import audit, problem
 from tests.registry.helpers import O1, P1, spc

@@ -23,9 +23,9 @@ from sqlalchemy import create_engine, text
 
 from socialcredit.policy import PolicySet
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
-from socialcredit.registry.models import PolicyVersion
 from socialcredit.registry.store.backend import Backend
 from socialcredit.registry.store.choose import backend_for
+from socialcredit.registry.store.models import PolicyVersion
 from socialcredit.registry.store.postgres import PostgresBackend, PostgresTuning
 from tests.conftest import ROOT
 
@@ -139,4 +139,4 @@ def registry(db_url: str) -> Iterator[Registry]:
 @pytest.fixture
 def policies(registry: Registry) -> PolicySet:
     with registry.session() as session:
-        return registry.policies(session).policies
+        return registry.policies(session).policy_set

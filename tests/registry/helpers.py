@@ -11,8 +11,7 @@ from socialcredit.engine import assess, next_change_after
 from socialcredit.identity import example_credit_code, example_resident_id
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import verify
-from socialcredit.registry.live import full_body, to_record
-from socialcredit.registry.models import (
+from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentRow,
     AuditEntry,
@@ -21,6 +20,7 @@ from socialcredit.registry.models import (
     RecordRow,
     Subject,
 )
+from socialcredit.registry.writes.assessrows import full_body, to_record
 
 P1 = "11010519491231002X"
 P2 = "440524188001010014"
@@ -75,7 +75,7 @@ def assert_stored_equal_engine(reg: Registry) -> None:
     assert set(stored) == set(kinds)
     for sid, kind in kinds.items():
         records = [to_record(r, kind) for r in rows if r.subject_id == sid]
-        fresh = assess(active.policies, records, sid, today).to_dict()
+        fresh = assess(active.policy_set, records, sid, today).to_dict()
         mine = {service: d for (s, service), d in decisions.items() if s == sid}
         kept = stored[sid].body
         # stored once: a decision other than allow is the decision row, not part of the body
@@ -86,7 +86,7 @@ def assert_stored_equal_engine(reg: Registry) -> None:
         assert body == fresh, sid
         stored_next = stored[sid].next_change_on
         assert stored_next is None or stored_next > today
-        assert next_change_after(active.policies, records, sid, today) == stored_next
+        assert next_change_after(active.policy_set, records, sid, today) == stored_next
         for service, decision in fresh["decisions"].items():
             expected = None if decision["effect"] == "allow" else decision
             assert decisions.get((sid, service)) == expected, (sid, service)

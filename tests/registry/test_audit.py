@@ -9,10 +9,10 @@ from sqlalchemy import delete, func, select, update
 
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import verify
-from socialcredit.registry.checks import check
-from socialcredit.registry.models import AuditEntry, RegistryState
-from socialcredit.registry.reads import subject_accesses, subject_file
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.reads.subjectfile import subject_accesses, subject_file
+from socialcredit.registry.store.models import AuditEntry, RegistryState
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, person, spc
 

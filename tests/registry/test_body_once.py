@@ -13,11 +13,11 @@ from alembic.config import Config
 from sqlalchemy import select
 
 from socialcredit.registry import Registry
-from socialcredit.registry.live import full_body, stored_body
-from socialcredit.registry.models import AssessmentRow
-from socialcredit.registry.reads import subject_file
-from socialcredit.registry.schema import MIGRATIONS, current_revision, head_revision
-from socialcredit.registry.submit import Submission, submit_record
+from socialcredit.registry.reads.subjectfile import subject_file
+from socialcredit.registry.store.models import AssessmentRow
+from socialcredit.registry.store.schema import MIGRATIONS, current_revision, head_revision
+from socialcredit.registry.writes.assessrows import full_body, stored_body
+from socialcredit.registry.writes.submit import Submission, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, assert_stored_equal_engine, spc
 

@@ -11,14 +11,15 @@ import psycopg
 import pytest
 from sqlalchemy import Connection, delete, event, select
 
-from socialcredit.registry import Registry, live
-from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.models import RecordEvent, RecordRow, Subject, table
+from socialcredit.registry import Registry
 from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.models import RecordEvent, RecordRow, Subject, table
 from socialcredit.registry.store.pgsettings import LOOKUPS_OFF, LOOKUPS_ON
 from socialcredit.registry.store.postgres import PostgresTuning
-from socialcredit.registry.submit import Submission, submit_lines
-from socialcredit.registry.tick import tick
+from socialcredit.registry.writes import reassess
+from socialcredit.registry.writes.lifecycle import StatusChange, change_status
+from socialcredit.registry.writes.submit import Submission, submit_lines
+from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR, open_registry, tuned
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
 
@@ -192,10 +193,10 @@ def test_background_copies_wait_for_the_server_and_drop_the_rest_on_an_error(
 
 
 def test_a_chunks_assessment_rows_go_out_in_a_few_batches_in_the_background() -> None:
-    assert live._cuts(1000, background=True) == {500, 800}
-    assert live._cuts(150, background=True) == {75}  # what is left is a batch too
-    assert live._cuts(99, background=True) == set()  # too few to split
-    assert live._cuts(1000, background=False) == set()  # inline: one insert per table
+    assert reassess._cuts(1000, background=True) == {500, 800}
+    assert reassess._cuts(150, background=True) == {75}  # what is left is a batch too
+    assert reassess._cuts(99, background=True) == set()  # too few to split
+    assert reassess._cuts(1000, background=False) == set()  # inline: one insert per table
 
 
 def _decision_rows(registry: Registry) -> dict[tuple[str, str], tuple[str, Any]]:
@@ -220,7 +221,7 @@ def test_background_reassessments_keep_decision_rows_they_repeat(registry: Regis
     with registry.session() as session, session.begin():
         active = registry.policies(session)
         today = registry.state(session).as_of
-        live.reassess(session, active, live.Scope(subjects, today, "t"))
+        reassess.reassess(session, active, reassess.Scope(subjects, today, "t"))
     assert _decision_rows(registry) == before  # nothing changed: every row stays in place
     second = [
         (n, spc(f"k2-{n}", subject=subjects[n % 10], decided=date(2024, 11, 1 + n % 20)))
@@ -251,7 +252,7 @@ def test_background_reassessment_of_subjects_without_records_keeps_no_decision(
         session.execute(delete(RecordRow).where(RecordRow.subject_id.in_(subjects[:10])))
         active = registry.policies(session)
         today = registry.state(session).as_of
-        live.reassess(session, active, live.Scope(subjects, today, "t"))
+        reassess.reassess(session, active, reassess.Scope(subjects, today, "t"))
         session.execute(delete(Subject).where(Subject.id.in_(subjects[:10])))
     assert {s for s, _ in _decision_rows(registry)} == set(subjects[10:])
     assert_stored_equal_engine(registry)

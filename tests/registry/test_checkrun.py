@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, select
 from socialcredit.errors import NotFoundError
 from socialcredit.registry import Actor, Registry, RegistrySettings
 from socialcredit.registry.audit import accesses, verify
-from socialcredit.registry.checks import CheckRequest, check, check_many
-from socialcredit.registry.models import AuditEntry, PolicyVersion, RegistryState
+from socialcredit.registry.reads.checks import CheckRequest, check, check_many
+from socialcredit.registry.store.models import AuditEntry, PolicyVersion, RegistryState
 from socialcredit.registry.store.postgres import PostgresTuning
 from tests.registry.helpers import P1, P2
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from socialcredit.errors import RecordConflictError
 from socialcredit.registry import Registry
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
 

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from socialcredit.errors import NotFoundError
-from socialcredit.registry import Actor, Registry, checkrun
-from socialcredit.registry.checks import CheckRequest, check, check_many
+from socialcredit.registry import Actor, Registry
+from socialcredit.registry.reads import checkrun
+from socialcredit.registry.reads.checks import CheckRequest, check, check_many
 from socialcredit.registry.store import pgcheck
 from socialcredit.registry.store.postgres import PostgresBackend, PostgresTuning
 from tests.registry.conftest import PG_URL, open_registry

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import verify
-from socialcredit.registry.models import (
+from socialcredit.registry.store.models import (
     AssessmentRow,
     AuditEntry,
     Notice,
@@ -24,7 +24,7 @@ from socialcredit.registry.models import (
     RecordRow,
     Subject,
 )
-from socialcredit.registry.submit import Submission, submit_lines
+from socialcredit.registry.writes.submit import Submission, submit_lines
 from tests.conftest import ROOT
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, person, spc
@@ -32,7 +32,7 @@ from tests.registry.helpers import COURT, person, spc
 SUBMITTER = """
 import json, sys
 from socialcredit.registry import Actor, Registry, RegistrySettings
-from socialcredit.registry.submit import Submission, submit_lines
+from socialcredit.registry.writes.submit import Submission, submit_lines
 reg = Registry.open(RegistrySettings(database_url=sys.argv[1], chunk_size=20))
 lines = [(n, json.loads(l)) for n, l in enumerate(open(sys.argv[2]), start=1)]
 submit_lines(reg, lines, Submission(sys.argv[3], Actor("crash", "agency", "test")))
@@ -68,7 +68,7 @@ def test_killed_bulk_submission_leaves_whole_records(registry: Registry, tmp_pat
     records.write_text(
         "".join(json.dumps(spc(f"k-{n}", subject=person(n))) + "\n" for n in range(TOTAL))
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     url = registry.settings.database_url
     proc = subprocess.Popen(
         [sys.executable, "-c", SUBMITTER, url, str(records), COURT], env=env, cwd=ROOT

@@ -4,8 +4,8 @@ agency's own records."""
 from __future__ import annotations
 
 from socialcredit.registry import Registry
-from socialcredit.registry.disclosure import members_query
-from socialcredit.registry.submissions import agency_records_query
+from socialcredit.registry.reads.disclosure import members_query
+from socialcredit.registry.workflows.submissions import agency_records_query
 from tests.registry.plans import assert_index_range
 
 

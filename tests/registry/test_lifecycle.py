@@ -9,11 +9,11 @@ import pytest
 from socialcredit.engine import DisputeOutcome
 from socialcredit.errors import LifecycleError, NotFoundError
 from socialcredit.registry import Registry
-from socialcredit.registry.checks import check
-from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.reads import subject_file
-from socialcredit.registry.submit import Submission, submit_record
-from socialcredit.registry.tick import tick
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.reads.subjectfile import subject_file
+from socialcredit.registry.writes.lifecycle import StatusChange, change_status
+from socialcredit.registry.writes.submit import Submission, submit_record
+from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, counts, spc
 

@@ -18,11 +18,12 @@ from socialcredit.engine import DisputeOutcome
 from socialcredit.errors import SocialCreditError
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import GENESIS
-from socialcredit.registry.lifecycle import ACTIONS, StatusChange, change_status
-from socialcredit.registry.models import Base, PolicyVersion, RegistryState
+from socialcredit.registry.store.models import PolicyVersion, RegistryState
 from socialcredit.registry.store.postgres import PostgresTuning
-from socialcredit.registry.submit import Submission, submit_record
-from socialcredit.registry.tick import tick
+from socialcredit.registry.store.schema import METADATA
+from socialcredit.registry.writes.lifecycle import ACTIONS, StatusChange, change_status
+from socialcredit.registry.writes.submit import Submission, submit_record
+from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR, START, open_registry, tuned
 from tests.registry.helpers import O1, P1, P2, assert_stored_equal_engine
 
@@ -62,7 +63,7 @@ _check_invariant = assert_stored_equal_engine
 
 def _wipe(reg: Registry) -> None:
     with reg.session() as session, session.begin():
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(METADATA.sorted_tables):
             if table.name not in (PolicyVersion.__tablename__, RegistryState.__tablename__):
                 session.execute(delete(table))
         session.execute(update(RegistryState).values(as_of=START, audit_seq=0, audit_head=GENESIS))
@@ -70,7 +71,7 @@ def _wipe(reg: Registry) -> None:
 
 def _apply(reg: Registry, step: tuple[Any, ...], made: list[tuple[str, str, date]]) -> None:
     with reg.session() as session:
-        policies = reg.policies(session).policies
+        policies = reg.policies(session).policy_set
         today = reg.state(session).as_of
     if step[0] == "submit":
         _, item, who, offset, notified = step

@@ -15,10 +15,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from socialcredit.registry import Registry
-from socialcredit.registry.models import Notice
-from socialcredit.registry.notices import OutgoingNotice, deliver, due_query
-from socialcredit.registry.senders import FileSender, SmtpSender
-from socialcredit.registry.submit import Submission, submit_record
+from socialcredit.registry.store.models import Notice
+from socialcredit.registry.workflows.senders import FileSender, SmtpSender
+from socialcredit.registry.writes.notices import OutgoingNotice, deliver, due_query
+from socialcredit.registry.writes.submit import Submission, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, spc
 from tests.registry.plans import assert_index_range

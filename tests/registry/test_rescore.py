@@ -20,9 +20,9 @@ from socialcredit.batch.run import assess_dataset
 from socialcredit.cli.app import app
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import verify
-from socialcredit.registry.demo import by_agency, demo_records
-from socialcredit.registry.models import AuditEntry, Notice, PolicyVersion
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.store.models import AuditEntry, Notice, PolicyVersion
+from socialcredit.registry.workflows.demo import by_agency, demo_records
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import EXAMPLES, OPERATOR, START
 from tests.registry.helpers import spc
 from tests.registry.test_live_property import _check_invariant
@@ -32,7 +32,7 @@ SUBJECTS = 120
 
 def _populate(reg: Registry) -> None:
     with reg.session() as session:
-        policies = reg.policies(session).policies
+        policies = reg.policies(session).policy_set
     for agency, raws in by_agency(demo_records(policies, SUBJECTS, 7, START)).items():
         report = submit_lines(reg, enumerate(raws, 1), Submission(agency, Actor(agency, "agency")))
         assert not report.refused
@@ -84,7 +84,7 @@ def _exported_and_assessed(registry: Registry, work: Path) -> tuple[Export, Buck
         active, day = registry.policies(session), registry.state(session).as_of
     export = export_records(registry, work / "records", 1000, None)
     options = BatchOptions(work / "records", work / "out", day)
-    assess_dataset(active.policies, options)
+    assess_dataset(active.policy_set, options)
     expected = Expected(active.hashes, day, export.last_event, OPERATOR, 50)
     return export, Bucket("00000", export.paths[0], options.out), expected
 

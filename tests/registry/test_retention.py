@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from socialcredit.errors import RecordError, RegistryError
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import verify
-from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.models import Notice, RecordRow, RetiredRecord
-from socialcredit.registry.reads import subject_accesses, subject_file
-from socialcredit.registry.retention import expired_query, retention
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
-from socialcredit.registry.tick import tick
+from socialcredit.registry.reads.subjectfile import subject_accesses, subject_file
+from socialcredit.registry.store.models import Notice, RecordRow, RetiredRecord
+from socialcredit.registry.writes.lifecycle import StatusChange, change_status
+from socialcredit.registry.writes.retention import expired_query, retention
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, P2, counts, person, spc
 from tests.registry.plans import assert_index_range

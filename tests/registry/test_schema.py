@@ -12,22 +12,21 @@ from sqlalchemy import func, inspect, select, text, update
 
 from socialcredit.errors import PolicyError
 from socialcredit.registry import Registry
-from socialcredit.registry.checks import check
-from socialcredit.registry.models import (
+from socialcredit.registry.policystore import active_versions
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.store.models import (
     AuditEntry,
-    Base,
     Notice,
     RecordEvent,
     RecordRow,
     RegistryState,
     RetiredRecord,
 )
-from socialcredit.registry.objections import file_objection
-from socialcredit.registry.policies import load_policy_files
-from socialcredit.registry.policystore import active_versions
-from socialcredit.registry.retention import retention
-from socialcredit.registry.schema import current_revision, head_revision, upgrade
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.store.schema import METADATA, current_revision, head_revision, upgrade
+from socialcredit.registry.workflows.objections import file_objection
+from socialcredit.registry.workflows.policies import load_policy_files
+from socialcredit.registry.writes.retention import retention
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.conftest import ROOT
 from tests.registry.conftest import EXAMPLES, OPERATOR
 from tests.registry.helpers import COURT, P1, P2, assert_stored_equal_engine, person, spc
@@ -37,7 +36,7 @@ def test_migrations_create_every_table(registry: Registry) -> None:
     upgrade(registry.engine)  # idempotent
     assert current_revision(registry.engine) == head_revision()
     tables = set(inspect(registry.engine).get_table_names())
-    assert set(Base.metadata.tables) <= tables
+    assert set(METADATA.tables) <= tables
 
 
 def test_migrations_match_the_models_exactly(registry: Registry) -> None:
@@ -45,9 +44,7 @@ def test_migrations_match_the_models_exactly(registry: Registry) -> None:
     server defaults, indexes, unique constraints and foreign keys all agree with the models."""
     options = {"compare_type": True, "compare_server_default": True}
     with registry.engine.connect() as conn:
-        differences = compare_metadata(
-            MigrationContext.configure(conn, opts=options), Base.metadata
-        )
+        differences = compare_metadata(MigrationContext.configure(conn, opts=options), METADATA)
     assert differences == []
 
 

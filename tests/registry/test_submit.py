@@ -8,9 +8,9 @@ import pytest
 
 from socialcredit.errors import NotFoundError, RecordConflictError, RecordError
 from socialcredit.registry import Registry
-from socialcredit.registry.checks import check
-from socialcredit.registry.reads import subject_file
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.reads.subjectfile import subject_file
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, P2, counts, spc
 

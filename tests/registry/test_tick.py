@@ -10,9 +10,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import RegistryError
-from socialcredit.registry import Registry, tick
-from socialcredit.registry.models import AssessmentRow, AuditEntry
-from socialcredit.registry.submit import Submission, submit_lines
+from socialcredit.registry import Registry
+from socialcredit.registry.store.models import AssessmentRow, AuditEntry
+from socialcredit.registry.writes import tick
+from socialcredit.registry.writes.submit import Submission, submit_lines
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
 from tests.registry.plans import assert_index_range

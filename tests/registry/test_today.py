@@ -9,7 +9,7 @@ import pytest
 
 from socialcredit.errors import NotFoundError
 from socialcredit.registry import Registry, RegistrySettings
-from socialcredit.registry.schema import upgrade
+from socialcredit.registry.store.schema import upgrade
 
 
 def test_today_is_the_state_rows_date(registry: Registry) -> None:

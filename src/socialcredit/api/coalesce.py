@@ -3,7 +3,7 @@ transaction.
 
 Each request puts its check on a queue and awaits its own future. One consumer takes the first
 waiting check and everything queued behind it (up to ``limit``; it never waits for more), runs
-them with :func:`socialcredit.registry.checks.check_each` in its own thread (one transaction,
+them with :func:`socialcredit.registry.reads.checks.check_each` in its own thread (one transaction,
 one audit chain update, one commit) and then resolves each future with that request's answer
 or that request's error. So every check still has its own audit entry, committed before its
 answer is sent, and a bad request fails alone; under load the checks that arrive while one
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.checks import CheckRequest, CheckResult, Outcome, check_each
+from socialcredit.registry.reads.checks import CheckRequest, CheckResult, Outcome, check_each
 
 GROUP_LIMIT = 500
 

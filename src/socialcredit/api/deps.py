@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute
 
 from socialcredit.errors import AccessDeniedError, AuthenticationError
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.principals import Identity, authenticate, hash_key
+from socialcredit.registry.workflows.principals import Identity, authenticate, hash_key
 
 PUBLIC = "public"
 ROLES = (PUBLIC, "agency", "service", "subject", "reviewer", "admin")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from socialcredit.registry.checks import MAX_BATCH
+from socialcredit.registry.reads.checks import MAX_BATCH
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]

@@ -7,16 +7,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from socialcredit.registry.models import (
-    Notice,
-    Objection,
-    Principal,
-    RecordEvent,
-    RecordRow,
-    record_key,
-)
-from socialcredit.registry.models import RepairApplication as RepairRow
-from socialcredit.registry.reads import SubjectFile
+from socialcredit.registry.reads.subjectfile import SubjectFile
+from socialcredit.registry.store.casework import Objection, Principal
+from socialcredit.registry.store.casework import RepairApplication as RepairRow
+from socialcredit.registry.store.models import Notice, RecordEvent, RecordRow, record_key
 
 T = TypeVar("T")
 Keys = list[str]

@@ -11,8 +11,8 @@ import typer
 from socialcredit.cli.output import reported_errors, stdout
 from socialcredit.cli.registry_common import ActorOpt, DbOpt, actor_of, opened
 from socialcredit.registry import initialise
-from socialcredit.registry.policies import load_policy_files
-from socialcredit.registry.schema import current_revision, upgrade
+from socialcredit.registry.store.schema import current_revision, upgrade
+from socialcredit.registry.workflows.policies import load_policy_files
 
 app = typer.Typer(help="Database schema of the registry.", no_args_is_help=True)
 

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from socialcredit.cli.output import reported_errors, stdout
 from socialcredit.cli.registry_common import ActorOpt, DbOpt, actor_of, opened
-from socialcredit.registry.principals import (
+from socialcredit.registry.workflows.principals import (
     PrincipalSpec,
     create_principal,
     list_principals,

@@ -21,8 +21,8 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.engine import DisputeOutcome
 from socialcredit.ingest.files import rows
-from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.submit import Submission, SubmitReport, submit_lines
+from socialcredit.registry.writes.lifecycle import StatusChange, change_status
+from socialcredit.registry.writes.submit import Submission, SubmitReport, submit_lines
 
 app = typer.Typer(help="Submit records to the registry and change their status.")
 

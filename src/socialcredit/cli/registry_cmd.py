@@ -23,12 +23,12 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.errors import InputError
 from socialcredit.policy import load_policies
-from socialcredit.registry.demo import by_agency, demo_records
-from socialcredit.registry.notices import NoticeSender, deliver
-from socialcredit.registry.policies import load_policy_files
-from socialcredit.registry.retention import retention
-from socialcredit.registry.senders import FileSender, SmtpSender
-from socialcredit.registry.tick import count_due, tick
+from socialcredit.registry.workflows.demo import by_agency, demo_records
+from socialcredit.registry.workflows.policies import load_policy_files
+from socialcredit.registry.workflows.senders import FileSender, SmtpSender
+from socialcredit.registry.writes.notices import NoticeSender, deliver
+from socialcredit.registry.writes.retention import retention
+from socialcredit.registry.writes.tick import count_due, tick
 
 app = typer.Typer(
     help="Time, retention and notices of the registry.",

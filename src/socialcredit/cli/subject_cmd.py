@@ -23,8 +23,8 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.cli.report import EFFECT_STYLE, titled_table
 from socialcredit.cli.subject_report import render_assessment_body, render_decision
-from socialcredit.registry.checks import check
-from socialcredit.registry.reads import SubjectFile, subject_accesses, subject_file
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.reads.subjectfile import SubjectFile, subject_accesses, subject_file
 
 app = typer.Typer(help="A subject's file and who read it (every read is audited).")
 

@@ -101,9 +101,6 @@ class IntervalSet:
     def contains(self, day: date) -> bool:
         return any(p.start <= day < p.end for p in self.parts)
 
-    def first_start(self) -> date | None:
-        return self.parts[0].start if self.parts else None
-
     def boundaries(self) -> set[date]:
         return {d for p in self.parts for d in (p.start, p.end)}
 

@@ -58,12 +58,6 @@ def _record_window(lst: ListDef, term: Duration | str, timeline: Timeline) -> In
     return IntervalSet(kept) if kept else EMPTY
 
 
-def list_history(
-    policies: PolicySet, lst: ListDef, timelines: Sequence[Timeline], subject_kind: str
-) -> ListHistory:
-    return histories_of(policies, timelines, subject_kind).of(lst.id)
-
-
 @dataclass(frozen=True, slots=True)
 class Histories:
     """The list histories of one subject's timelines, each computed once (a red list's

@@ -9,7 +9,7 @@ from datetime import date
 from socialcredit.engine.compiled import ModelRule, compiled
 from socialcredit.engine.intervals import OPEN_END, OPEN_START, Interval, IntervalSet
 from socialcredit.engine.timeline import Timeline
-from socialcredit.policy.models import ScoreCondition, ScoreModel
+from socialcredit.policy.models import ScoreCondition
 from socialcredit.policy.policyset import PolicySet
 
 
@@ -28,28 +28,9 @@ class Score:
     contributions: tuple[Contribution, ...]
 
 
-def grade_of(model: ScoreModel, value: int) -> str:
-    """The grade band containing ``value`` (bands are checked contiguous at load)."""
-    for band in model.grades:
-        low = model.min if band.min is None else band.min
-        high = model.max if band.max is None else band.max
-        if low <= value <= high:
-            return band.grade
-    raise ValueError(f"no grade band of {model.id!r} contains {value}")
-
-
-def score_on(
-    policies: PolicySet, model: ScoreModel, timelines: Sequence[Timeline], day: date
-) -> Score:
-    """The score of ``model`` on ``day``, with its contributions record by record.
-
-    ``timelines`` must be sorted by record id (as :func:`assess` provides them).
-    """
-    return rule_score(compiled(policies).models[model.id], timelines, day)
-
-
 def rule_score(rule: ModelRule, timelines: Sequence[Timeline], day: date) -> Score:
-    """:func:`score_on` from the model's compiled rule."""
+    """The score of the rule's model on ``day``, with its contributions record by record
+    (``timelines`` sorted by record id, as ``engine.assess`` gives them)."""
     points_of = rule.points
     contributions = tuple(
         Contribution(t.record.id, t.record.item, points)

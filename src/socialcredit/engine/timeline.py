@@ -44,9 +44,6 @@ class Timeline:
     resolution_stops: bool
     revoked_on: date | None  # directly, or by a dispute decided revoked or corrected
 
-    def counts_on(self, day: date) -> bool:
-        return self.counting.contains(day)
-
     def status_on(self, day: date) -> RecordStatus:  # noqa: PLR0911 - one answer per status
         record = self.record
         revoked = self.revoked_on

@@ -22,9 +22,9 @@ import orjson
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from socialcredit.registry.models import AuditEntry, RegistryState
 from socialcredit.registry.store.choose import backend_of
 from socialcredit.registry.store.headsql import ENTRIES, LOCK_HEAD, MOVE_HEAD
+from socialcredit.registry.store.models import AuditEntry, RegistryState
 
 GENESIS = "0" * 64
 

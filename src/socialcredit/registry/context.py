@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from socialcredit.errors import NotFoundError
 from socialcredit.registry.audit import GENESIS
-from socialcredit.registry.database import create_db_engine, driver_date
-from socialcredit.registry.models import RegistryState
 from socialcredit.registry.policystore import ActivePolicies, active_policies
-from socialcredit.registry.schema import upgrade
 from socialcredit.registry.settings import RegistrySettings
 from socialcredit.registry.store.backend import Backend
 from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.engines import create_db_engine, driver_date
+from socialcredit.registry.store.models import RegistryState
+from socialcredit.registry.store.schema import upgrade
 
 
 @dataclass

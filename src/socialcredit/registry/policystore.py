@@ -22,14 +22,14 @@ from sqlalchemy.orm import Session
 
 from socialcredit.errors import PolicyError
 from socialcredit.policy import PolicySet, check_files, expand_paths, load_policies
-from socialcredit.registry.models import PolicyVersion
+from socialcredit.registry.store.models import PolicyVersion
 
 
 @dataclass(frozen=True)
 class ActivePolicies:
     """The compiled active set and where each score model and list comes from."""
 
-    policies: PolicySet
+    policy_set: PolicySet
     hashes: tuple[str, ...]
     model_policy: dict[str, str]
     list_policy: dict[str, str]
@@ -43,7 +43,7 @@ class ActivePolicies:
     @cached_property
     def services(self) -> frozenset[str]:
         """The ids of the services the set's measures name."""
-        return frozenset(self.policies.service_ids())
+        return frozenset(self.policy_set.service_ids())
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,15 @@ from socialcredit.api.deps import Caller, KeyCache, Page, Reg, RowId, caller, pa
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import PrincipalIn, TickIn
 from socialcredit.api.views import NewPrincipalOut, PageOut, PrincipalOut, principal_out
-from socialcredit.registry.dueprocess import advance
 from socialcredit.registry.policystore import version_page
-from socialcredit.registry.principals import (
+from socialcredit.registry.reads.stats import statistics
+from socialcredit.registry.workflows.dueprocess import advance
+from socialcredit.registry.workflows.principals import (
     PrincipalSpec,
     create_principal,
     list_principals,
     revoke_principal,
 )
-from socialcredit.registry.stats import statistics
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=PROBLEMS)
 Admin = Annotated[Caller, Depends(caller("admin", purpose="administration"))]

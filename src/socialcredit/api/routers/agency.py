@@ -26,15 +26,15 @@ from socialcredit.api.views import (
     record_out,
 )
 from socialcredit.registry import Registry
-from socialcredit.registry.lifecycle import StatusChange, apply_change
-from socialcredit.registry.submissions import (
+from socialcredit.registry.workflows.submissions import (
     agency_record,
     agency_records,
     check_items,
     correct_record,
     name_organisation,
 )
-from socialcredit.registry.submit import Submission, submit_lines, submit_record
+from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 
 router = APIRouter(prefix="/v1/agency", tags=["agency"], responses=PROBLEMS)
 Agency = Annotated[Caller, Depends(caller("agency", purpose="agency submission"))]

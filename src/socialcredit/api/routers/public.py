@@ -21,8 +21,12 @@ from socialcredit.api.views import (
     PublicRecordOut,
 )
 from socialcredit.errors import NotFoundError
-from socialcredit.registry.disclosure import find_organisations, list_members, organisation_view
 from socialcredit.registry.policystore import active_versions
+from socialcredit.registry.reads.disclosure import (
+    find_organisations,
+    list_members,
+    organisation_view,
+)
 
 router = APIRouter(prefix="/v1/public", tags=["public"], responses=PROBLEMS)
 Anyone = Annotated[Caller, Depends(caller("public", purpose="public disclosure"))]

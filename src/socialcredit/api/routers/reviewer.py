@@ -12,8 +12,8 @@ from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import ObjectionDecisionIn, RepairDecisionIn
 from socialcredit.api.views import ObjectionOut, PageOut, RepairOut, objection_out, repair_out
 from socialcredit.engine import DisputeOutcome
-from socialcredit.registry.objections import decide_objection, objections
-from socialcredit.registry.repair import decide_repair, repairs
+from socialcredit.registry.workflows.objections import decide_objection, objections
+from socialcredit.registry.workflows.repair import decide_repair, repairs
 
 router = APIRouter(prefix="/v1/review", tags=["reviewer"], responses=PROBLEMS)
 Reviewer = Annotated[Caller, Depends(caller("reviewer", purpose="due-process review"))]

@@ -16,7 +16,7 @@ from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import CheckBatchIn, CheckIn
 from socialcredit.api.views import CheckBatchOut, CheckOut
 from socialcredit.errors import AccessDeniedError
-from socialcredit.registry.checks import CheckRequest, CheckResult, check_many
+from socialcredit.registry.reads.checks import CheckRequest, CheckResult, check_many
 
 # The hot path: callers are admitted by the route class, not by a dependency (deps.py).
 SERVICE = caller("service", purpose="point-of-service check")

@@ -29,11 +29,11 @@ from socialcredit.errors import AccessDeniedError
 from socialcredit.identity import parse_subject
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import AuditEvent, append
-from socialcredit.registry.copies import file_copy
-from socialcredit.registry.objections import file_objection, objections
-from socialcredit.registry.ownfile import accesses_page, has_open_case, notices_page
-from socialcredit.registry.reads import subject_file
-from socialcredit.registry.repair import apply_for_repair, repairs
+from socialcredit.registry.reads.copies import file_copy
+from socialcredit.registry.reads.ownfile import accesses_page, has_open_case, notices_page
+from socialcredit.registry.reads.subjectfile import subject_file
+from socialcredit.registry.workflows.objections import file_objection, objections
+from socialcredit.registry.workflows.repair import apply_for_repair, repairs
 
 router = APIRouter(prefix="/v1/subjects/{subject_id}", tags=["subject"], responses=PROBLEMS)
 Own = Annotated[Caller, Depends(caller("subject", purpose="the subject's own file"))]

@@ -118,9 +118,5 @@ def changed_grade(r: Row) -> bool:
     return bool(r["old_grade"] != r["new_grade"])
 
 
-def changed_list(r: Row) -> bool:
-    return bool(r["change"] != "stayed")
-
-
 def changed_decision(r: Row) -> bool:
     return bool(r["old_effect"] != r["new_effect"])

@@ -21,7 +21,7 @@ from sqlalchemy import Row, func, select
 
 from socialcredit.batch.schema import DATE, NUMBER, RECORD_COLUMNS
 from socialcredit.registry import Registry
-from socialcredit.registry.models import RecordEvent, RecordRow, Subject, record_key, table
+from socialcredit.registry.store.models import RecordEvent, RecordRow, Subject, record_key, table
 
 _ARROW = {DATE: pa.date32(), NUMBER: pa.float64()}
 SCHEMA = pa.schema([(name, _ARROW.get(kind, pa.string())) for name, kind in RECORD_COLUMNS.items()])

@@ -57,7 +57,7 @@ def _run(
         return RescoreReport(0, 0, 0, 0)
     stages.start("assessing buckets", len(export.paths))
     batch = BatchOptions(work / "records", work / "out", day, memory_limit=options.memory_limit)
-    assess_dataset(active.policies, batch, lambda done, _total: stages.advance(1))
+    assess_dataset(active.policy_set, batch, lambda done, _total: stages.advance(1))
     expected = Expected(active.hashes, day, export.last_event, actor, reg.settings.chunk_size)
     stages.start("writing back", len(export.paths))
     subjects = fallbacks = 0

@@ -24,9 +24,9 @@ from socialcredit.engine import Assessment, Record, assess_with_next_change
 from socialcredit.policy import PolicySet
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import AuditEvent, append
-from socialcredit.registry.live import Scope, reassess
-from socialcredit.registry.models import RecordEvent, RecordRow
 from socialcredit.registry.policystore import ActivePolicies
+from socialcredit.registry.store.models import RecordEvent, RecordRow
+from socialcredit.registry.writes.reassess import Scope, reassess
 
 Result = tuple[Assessment, date | None]
 
@@ -108,9 +108,9 @@ def write_bucket(reg: Registry, bucket: Bucket, expected: Expected) -> tuple[int
     with reg.session() as session, session.begin():
         active = _active(reg, session, expected)
         rows = partition_rows(bucket.out, bucket.name)
-        results = {a.subject: (a, n) for a, n in assessments(active.policies, rows, expected.day)}
+        results = {a.subject: (a, n) for a, n in assessments(active.policy_set, rows, expected.day)}
         changed = _changed_since(session, expected.last_event)
-        assessor = Precomputed(active.policies, expected.day, results, exported, changed)
+        assessor = Precomputed(active.policy_set, expected.day, results, exported, changed)
         subjects = sorted(exported)
         for chunk in _chunks(subjects, expected.chunk):
             reassess(session, active, Scope(chunk, expected.day, expected.actor.name), assessor)

@@ -30,8 +30,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ClauseElement
 
-from socialcredit.registry.models import AssessmentDecision, AssessmentRow, PolicyVersion, table
 from socialcredit.registry.store.headsql import AUDIT_INSERT, LOCK_HEAD, MOVE_HEAD, STATE
+from socialcredit.registry.store.models import (
+    AssessmentDecision,
+    AssessmentRow,
+    PolicyVersion,
+    table,
+)
 
 _ASSESSMENTS, _DECISIONS = table(AssessmentRow), table(AssessmentDecision)
 

@@ -24,14 +24,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from socialcredit.registry.models import (
+from socialcredit.registry.store.backend import Backend, Cleared
+from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentList,
     AssessmentRow,
     AssessmentScore,
     table,
 )
-from socialcredit.registry.store.backend import Backend, Cleared
 
 ASSESSMENT_TABLES = (AssessmentScore, AssessmentList, AssessmentDecision, AssessmentRow)
 _LISTS, _DECISIONS = table(AssessmentList), table(AssessmentDecision)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, insert, select, update
 
-from socialcredit.registry.models import AuditEntry, RegistryState, table
+from socialcredit.registry.store.models import AuditEntry, RegistryState, table
 
 STATE = table(RegistryState)
 ENTRIES = table(AuditEntry)

@@ -8,7 +8,7 @@ from pathlib import Path
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.policystore import LoadedPolicy, store_files
-from socialcredit.registry.tick import reassess_all
+from socialcredit.registry.writes.tick import reassess_all
 
 
 def load_policy_files(

@@ -2,9 +2,9 @@
 
 A decision other than ``allow`` is stored once, as the subject's ``assessment_decisions`` row
 (which checks read), no longer also inside ``assessments.body``: there its place in the
-service order holds ``null``, and reads put the row back (``registry.live.full_body``). This
-rewrites the bodies already stored (in batches of subjects); the downgrade puts the decisions
-back. No column changes.
+service order holds ``null``, and reads put the row back
+(``registry.writes.assessrows.full_body``). This rewrites the bodies already stored (in batches
+of subjects); the downgrade puts the decisions back. No column changes.
 
 Revision ID: 0004
 Revises: 0003

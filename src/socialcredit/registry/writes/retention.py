@@ -21,9 +21,15 @@ from sqlalchemy.orm import Session
 from socialcredit.errors import RegistryError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.live import Scope, reassess
-from socialcredit.registry.models import Notice, RecordEvent, RecordRow, RetiredRecord, Subject
-from socialcredit.registry.submit import source_hash
+from socialcredit.registry.store.models import (
+    Notice,
+    RecordEvent,
+    RecordRow,
+    RetiredRecord,
+    Subject,
+)
+from socialcredit.registry.writes.reassess import Scope, reassess
+from socialcredit.registry.writes.submit import source_hash
 
 
 @dataclass

@@ -18,28 +18,26 @@ the new assessment repeats word for word stay, the others are deleted just befor
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-import orjson
-from sqlalchemy import Connection, Row, Select, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import (
-    RECORD_FIELDS,
     Assessment,
-    DisputeOutcome,
     Record,
     assess_with_next_change,
 )
-from socialcredit.engine.timeline import suspension
 from socialcredit.identity import SubjectId, SubjectKind
-from socialcredit.registry.models import (
+from socialcredit.registry.policystore import ActivePolicies
+from socialcredit.registry.store.backend import Backend, Writer
+from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.gcpause import gc_paused
+from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentList,
     AssessmentRow,
@@ -48,175 +46,18 @@ from socialcredit.registry.models import (
     RecordEvent,
     RecordRow,
     Subject,
-    record_key,
     table,
 )
-from socialcredit.registry.notices import list_notice
-from socialcredit.registry.policystore import ActivePolicies
-from socialcredit.registry.store.backend import Backend, Writer
-from socialcredit.registry.store.choose import backend_of
-from socialcredit.registry.store.copytext import to_json
-from socialcredit.registry.store.gcpause import gc_paused
-
-TIME_EVENTS = ("effective", "suspended", "expired")
-# The record row's columns the engine reads: its fields, keyed by the row id and subject_id.
-ENGINE_COLUMNS = ("id", "subject_id", *(f for f in RECORD_FIELDS if f not in ("id", "subject")))
-
-
-def to_record(row: RecordRow | Row[Any], kind: str) -> Record:
-    """The engine's view of a stored record; its id is the registry key ``r<id>``."""
-    return Record(
-        id=record_key(row.id),
-        subject=row.subject_id,
-        subject_kind=kind,
-        item=row.item,
-        decided_on=row.decided_on,
-        authority=row.authority,
-        reference=row.reference,
-        notified_on=row.notified_on,
-        amount=None if row.amount is None else Decimal(row.amount),
-        resolved_on=row.resolved_on,
-        revoked_on=row.revoked_on,
-        disputed_on=row.disputed_on,
-        dispute_decided_on=row.dispute_decided_on,
-        dispute_outcome=None
-        if row.dispute_outcome is None
-        else DisputeOutcome(row.dispute_outcome),
-    )
-
-
-@dataclass
-class _Batch:
-    """Rows to insert for a set of reassessed subjects."""
-
-    assessments: list[dict[str, Any]] = field(default_factory=list)
-    scores: list[dict[str, Any]] = field(default_factory=list)
-    lists: list[dict[str, Any]] = field(default_factory=list)
-    decisions: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    notices: list[dict[str, Any]] = field(default_factory=list)
-    changed_lists: int = 0
-    stale: list[tuple[str, str]] = field(default_factory=list)  # kept decisions to delete
-
-
-def _date(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
-def stored_body(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The form of an assessment's JSON kept in ``assessments.body``: every decision other than
-    ``allow`` is ``null``, its place held in the service order; the decision itself is the
-    subject's ``assessment_decisions`` row (stored once, not twice)."""
-    decisions = body["decisions"]
-    kept = {s: (d if d["effect"] == "allow" else None) for s, d in decisions.items()}
-    return {**body, "decisions": kept}
-
-
-def full_body(stored: Mapping[str, Any], decisions: Mapping[str, Any]) -> dict[str, Any]:
-    """The assessment's JSON from its stored form and the subject's decision rows (by
-    service): the inverse of :func:`stored_body`. A body stored whole (before migration 0004)
-    comes back as it is."""
-    found = stored["decisions"]
-    if all(d is not None for d in found.values()):
-        return dict(stored)
-    return {**stored, "decisions": {s: decisions[s] if d is None else d for s, d in found.items()}}
-
-
-def _materialise(
-    batch: _Batch,
-    active: ActivePolicies,
-    found: Assessment,
-    next_on: date | None,
-    kept: dict[str, str] | None,
-) -> dict[str, Any]:
-    """Add the rows of one assessment to ``batch``; return its JSON form. ``kept``: the
-    digests of the subject's decision rows that were not deleted (by service)."""
-    body = found.to_dict()
-    sid = found.subject
-    batch.assessments.append(
-        {
-            "subject_id": sid,
-            "as_of": found.as_of,
-            "next_change_on": next_on,
-            "policy_versions": active.hashes_list,
-            "body": stored_body(body),
-        }
-    )
-    batch.scores += [
-        {
-            "subject_id": sid,
-            "model": model,
-            "policy_id": active.model_policy.get(model, ""),
-            "value": s["value"],
-            "grade": s["grade"],
-        }
-        for model, s in body["scores"].items()
-    ]
-    batch.lists += [
-        {
-            "subject_id": sid,
-            "list_id": m["list"],
-            "policy_id": active.list_policy.get(m["list"], ""),
-            "kind": m["kind"],
-            "since": _date(m["since"]),
-            "until": _date(m["until"]),
-        }
-        for m in body["lists"]
-    ]
-    _decisions(batch, sid, body["decisions"], kept)
-    return body
-
-
-def _decisions(
-    batch: _Batch, sid: str, decisions: Mapping[str, Any], kept: dict[str, str] | None
-) -> None:
-    """The subject's decision rows to insert, and (``kept``: the digests of the rows still
-    stored, by service) the stored ones to delete first: a stored row whose JSON text is the
-    new decision's stays as it is, neither deleted nor written again."""
-    if kept is None:
-        batch.decisions += [
-            {"subject_id": sid, "service": service, "effect": d["effect"], "decision": d}
-            for service, d in decisions.items()
-            if d["effect"] != "allow"
-        ]
-        return
-    for service, d in decisions.items():
-        if d["effect"] == "allow":
-            continue
-        found = to_json(d)
-        if kept.get(service) == hashlib.sha256(found.encode()).hexdigest():
-            del kept[service]  # stored as it is
-            continue
-        decision = orjson.Fragment(found)  # written as this text (its digest next time)
-        batch.decisions.append(
-            {"subject_id": sid, "service": service, "effect": d["effect"], "decision": decision}
-        )
-    batch.stale += [(sid, service) for service in kept]
-
-
-def time_events(
-    found: Assessment, records: Sequence[Record], policies: ActivePolicies, day: date
-) -> list[tuple[str, str, date]]:
-    """The time-driven events (record key, kind, date) that have happened by ``day``.
-
-    Effective and expired come from the assessment's record states; a suspension from the
-    engine's own rule (:func:`socialcredit.engine.timeline.suspension`) on the full record.
-    """
-    by_key = {r.id: r for r in records}
-    found_events = []
-    for state in found.records:
-        effective, until = state.effective_from, state.counts_until
-        if effective < until and effective <= day:
-            found_events.append((state.record, "effective", effective))
-        if state.status == "expired":
-            found_events.append((state.record, "expired", until))
-        record = by_key.get(state.record)
-        if record is None or record.disputed_on is None:
-            continue
-        suspended = suspension(record, policies.policies.review_days(record.item))
-        if suspended and suspended.parts[0].start <= day:
-            found_events.append((state.record, "suspended", suspended.parts[0].start))
-    return found_events
+from socialcredit.registry.writes.assessrows import (
+    ENGINE_COLUMNS,
+    TIME_EVENTS,
+    AssessmentRows,
+    add_assessment,
+    add_decisions,
+    time_events,
+    to_record,
+)
+from socialcredit.registry.writes.notices import list_notice
 
 
 @dataclass(frozen=True)
@@ -289,11 +130,11 @@ def _kept(ctx: _Context, sid: str) -> dict[str, str] | None:
     return None if ctx.kept is None else ctx.kept.pop(sid, None)
 
 
-def _one(batch: _Batch, ctx: _Context, sid: str, records: list[Record]) -> None:
+def _one(batch: AssessmentRows, ctx: _Context, sid: str, records: list[Record]) -> None:
     """Assess one subject once (and its next change from the same evaluation)."""
     day = ctx.scope.day
     found, next_on = ctx.assessor(sid, records)
-    body = _materialise(batch, ctx.active, found, next_on, _kept(ctx, sid))
+    body = add_assessment(batch, ctx.active, found, next_on, _kept(ctx, sid))
     for key, kind_, on in time_events(found, records, ctx.active, day):
         record_id = int(key[1:])
         if (record_id, kind_) not in ctx.known:
@@ -391,7 +232,7 @@ def prepare(
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
         # The stored kind is the one the identifier was parsed to: no need to parse it again.
         subject = SubjectId(SubjectKind(records[0].subject_kind), sid)
-        return assess_with_next_change(active.policies, records, subject, scope.day)
+        return assess_with_next_change(active.policy_set, records, subject, scope.day)
 
     now = datetime.now(UTC)
     ctx = _Context(active, scope, now, known, cleared.old_lists, assessor or engine, cleared.kept)
@@ -422,22 +263,22 @@ def _cuts(count: int, background: bool) -> frozenset[int]:
 
 def write_assessments(prepared: Prepared, out: Writer) -> int:
     """Assess every prepared subject and insert its rows; return the list changes."""
-    batch, changed = _Batch(), 0
+    batch, changed = AssessmentRows(), 0
     cuts = _cuts(len(prepared.subjects), out.background)
     for n, sid in enumerate(prepared.subjects, 1):
         records = prepared.records.get(sid)
         if records:
             _one(batch, prepared.context, sid, records)
         else:  # no record left (retention): no stored assessment, no decision row kept
-            _decisions(batch, sid, {}, _kept(prepared.context, sid))
+            add_decisions(batch, sid, {}, _kept(prepared.context, sid))
         if n in cuts:
             changed += _put(out, batch)
-            batch = _Batch()
+            batch = AssessmentRows()
         out.poll()
     return changed + _put(out, batch)
 
 
-def _put(out: Writer, batch: _Batch) -> int:
+def _put(out: Writer, batch: AssessmentRows) -> int:
     out.put(_ASSESSMENTS, batch.assessments)
     if batch.stale:
         out.delete_pairs(_DECISIONS, ("subject_id", "service"), batch.stale)

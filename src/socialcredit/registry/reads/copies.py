@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor
 from socialcredit.registry.context import Registry
-from socialcredit.registry.models import FileCopy
-from socialcredit.registry.reads import SubjectFile, subject_file
+from socialcredit.registry.reads.subjectfile import SubjectFile, subject_file
+from socialcredit.registry.store.casework import FileCopy
 
 FREE_COPIES = 2
 

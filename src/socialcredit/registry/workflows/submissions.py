@@ -19,11 +19,11 @@ from socialcredit.errors import AccessDeniedError, LifecycleError, NotFoundError
 from socialcredit.identity import SubjectKind, parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.events import history
-from socialcredit.registry.lifecycle import StatusChange, apply_change
-from socialcredit.registry.models import Organisation, RecordEvent, RecordRow
-from socialcredit.registry.objections import Page, page_of
-from socialcredit.registry.submit import Submission, submit_record
+from socialcredit.registry.store.models import Organisation, RecordEvent, RecordRow
+from socialcredit.registry.workflows.objections import Page, page_of
+from socialcredit.registry.writes.events import history
+from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.submit import Submission, submit_record
 
 
 def check_items(
@@ -31,7 +31,7 @@ def check_items(
 ) -> None:
     """Refuse (403, audited) a submission naming an item another authority establishes."""
     with reg.session() as session:
-        items = reg.policies(session).policies.items
+        items = reg.policies(session).policy_set.items
     foreign = []
     for raw in raws:
         item = items.get(str(raw.get("item") or "").strip())

@@ -8,9 +8,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
+
+from socialcredit.registry.store import casework, models
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+TABLE_MODULES = (models, casework)  # imported here, so that METADATA holds every table
+METADATA: MetaData = models.Base.metadata
+"""Every table of the registry (those of :mod:`.models` and :mod:`.casework`)."""
 
 
 def _config() -> Config:

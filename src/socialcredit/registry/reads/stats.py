@@ -7,17 +7,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from socialcredit.registry.context import Registry
-from socialcredit.registry.models import (
-    AssessmentList,
-    Notice,
-    Objection,
-    Principal,
-    RecordRow,
-    RepairApplication,
-    Subject,
-)
-from socialcredit.registry.objections import DECIDED, PENDING
-from socialcredit.registry.repair import GRANTED, REFUSED
+from socialcredit.registry.store.casework import Objection, Principal, RepairApplication
+from socialcredit.registry.store.models import AssessmentList, Notice, RecordRow, Subject
+from socialcredit.registry.workflows.objections import DECIDED, PENDING
+from socialcredit.registry.workflows.repair import GRANTED, REFUSED
 
 
 def statistics(reg: Registry) -> dict[str, Any]:

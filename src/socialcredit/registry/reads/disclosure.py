@@ -18,8 +18,13 @@ from socialcredit.identity import SubjectKind, parse_subject
 from socialcredit.policy import PolicySet
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.models import AssessmentList, AssessmentRow, Organisation, RecordRow
-from socialcredit.registry.objections import Page, page_of
+from socialcredit.registry.store.models import (
+    AssessmentList,
+    AssessmentRow,
+    Organisation,
+    RecordRow,
+)
+from socialcredit.registry.workflows.objections import Page, page_of
 
 HIDDEN_STATUSES = ("pending", "revoked", "suspended")
 
@@ -83,7 +88,7 @@ def organisation_view(reg: Registry, code: str, actor: Actor) -> PublicView:
         )
     with reg.session() as session, session.begin():
         today = reg.state(session).as_of
-        policies = reg.policies(session).policies
+        policies = reg.policies(session).policy_set
         assessment = session.get(AssessmentRow, sid.value)
         body = {"records": [], "lists": []} if assessment is None else assessment.body
         states = {s["record"]: s for s in body["records"]}
@@ -124,7 +129,7 @@ def members_query(list_id: str) -> Select[Any]:
 def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Actor) -> Page:
     """The members of a public list today (persons masked); each member shown is audited."""
     with reg.session() as session, session.begin():
-        lst = reg.policies(session).policies.lists.get(list_id)
+        lst = reg.policies(session).policy_set.lists.get(list_id)
         if lst is None or not lst.public:
             raise NotFoundError(f"no public list {list_id!r}", {"list": list_id})
         found = page_of(session, members_query(list_id), limit, offset)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from socialcredit.errors import RegistryError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.live import Scope, reassess
-from socialcredit.registry.models import AssessmentRow
+from socialcredit.registry.store.models import AssessmentRow
+from socialcredit.registry.writes.reassess import Scope, reassess
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from sqlalchemy import Connection
 
 from socialcredit.registry.audit import Head
 from socialcredit.registry.context import Registry
-from socialcredit.registry.database import driver_date
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.store.backend import CheckRow, HeadRow
 from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.engines import driver_date
 
 
 @dataclass(frozen=True)

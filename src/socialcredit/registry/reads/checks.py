@@ -29,11 +29,11 @@ from sqlalchemy import Connection
 from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
 from socialcredit.identity import parse_subject
-from socialcredit.registry import checkrun
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
-from socialcredit.registry.checkrun import AuditRows, Found
 from socialcredit.registry.context import Registry
 from socialcredit.registry.policystore import ActivePolicies
+from socialcredit.registry.reads import checkrun
+from socialcredit.registry.reads.checkrun import AuditRows, Found
 
 MAX_BATCH = 1000
 
@@ -65,7 +65,7 @@ ALLOW: Mapping[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
 def unassessed_decisions(policies: ActivePolicies, subject: str, day: date) -> dict[str, Any]:
     """The decisions, by service, for a subject the registry holds nothing about: the engine on
     no records (they depend only on the subject's kind)."""
-    decisions: dict[str, Any] = assess(policies.policies, [], subject, day).to_dict()["decisions"]
+    decisions: dict[str, Any] = assess(policies.policy_set, [], subject, day).to_dict()["decisions"]
     return decisions
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import or_, select
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append, subject_ref
 from socialcredit.registry.context import Registry
-from socialcredit.registry.models import AuditEntry, Notice, Objection, RepairApplication
-from socialcredit.registry.objections import PENDING, Page, page_of
+from socialcredit.registry.store.casework import Objection, RepairApplication
+from socialcredit.registry.store.models import AuditEntry, Notice
+from socialcredit.registry.workflows.objections import PENDING, Page, page_of
 
 
 def accesses_page(reg: Registry, subject: str, limit: int, offset: int, actor: Actor) -> Page:

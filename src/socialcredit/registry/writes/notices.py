@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from socialcredit.registry.models import Notice
+from socialcredit.registry.store.models import Notice
 
 MAX_BACKOFF = timedelta(days=1)
 

@@ -21,9 +21,10 @@ from socialcredit.errors import AlreadyDecidedError, NotFoundError
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.lifecycle import StatusChange, apply_change
-from socialcredit.registry.models import Notice, Objection, RecordRow, record_key, table
-from socialcredit.registry.notices import notice_values
+from socialcredit.registry.store.casework import Objection
+from socialcredit.registry.store.models import Notice, RecordRow, record_key, table
+from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.notices import notice_values
 
 PENDING, DECIDED = "pending", "decided"
 
@@ -96,7 +97,7 @@ def file_objection(
     with reg.session() as session, session.begin():
         today = reg.state(session).as_of
         row = record_of(session, sid, record)
-        days = reg.policies(session).policies.review_days(row.item)
+        days = reg.policies(session).policy_set.review_days(row.item)
         objection = Objection(
             record_id=row.id,
             subject_id=sid,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from socialcredit.registry.notices import OutgoingNotice
+from socialcredit.registry.writes.notices import OutgoingNotice
 
 SUBJECT_LINES = {
     "record": "A record has been registered about you",

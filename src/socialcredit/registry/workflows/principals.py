@@ -21,7 +21,7 @@ from socialcredit.errors import NotFoundError, RegistryError, RequestInvalidErro
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.models import Principal
+from socialcredit.registry.store.casework import Principal
 
 ROLES = ("agency", "service", "subject", "reviewer", "admin")
 KEY_PREFIX = "sck_"

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from socialcredit.registry.models import RecordEvent
+from socialcredit.registry.store.models import RecordEvent
 
 EVENT_KINDS = (
     "registered",

@@ -9,9 +9,9 @@ from datetime import date
 
 from socialcredit.registry.audit import Actor
 from socialcredit.registry.context import Registry
-from socialcredit.registry.objections import notify_overdue_objections
-from socialcredit.registry.repair import notify_overdue_repairs
-from socialcredit.registry.tick import TickReport, tick
+from socialcredit.registry.workflows.objections import notify_overdue_objections
+from socialcredit.registry.workflows.repair import notify_overdue_repairs
+from socialcredit.registry.writes.tick import TickReport, tick
 
 
 @dataclass(frozen=True)

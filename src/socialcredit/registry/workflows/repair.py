@@ -19,9 +19,9 @@ from socialcredit.errors import NotFoundError, RegistryError, RequestInvalidErro
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.lifecycle import StatusChange, apply_change
-from socialcredit.registry.models import AssessmentList, AssessmentRow, RecordRow, RepairApplication
-from socialcredit.registry.objections import (
+from socialcredit.registry.store.casework import RepairApplication
+from socialcredit.registry.store.models import AssessmentList, AssessmentRow, RecordRow
+from socialcredit.registry.workflows.objections import (
     PENDING,
     Page,
     add_notice,
@@ -29,6 +29,7 @@ from socialcredit.registry.objections import (
     pending_row,
     queue_page,
 )
+from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
 
 GRANTED, REFUSED = "granted", "refused"
 
@@ -58,7 +59,7 @@ def apply_for_repair(
     sid = parse_subject(subject).value
     with reg.session() as session, session.begin():
         today = reg.state(session).as_of
-        lst = reg.policies(session).policies.lists.get(list_id)
+        lst = reg.policies(session).policy_set.lists.get(list_id)
         if lst is None:
             raise NotFoundError(f"no list {list_id!r} in the active policies", {"list": list_id})
         if lst.repair is None:  # pragma: no cover - the safeguards require a repair procedure

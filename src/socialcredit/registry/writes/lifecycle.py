@@ -20,9 +20,9 @@ from socialcredit.engine import RECORD_FIELDS, DisputeOutcome, validate_record
 from socialcredit.errors import LifecycleError, NotFoundError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.events import decision_events, event_row
-from socialcredit.registry.live import Scope, reassess
-from socialcredit.registry.models import RecordRow
+from socialcredit.registry.store.models import RecordRow
+from socialcredit.registry.writes.events import decision_events, event_row
+from socialcredit.registry.writes.reassess import Scope, reassess
 
 ACTIONS = ("resolve", "revoke", "dispute", "decide-dispute")
 
@@ -124,7 +124,7 @@ def apply_change(
         raise _refuse(change, reason)
     events = _apply(row, change)
     raw = {k: (None if v is None else str(v)) for k, v in _engine_fields(row).items()}
-    checked = validate_record(raw, active.policies)
+    checked = validate_record(raw, active.policy_set)
     if checked.reasons:
         raise _refuse(change, "; ".join(checked.reasons))
     now = datetime.now(UTC)

@@ -22,9 +22,7 @@ from socialcredit.registry.audit import (
     append,
 )
 from socialcredit.registry.context import Registry
-from socialcredit.registry.events import history
-from socialcredit.registry.live import full_body
-from socialcredit.registry.models import (
+from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentRow,
     AuditEntry,
@@ -32,6 +30,8 @@ from socialcredit.registry.models import (
     RecordEvent,
     RecordRow,
 )
+from socialcredit.registry.writes.assessrows import full_body
+from socialcredit.registry.writes.events import history
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _assessment(
             AssessmentDecision.subject_id == subject
         )
         return full_body(row.body, {s: d for s, d in session.execute(found)}), nxt
-    return assess(reg.policies(session).policies, [], subject, today).to_dict(), None
+    return assess(reg.policies(session).policy_set, [], subject, today).to_dict(), None
 
 
 def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:

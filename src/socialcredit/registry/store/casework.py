@@ -1,0 +1,95 @@
+"""The registry's casework tables: API principals, objections, repair applications and copies
+of a subject's own file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from socialcredit.registry.store.models import HASH, INT64, SUBJECT_ID, Base
+
+
+class Principal(Base):
+    """Who may call the HTTP API: a role, its scope, and the SHA-256 of its key (never the key).
+
+    ``authority`` scopes an agency (the catalogue ``authority`` it submits for), ``services`` a
+    service provider, ``subject_id`` a subject (its one identifier)."""
+
+    __tablename__ = "principals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    authority: Mapped[str | None] = mapped_column(String(300))
+    services: Mapped[list[Any] | None] = mapped_column(JSON)
+    subject_id: Mapped[str | None] = mapped_column(SUBJECT_ID)
+    key_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None]
+
+
+class Objection(Base):
+    """A subject's objection to a record: the record is disputed at once; a reviewer decides
+    by ``deadline`` (filing date + the policy's ``objection_review_days``)."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    filed_on: Mapped[date]
+    deadline: Mapped[date]
+    grounds: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    overdue_noticed: Mapped[bool]
+    filed_at: Mapped[datetime]
+
+
+class RepairApplication(Base):
+    """A subject's application for credit repair on a list membership; decided by
+    ``deadline`` (filing date + the list's ``repair.decision_days``)."""
+
+    __tablename__ = "repair_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    list_id: Mapped[str] = mapped_column(String(64))
+    records: Mapped[list[Any]]
+    filed_on: Mapped[date]
+    deadline: Mapped[date]
+    statement: Mapped[str] = mapped_column(Text)
+    obligation_performed: Mapped[bool]
+    commitment: Mapped[bool]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    listing_ended: Mapped[bool | None]
+    overdue_noticed: Mapped[bool]
+    filed_at: Mapped[datetime]
+
+
+class FileCopy(Base):
+    """A copy of a subject's own file handed to the subject (counted per calendar year)."""
+
+    __tablename__ = "file_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    year: Mapped[int]
+    free: Mapped[bool]
+    made_at: Mapped[datetime]

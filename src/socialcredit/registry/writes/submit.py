@@ -1,0 +1,259 @@
+"""Submitting records: validation, agency scoping, idempotency, and registration.
+
+A record is identified by (source agency, source record id). The same payload again is
+``unchanged`` (nothing is written); a different payload under the same id is refused. The
+payload compared is the record's fields with surrounding spaces and empty values removed, so the
+same record sent as JSON Lines or as CSV is the same payload. Each chunk of a file is one
+transaction: a record is either stored with its events, notice, assessment and audit entry, or
+not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from socialcredit.engine import Record
+from socialcredit.errors import Problem, RecordConflictError, RecordError
+from socialcredit.policy.vocabulary import Polarity
+from socialcredit.registry.audit import AuditEvent, append
+from socialcredit.registry.context import Registry
+from socialcredit.registry.policystore import ActivePolicies
+from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.gcpause import gc_paused
+from socialcredit.registry.writes.intake import (
+    Candidate,
+    LineOutcome,
+    RawLine,
+    Submission,
+    SubmitReport,
+    candidates_of,
+    check_lines,
+    chunks,
+    classify,
+    known_statements,
+    lock_keys_of,
+    payload_of,
+    source_hash,
+)
+
+__all__ = [
+    "LineOutcome",
+    "RawLine",
+    "Submission",
+    "SubmitReport",
+    "payload_of",
+    "record_notice_body",
+    "source_hash",
+    "submit_lines",
+    "submit_record",
+]
+from socialcredit.registry.store.models import (
+    Notice,
+    RecordEvent,
+    RecordRow,
+    Subject,
+    record_key,
+    table,
+)
+from socialcredit.registry.writes.events import event_values, submitted_events
+from socialcredit.registry.writes.notices import notice_values
+from socialcredit.registry.writes.reassess import Scope, prepare, write_assessments
+from socialcredit.registry.writes.retention_rules import retain_until
+
+
+def _notified_on(record: Record, active: ActivePolicies, today: date) -> date | None:
+    item = active.policy_set.items[record.item]
+    if item.polarity is not Polarity.NEGATIVE or record.notified_on is not None:
+        return record.notified_on
+    return max(record.decided_on, today)  # served by the registry's notice, today
+
+
+def _values(
+    c: Candidate, sub: Submission, active: ActivePolicies, today: date, now: datetime
+) -> dict[str, Any]:
+    """The column values of a new record row."""
+    r = c.record
+    notified = _notified_on(r, active, today)
+    stored = r if notified == r.notified_on else replace(r, notified_on=notified)
+    return {
+        "agency": sub.agency,
+        "source_id": r.id,
+        "subject_id": r.subject,
+        "item": r.item,
+        "authority": r.authority,
+        "reference": r.reference,
+        "amount": None if r.amount is None else str(r.amount),
+        "decided_on": r.decided_on,
+        "notified_on": notified,
+        "resolved_on": r.resolved_on,
+        "revoked_on": r.revoked_on,
+        "disputed_on": r.disputed_on,
+        "dispute_decided_on": r.dispute_decided_on,
+        "dispute_outcome": None if r.dispute_outcome is None else str(r.dispute_outcome),
+        "payload": c.payload,
+        "payload_sha256": c.sha256,
+        "policy_versions": active.hashes_list,
+        "retain_until": retain_until(active.policy_set, stored),
+        "registered_at": now,
+    }
+
+
+_RECORDS, _SUBJECTS = table(RecordRow), table(Subject)
+_EVENTS, _NOTICES = table(RecordEvent), table(Notice)
+
+
+def _new_subjects(
+    conn: Connection, records: Iterable[Record], now: datetime
+) -> list[dict[str, Any]]:
+    """The subject rows to insert: the records' subjects the registry does not hold yet."""
+    kinds = {r.subject: r.subject_kind for r in records}
+    q = backend_of(conn).statements(known_statements)
+    found = conn.execute(q.subjects, {"ids": list(kinds)}).scalars()
+    known = set(found)
+    return [{"id": s, "kind": k, "created_at": now} for s, k in kinds.items() if s not in known]
+
+
+@dataclass(frozen=True)
+class _When:
+    """Who registers, on which registry date, at what time."""
+
+    sub: Submission
+    today: date
+    now: datetime
+
+
+@dataclass
+class _Written:
+    """What registering a chunk's new records writes besides their rows."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[AuditEvent] = field(default_factory=list)
+
+
+def _fresh(ids: list[int], rows: list[dict[str, Any]], new: list[Candidate]) -> dict[int, Record]:
+    """The new records as the engine reads them back (stored notice date, registry key)."""
+    return {
+        record_id: replace(c.record, id=record_key(record_id), notified_on=row["notified_on"])
+        for record_id, row, c in zip(ids, rows, new, strict=True)
+    }
+
+
+def _children(
+    ids: list[int], rows: list[dict[str, Any]], active: ActivePolicies, when: _When
+) -> _Written:
+    """The status events, notices and audit events of the new records."""
+    out = _Written()
+    sub, today, now = when.sub, when.today, when.now
+    for record_id, row in zip(ids, rows, strict=True):
+        item = active.policy_set.items[row["item"]]
+        negative = item.polarity is Polarity.NEGATIVE
+        for kind, on, details in submitted_events(row, today, negative):
+            out.events.append(event_values(record_id, kind, on, now, sub.actor.name, details))
+        if negative:
+            review = active.policy_set.review_days(row["item"])
+            body = record_notice_body(record_id, row, item.title, review)
+            out.notices.append(
+                notice_values(row["subject_id"], "record", body, today, now, record_id)
+            )
+        details = {"record": record_key(record_id), "agency": sub.agency, "item": row["item"]}
+        out.audit.append(AuditEvent("write.record.register", row["subject_id"], details))
+    return out
+
+
+@dataclass(frozen=True)
+class _Under:
+    """Under which policies, from whom, a chunk's new records are registered."""
+
+    reg: Registry
+    active: ActivePolicies
+    sub: Submission
+
+
+def _register(session: Session, under: _Under, new: list[Candidate]) -> None:
+    """Store the new records, their subjects, events, notices and the reassessment of their
+    subjects, then the audit entries."""
+    reg, active, sub = under.reg, under.active, under.sub
+    when = _When(sub, reg.state(session).as_of, datetime.now(UTC))
+    conn = session.connection()
+    backend = backend_of(conn)
+    rows = [_values(c, sub, active, when.today, when.now) for c in new]
+    subject_rows = _new_subjects(conn, (c.record for c in new), when.now)
+    ids = backend.allocate_ids(conn, _RECORDS, len(rows))
+    record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
+    subjects = sorted({r["subject_id"] for r in rows})
+    # the new records are passed in, not read
+    scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
+    with backend.writer(conn, len(record_rows)) as out:
+        prepared = prepare(conn, out, active, scope)
+        out.put(_SUBJECTS, subject_rows)
+        out.put(_RECORDS, record_rows)
+        written = _children(ids, rows, active, when)
+        out.put(_EVENTS, written.events)
+        out.put(_NOTICES, written.notices)
+        write_assessments(prepared, out)
+    append(session, sub.actor, written.audit)
+
+
+def record_notice_body(
+    record_id: int, row: Mapping[str, Any], title: str, review_days: int
+) -> dict[str, Any]:
+    notified = row["notified_on"]
+    return {
+        "record": record_key(record_id),
+        "item": row["item"],
+        "title": title,
+        "authority": row["authority"],
+        "reference": row["reference"],
+        "decided_on": row["decided_on"].isoformat(),
+        "notified_on": None if notified is None else notified.isoformat(),
+        "objection": f"you may object to this record; an objection is decided within "
+        f"{review_days} days, and suspends the record if it is not",
+    }
+
+
+def submit_lines(
+    reg: Registry,
+    lines: Iterable[tuple[int, RawLine]],
+    sub: Submission,
+    progress: Callable[[int], None] | None = None,
+) -> SubmitReport:
+    """Submit raw records; every line gets an outcome. One transaction per chunk."""
+    report = SubmitReport()
+    seen: dict[str, int] = {}
+    for chunk in chunks(lines, reg.settings.chunk_size):
+        with gc_paused(), reg.session() as session, session.begin():
+            active = reg.policies(session)
+            candidates = candidates_of(check_lines(chunk, active, sub.agency), seen, report)
+            conn = session.connection()
+            backend = backend_of(conn)
+            with backend.key_lookups(conn):  # the chunk's lookups, one block
+                backend.lock_keys(conn, lock_keys_of(candidates, sub.agency))
+                new = classify(session, sub, candidates, report) if candidates else []
+                if new:
+                    _register(session, _Under(reg, active, sub), new)
+            report.outcomes += [
+                LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
+            ]
+        if progress is not None:
+            progress(len(chunk))
+    report.outcomes.sort(key=lambda o: o.line)
+    return report
+
+
+def submit_record(reg: Registry, raw: Mapping[str, Any], sub: Submission) -> str:
+    """Submit one record: ``registered`` or ``unchanged``; raise if it is refused."""
+    outcome = submit_lines(reg, [(1, raw)], sub).outcomes[0]
+    if outcome.status != "refused":
+        return outcome.status
+    message = "; ".join(outcome.reasons)
+    if outcome.conflict:
+        raise RecordConflictError(message, {"record": outcome.record_id, "agency": sub.agency})
+    problem = Problem("submission", "record", message)
+    raise RecordError(f"record {outcome.record_id!r} was refused", [problem])

@@ -1,11 +1,11 @@
-# The two commands of the README: `make demo` and `make test`. Each installs everything it needs
+# The commands of the README: `make demo`, `make test` and `make test-fast`. Each installs everything it needs
 # into a virtual environment of its own (.venv), so nothing depends on what was installed by hand.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck schema clean
+.PHONY: demo test test-fast install lint typecheck schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q
+
+# A quick run while developing: lint, layers, and the tests not marked slow or spark (both
+# databases still). `make test` (and CI) runs everything.
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q -x -m "not slow and not spark"
 
 schema: $(STAMP)
 	$(BIN)/socialcredit policy schema > schema/policy.schema.json

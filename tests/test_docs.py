@@ -56,7 +56,7 @@ def test_every_policy_key_is_documented() -> None:
 def test_readme_commands_exist() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    for target in ("demo", "test"):
+    for target in ("demo", "test", "test-fast"):
         assert f"make {target}" in readme
         assert re.search(rf"^{target}:", makefile, re.MULTILINE)
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -37,6 +37,7 @@ import yaml
 from socialcredit.engine import assess
 from socialcredit.ingest import read_records
 from socialcredit.policy import load_policies
+from tests.golden_bugs import KNOWN_ENGINE_BUGS
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -44,9 +45,6 @@ POLICIES = ROOT / "policies"
 SEMANTICS = ROOT / "docs" / "semantics.md"
 UPDATE = os.environ.get("SOCIALCREDIT_UPDATE_GOLDEN") == "1"
 CASE_KEYS = {"description", "policies", "subject", "as_of"}
-
-KNOWN_ENGINE_BUGS: dict[str, str] = {}
-"""Golden cases where the engine disagrees with docs/semantics.md: case name -> the bug."""
 
 CASES = sorted(path for path in GOLDEN.iterdir() if (path / "case.yaml").is_file())
 

@@ -42,6 +42,7 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_an_upward_import_breaks_the_layers_contract(tree: Path) -> None:
     clean = _lint(tree)
     assert clean.returncode == 0, clean.stdout + clean.stderr

@@ -14,6 +14,8 @@ from tests.api.conftest import Keys, make_keys, open_registry
 from tests.api.server import running
 from tests.registry.helpers import O1, P1, P2, spc
 
+pytestmark = pytest.mark.slow  # a real server
+
 
 @dataclass(frozen=True)
 class Live:

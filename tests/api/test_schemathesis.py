@@ -20,6 +20,8 @@ from tests.api.server import running
 from tests.registry.conftest import database
 from tests.registry.helpers import P1, spc
 
+pytestmark = pytest.mark.slow  # generated requests against the whole API
+
 ROLE_OF_PREFIX = (
     ("/v1/agency", "court"),
     ("/v1/checks", "airline"),

@@ -20,8 +20,8 @@ from socialcredit.batch.run import assess_dataset
 from socialcredit.engine import Record, assess_with_next_change
 from socialcredit.policy import PolicySet
 from tests.batch.conftest import write_records
+from tests.batch.populations import SETTINGS, load_random_policy, population
 from tests.batch.random_policies import policy_documents
-from tests.batch.test_equality import SETTINGS, _load, _population
 from tests.strategies import as_of_dates
 
 
@@ -49,8 +49,8 @@ def _check(policies: PolicySet, records: list[Record], day: date) -> None:
 def test_rebuilt_assessments_equal_the_engine(
     document: dict[str, Any], data: st.DataObject, day: date
 ) -> None:
-    policies = _load(document)
-    _check(policies, _population(data, policies), day)
+    policies = load_random_policy(document)
+    _check(policies, population(data, policies), day)
 
 
 @SETTINGS
@@ -58,4 +58,4 @@ def test_rebuilt_assessments_equal_the_engine(
 def test_rebuilt_assessments_equal_the_engine_on_the_lab_policy(
     lab_policy: PolicySet, data: st.DataObject, day: date
 ) -> None:
-    _check(lab_policy, _population(data, lab_policy), day)
+    _check(lab_policy, population(data, lab_policy), day)

@@ -2,48 +2,17 @@
 
 from __future__ import annotations
 
-import tempfile
-from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialcredit.engine import Record
-from socialcredit.policy import PolicySet, load_policies
+from socialcredit.policy import PolicySet
 from tests.batch.conftest import assert_equal, batch_run, engine_run
+from tests.batch.populations import SETTINGS, load_random_policy, population
 from tests.batch.random_policies import policy_documents
-from tests.strategies import ORGANISATION, PERSON, as_of_dates, record_lists
-
-SUBJECTS = (
-    (PERSON, "person"),
-    ("440524188001010014", "person"),
-    (ORGANISATION, "organisation"),
-    ("91110000600037341L", "organisation"),
-)
-SETTINGS = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-
-def _load(document: dict[str, Any]) -> PolicySet:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "random.yaml"
-        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-        return load_policies([path])
-
-
-def _population(data: st.DataObject, policies: PolicySet) -> list[Record]:
-    records: list[Record] = []
-    for index, (subject, kind) in enumerate(SUBJECTS):
-        drawn = data.draw(record_lists(policies, subject, kind))
-        records += [replace(r, id=f"s{index}-{r.id}") for r in drawn]
-    return records
+from tests.strategies import as_of_dates
 
 
 @SETTINGS
@@ -51,8 +20,8 @@ def _population(data: st.DataObject, policies: PolicySet) -> list[Record]:
 def test_batch_equals_engine_on_random_policies(
     document: dict[str, Any], data: st.DataObject, day: date
 ) -> None:
-    policies = _load(document)
-    records = _population(data, policies)
+    policies = load_random_policy(document)
+    records = population(data, policies)
     assert_equal(engine_run(policies, records, day), batch_run(policies, records, day))
 
 
@@ -61,5 +30,5 @@ def test_batch_equals_engine_on_random_policies(
 def test_batch_equals_engine_on_the_lab_policy(
     lab_policy: PolicySet, data: st.DataObject, day: date
 ) -> None:
-    records = _population(data, lab_policy)
+    records = population(data, lab_policy)
     assert_equal(engine_run(lab_policy, records, day), batch_run(lab_policy, records, day))

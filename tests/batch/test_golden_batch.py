@@ -15,7 +15,7 @@ from socialcredit.ingest import read_records
 from socialcredit.policy import load_policies
 from tests.batch.conftest import batch_run
 from tests.batch.projection import dict_projection
-from tests.test_golden import KNOWN_ENGINE_BUGS
+from tests.golden_bugs import KNOWN_ENGINE_BUGS
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

@@ -26,6 +26,8 @@ from tests.batch.conftest import assert_equal, engine_run
 from tests.batch.projection import batch_projections
 from tests.conftest import ROOT
 
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
 spark_executor = pytest.importorskip("socialcredit.batch.spark_executor")
 
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
+
 from socialcredit.errors import RecordConflictError
 from socialcredit.registry import Registry
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
+
+pytestmark = pytest.mark.slow  # writers in parallel
 
 
 def _together(*jobs: Any) -> list[BaseException]:

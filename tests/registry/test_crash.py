@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,8 @@ from socialcredit.registry.writes.submit import Submission, submit_lines
 from tests.conftest import ROOT
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, person, spc
+
+pytestmark = pytest.mark.slow  # a killed process
 
 SUBMITTER = """
 import json, sys

@@ -24,8 +24,7 @@ from socialcredit.registry.store.models import AuditEntry, Notice, PolicyVersion
 from socialcredit.registry.workflows.demo import by_agency, demo_records
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import EXAMPLES, OPERATOR, START
-from tests.registry.helpers import spc
-from tests.registry.test_live_property import _check_invariant
+from tests.registry.helpers import assert_stored_equal_engine, spc
 
 SUBJECTS = 120
 
@@ -66,13 +65,13 @@ def test_rescore_stores_what_the_engine_gives(registry: Registry, tmp_path: Path
     _populate(registry)
     _store_stricter_rongcheng(registry)
     with pytest.raises(AssertionError):  # stale until rescored
-        _check_invariant(registry)
+        assert_stored_equal_engine(registry)
     notices = _count(registry, Notice)
     report = rescore(registry, OPERATOR, RescoreOptions(tmp_path / "work", bucket_size=40))
     assert report.buckets == 3
     assert report.subjects == SUBJECTS
     assert report.engine_fallbacks == 0
-    _check_invariant(registry)
+    assert_stored_equal_engine(registry)
     assert _count(registry, Notice) > notices  # list entries and exits were noticed
     with registry.session() as session:
         assert verify(session).ok
@@ -103,7 +102,7 @@ def test_a_subject_changed_during_the_run_is_left_to_the_engine(
     )  # after the export, before the write
     written, fallbacks = write_bucket(registry, bucket, expected)
     assert (written, fallbacks) == (SUBJECTS, 1)
-    _check_invariant(registry)
+    assert_stored_equal_engine(registry)
 
 
 def _exported_subjects(path: Path) -> set[str]:
@@ -126,7 +125,7 @@ def test_cli_rescore(registry: Registry, db_url: str) -> None:
     result = CliRunner().invoke(app, ["registry", "rescore", "--db", db_url, "--bucket-size", "50"])
     assert result.exit_code == 0, result.output
     assert f"rescored {SUBJECTS} subjects" in result.output
-    _check_invariant(registry)
+    assert_stored_equal_engine(registry)
 
 
 def test_cli_refuses_an_existing_work_directory(

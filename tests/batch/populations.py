@@ -1,0 +1,44 @@
+"""Random populations for the batch scorer's equality tests: a few subjects of each kind, their
+records drawn from a policy set, and random policy documents loaded as a policy set."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from socialcredit.engine import Record
+from socialcredit.policy import PolicySet, load_policies
+from tests.strategies import ORGANISATION, PERSON, record_lists
+
+SUBJECTS = (
+    (PERSON, "person"),
+    ("440524188001010014", "person"),
+    (ORGANISATION, "organisation"),
+    ("91110000600037341L", "organisation"),
+)
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def load_random_policy(document: dict[str, Any]) -> PolicySet:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "random.yaml"
+        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        return load_policies([path])
+
+
+def population(data: st.DataObject, policies: PolicySet) -> list[Record]:
+    records: list[Record] = []
+    for index, (subject, kind) in enumerate(SUBJECTS):
+        drawn = data.draw(record_lists(policies, subject, kind))
+        records += [replace(r, id=f"s{index}-{r.id}") for r in drawn]
+    return records

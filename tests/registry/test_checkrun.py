@@ -1,4 +1,4 @@
-"""The check transaction (``registry/checkrun.py``) against a policy set that another process
+"""The check transaction (``registry/reads/checkrun.py``) against a policy set that another process
 changed, and on a registry without a state row."""
 
 from __future__ import annotations

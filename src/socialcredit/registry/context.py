@@ -75,7 +75,7 @@ class Registry:
     def today(self) -> date:
         """The registry's date, read on the driver's own connection: no transaction through
         a session, which on SQLite would take the writer's lock (``BEGIN IMMEDIATE``) and wait
-        behind every writer (a health probe took up to 184 ms at p99 that way, idle)."""
+        behind every writer."""
         with self.engine.connect() as conn:
             found = backend_of(conn).first_value(conn, _TODAY)
         if found is None:

@@ -13,9 +13,9 @@ def gc_paused() -> Iterator[None]:
 
     A chunk allocates many short-lived, acyclic containers (rows, assessment bodies); each few
     hundred allocations start a collection, and every tenth of those walks older objects too,
-    whose count grows with what the process holds. Measured on the bulk submission benchmark,
-    those passes cost as much as the work itself. Anything cyclic a chunk leaves is collected
-    once the collector is back on. Nested blocks leave it to the outermost.
+    whose count grows with what the process holds: on a bulk submission those passes cost as
+    much as the work itself. Anything cyclic a chunk leaves is collected once the collector is
+    back on. Nested blocks leave it to the outermost.
     """
     if not gc.isenabled():
         yield

@@ -8,12 +8,11 @@ expired), and queues list entry and exit notices.
 
 A reassessment first reads the subjects' records (with their kind; records written earlier in
 the same transaction are passed in, not read back) and the time events already written with one
-``SELECT`` each, and deletes the old assessment rows (one statement on PostgreSQL, which also
-returns the lists the subjects were on). Then it assesses the subjects and writes the new rows
-with one bulk insert per table (on PostgreSQL a ``COPY`` each: :mod:`socialcredit.registry.bulk`).
-When those go out in the background, the old decision rows are not deleted up front: the ones
-the new assessment repeats word for word stay, the others are deleted just before the new rows
-(see :func:`prepare`).
+``SELECT`` each, and has the backend's writer clear the old assessment rows (returning the lists
+the subjects were on). Then it assesses the subjects and puts the new rows to the writer, one
+bulk insert per table (:mod:`socialcredit.registry.store`). A writer may keep the stored decision
+rows: those the new assessment repeats word for word then stay, the others are deleted just
+before the new rows.
 """
 
 from __future__ import annotations

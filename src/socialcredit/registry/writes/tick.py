@@ -55,9 +55,8 @@ def _move_date(reg: Registry, day: date, actor: Actor) -> date:
 
 def due_query(day: date, limit: int) -> Select[Any]:
     """Up to ``limit`` subjects whose next change is on or before ``day``, earliest first: a
-    range of the index on ``next_change_on``, whatever the population's size. (Ordered by
-    subject instead, it walked the primary key and filtered every assessment: seen to read all
-    10,000 of a registry's assessments for the 57 due, with any plan.)"""
+    range of the index on ``next_change_on``, whatever the population's size (ordered by
+    subject instead, it would walk the primary key and filter every assessment)."""
     due = AssessmentRow.next_change_on
     return select(AssessmentRow.subject_id).where(due <= day).order_by(due).limit(limit)
 

@@ -1,11 +1,9 @@
-"""Submitting records: validation, agency scoping, idempotency, and registration.
+"""Submitting records: one transaction per chunk of lines.
 
-A record is identified by (source agency, source record id). The same payload again is
-``unchanged`` (nothing is written); a different payload under the same id is refused. The
-payload compared is the record's fields with surrounding spaces and empty values removed, so the
-same record sent as JSON Lines or as CSV is the same payload. Each chunk of a file is one
-transaction: a record is either stored with its events, notice, assessment and audit entry, or
-not at all.
+The lines are read, validated, scoped to the agency and classified against what the registry
+holds by :mod:`.intake`; a chunk's new records are then stored with their subjects, status
+events, notices, the reassessment of their subjects and their audit entries, or not at all (a
+killed process leaves each record whole or absent).
 """
 
 from __future__ import annotations

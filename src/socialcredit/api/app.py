@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,6 +18,7 @@ from socialcredit.api.coalesce import Coalescer
 from socialcredit.api.deps import KeyCache, document_callers
 from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
 from socialcredit.registry import Registry, RegistrySettings
+from socialcredit.registry.anchor import AnchorStore
 
 DESCRIPTION = """\
 The registry by audience: agencies submit and maintain their own records; service providers
@@ -35,6 +37,10 @@ class ApiSettings(BaseModel):
 
     registry: RegistrySettings
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    anchor_dir: Path | None = Field(
+        default=None,
+        description="Directory of the audit chain's signed checkpoints (enables access proofs).",
+    )
 
 
 def create_app(settings: ApiSettings) -> FastAPI:
@@ -62,6 +68,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.registry = reg
     app.state.checks = checks
     app.state.keys = KeyCache(settings.auth_cache_seconds)
+    app.state.anchors = None if settings.anchor_dir is None else AnchorStore(settings.anchor_dir)
     problems.install(app)
     # Routes are matched in order: the point-of-service checks, the hot path, come first.
     for module in (service, common, public, agency, subject, reviewer, admin):

@@ -25,12 +25,22 @@ def serve_command(
         ),
     ] = False,
     db: DbOpt = None,
+    anchors: Annotated[
+        str | None,
+        typer.Option(
+            "--anchors",
+            envvar="SOCIALCREDIT_ANCHOR_DIR",
+            help="Directory of the audit chain's signed checkpoints (enables access proofs).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI documentation at /docs) on the registry at --db."""
     url = RegistrySettings.resolve(db).database_url
     with reported_errors(), opened(url):
         pass  # refuse to start on a database that holds no registry
     os.environ[ENV_DATABASE_URL] = url
+    if anchors:
+        os.environ["SOCIALCREDIT_ANCHOR_DIR"] = anchors
     uvicorn.run(
         "socialcredit.api.main:app_from_environment",
         factory=True,

@@ -16,6 +16,7 @@ from socialcredit import __version__
 from socialcredit.api import problems
 from socialcredit.api.coalesce import Coalescer
 from socialcredit.api.deps import KeyCache, document_callers
+from socialcredit.api.hygiene import CleanInput
 from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
 from socialcredit.registry import Registry, RegistrySettings
 from socialcredit.registry.anchor import AnchorStore
@@ -69,7 +70,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.checks = checks
     app.state.keys = KeyCache(settings.auth_cache_seconds)
     app.state.anchors = None if settings.anchor_dir is None else AnchorStore(settings.anchor_dir)
-    problems.install(app)
+    app.add_middleware(CleanInput)
+    problems.install(app)  # after: its containment stays the outermost middleware
     # Routes are matched in order: the point-of-service checks, the hot path, come first.
     for module in (service, common, public, agency, subject, reviewer, admin):
         app.include_router(module.router)

@@ -12,10 +12,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""Control characters, the C1 range and the Unicode line and paragraph separators."""
-MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""The same, less tab, line feed and carriage return (grounds, statements, reasons)."""
+CONTROLS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+"""Control characters, the C1 range and the Unicode line and paragraph separators (a regular
+expression character range, for patterns in JSON Schema as well)."""
+TEXT_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+"""The same less tab, line feed and carriage return, for multi-line texts (grounds,
+statements, reasons)."""
+SINGLE_LINE = re.compile(f"[{CONTROLS}]")
+MULTI_LINE = re.compile(f"[{TEXT_CONTROLS}]")
+SINGLE_LINE_PATTERN = f"^[^{CONTROLS}]*$"
+MULTI_LINE_PATTERN = f"^[^{TEXT_CONTROLS}]*$"
 
 RECORD_TEXT_LIMITS = {
     "id": 200,

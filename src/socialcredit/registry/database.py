@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+
+from socialcredit.errors import InputError
+
+BACKENDS = ("sqlite", "postgresql")
 
 CACHE_KIB = 32 * 1024
 """SQLite's page cache per connection, at most (its default is 2 MiB). The audit log's index
@@ -52,9 +56,29 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def parse_database_url(url: str) -> URL:
+    """``url`` parsed, or an :class:`InputError` that names what is wrong without repeating
+    the URL (it may hold a password)."""
+    try:
+        parsed = make_url(url)
+        _ = parsed.port  # a port that is not a number fails only when read
+    except (exc.ArgumentError, ValueError) as error:
+        raise InputError(
+            "not a database URL: expected sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST:PORT/DATABASE",
+            {"reason": type(error).__name__},
+        ) from None
+    if parsed.get_backend_name() not in BACKENDS:
+        raise InputError(
+            f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL",
+            {"backend": parsed.get_backend_name()},
+        )
+    return parsed
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; a SQLite file's directory is created if missing."""
-    parsed = make_url(url)
+    parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from socialcredit.api.app import ApiSettings
 from socialcredit.registry import Registry
-from socialcredit.registry.audit import accesses
+from socialcredit.registry.audit import accesses, subject_ref
+from socialcredit.registry.models import AuditEntry
 from tests.api.conftest import Keys
 from tests.api.server import running
 from tests.registry.helpers import P1, spc
@@ -60,3 +62,19 @@ def test_purpose_header_is_utf8(registry: Registry, keys: Keys) -> None:
     assert "not UTF-8" in answer.text
     with registry.session() as session:
         assert accesses(session, P1)[-1].purpose == purpose
+
+
+def test_a_check_outside_the_scope_is_audited_as_denied(
+    client: TestClient, keys: Keys, registry: Registry
+) -> None:
+    body = {"subject": P1, "service": "public-procurement-bid"}
+    assert client.post("/v1/checks", json=body, headers=keys["airline"]).status_code == 403
+    batch = {"checks": [{"subject": P1, "service": "flight-booking"}, body]}
+    assert client.post("/v1/checks/batch", json=batch, headers=keys["airline"]).status_code == 403
+    with registry.session() as session:
+        ref = subject_ref(registry.state(session).audit_key, P1)
+        query = select(AuditEntry).where(
+            AuditEntry.action == "denied.subject.check", AuditEntry.subject_ref == ref
+        )
+        denied = list(session.execute(query).scalars())
+    assert len(denied) == 2 and denied[0].details == {"services": ["public-procurement-bid"]}

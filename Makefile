@@ -32,7 +32,11 @@ demo: $(STAMP)
 	$(BIN)/socialcredit registry tick --as-of 2025-06-01 --db $(DEMO_DB)
 	$(BIN)/socialcredit subject show 11010519491231002X --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 11010519491231002X flight-booking --db $(DEMO_DB) --purpose "demo"
-	$(BIN)/socialcredit audit verify --db $(DEMO_DB)
+	$(BIN)/socialcredit audit keygen --out $(DEMO_DIR)/anchor-key.pem
+	$(BIN)/socialcredit audit checkpoint --key $(DEMO_DIR)/anchor-key.pem \
+		--anchors $(DEMO_DIR)/anchors --db $(DEMO_DB)
+	$(BIN)/socialcredit audit verify --db $(DEMO_DB) --anchors $(DEMO_DIR)/anchors \
+		--public-key $(DEMO_DIR)/anchor-key.pem.pub
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -95,4 +95,6 @@ def test_bad_batches_change_nothing(client: TestClient, keys: Keys, registry: Re
         422,
         "request-invalid",
     )
-    assert counts(registry) == before
+    # Nothing changed but the audit entry of the refused attempt at a service outside the
+    # principal's scope (docs/access.md: refused attempts on a subject's data are audited).
+    assert counts(registry) == {**before, "audit_log": before["audit_log"] + 1}

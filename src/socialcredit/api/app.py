@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,8 +16,11 @@ from socialcredit import __version__
 from socialcredit.api import problems
 from socialcredit.api.coalesce import Coalescer
 from socialcredit.api.deps import KeyCache, document_callers
+from socialcredit.api.hygiene import CleanInput
+from socialcredit.api.ratelimit import PublicRateLimit, RateLimit
 from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
 from socialcredit.registry import Registry, RegistrySettings
+from socialcredit.registry.anchor import AnchorStore
 
 DESCRIPTION = """\
 The registry by audience: agencies submit and maintain their own records; service providers
@@ -35,6 +39,16 @@ class ApiSettings(BaseModel):
 
     registry: RegistrySettings
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    public_reads_per_minute: int = Field(
+        default=120, ge=1, le=1_000_000, description="Anonymous public requests per client."
+    )
+    public_burst: int = Field(
+        default=60, ge=1, le=1_000_000, description="Anonymous requests a client may burst to."
+    )
+    anchor_dir: Path | None = Field(
+        default=None,
+        description="Directory of the audit chain's signed checkpoints (enables access proofs).",
+    )
 
 
 def create_app(settings: ApiSettings) -> FastAPI:
@@ -62,7 +76,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.registry = reg
     app.state.checks = checks
     app.state.keys = KeyCache(settings.auth_cache_seconds)
-    problems.install(app)
+    app.state.anchors = None if settings.anchor_dir is None else AnchorStore(settings.anchor_dir)
+    limit = RateLimit(settings.public_reads_per_minute, settings.public_burst)
+    app.add_middleware(PublicRateLimit, limit=limit)
+    app.add_middleware(CleanInput)
+    problems.install(app)  # after: its containment stays the outermost middleware
     # Routes are matched in order: the point-of-service checks, the hot path, come first.
     for module in (service, common, public, agency, subject, reviewer, admin):
         app.include_router(module.router)

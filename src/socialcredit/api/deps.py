@@ -23,6 +23,8 @@ from pydantic import StringConstraints, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 
+from socialcredit.api.hygiene import header_text
+from socialcredit.engine.hygiene import SINGLE_LINE_PATTERN
 from socialcredit.errors import AccessDeniedError, AuthenticationError
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.workflows.principals import Identity, authenticate, hash_key
@@ -109,7 +111,7 @@ async def _identify(request: Request, key: str) -> Identity:
 
 
 PURPOSE_HEADER = "x-purpose"
-_PurposeText = Annotated[str, StringConstraints(max_length=200)]
+_PurposeText = Annotated[str, StringConstraints(max_length=200, pattern=SINGLE_LINE_PATTERN)]
 _PURPOSE = TypeAdapter(_PurposeText)
 _PURPOSE_DESCRIPTION = "Why the data is read or written (audited)."
 # The parameter FastAPI wrote for an optional header of this type (the schema from pydantic)
@@ -124,8 +126,12 @@ _PURPOSE_PARAMETER = {
 
 
 def _purpose(request: Request) -> str | None:
-    """The ``X-Purpose`` header (at most 200 characters), or None."""
-    value = request.headers.get(PURPOSE_HEADER)
+    """The ``X-Purpose`` header (UTF-8, one line, at most 200 characters), or None."""
+    try:
+        value = header_text(request, PURPOSE_HEADER)
+    except UnicodeDecodeError:
+        error = {"type": "string_unicode", "msg": "X-Purpose is not UTF-8 text"}
+        raise RequestValidationError([{**error, "loc": ("header", PURPOSE_HEADER)}]) from None
     if value is None:
         return None
     try:

@@ -51,6 +51,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     409: _describe(409, "Conflicts with the registry's state (already decided, duplicate...)."),
     413: _describe(413, "Too many entries in one batch."),
     422: _describe(422, "Invalid request content (unknown fields, invalid identifier...)."),
+    429: _describe(429, "Too many requests without a key from one client (see Retry-After)."),
 }
 
 

@@ -7,16 +7,31 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from socialcredit.engine.hygiene import (
+    LONG_TEXT,
+    MULTI_LINE_PATTERN,
+    RECORD_TEXT_LIMITS,
+    SHORT_TEXT,
+    SINGLE_LINE_PATTERN,
+)
 from socialcredit.registry.reads.checks import MAX_BATCH
 
-Short = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+def _line(limit: int) -> StringConstraints:
+    """One line of text: ``engine.hygiene``'s limit and pattern (no control characters)."""
+    return StringConstraints(min_length=1, max_length=limit, pattern=SINGLE_LINE_PATTERN)
+
+
+Short = Annotated[str, _line(SHORT_TEXT)]
+Code = Annotated[str, _line(RECORD_TEXT_LIMITS["item"])]
 SubjectText = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=40),
+    _line(RECORD_TEXT_LIMITS["subject"]),
     Field(description="Resident identity number (15 or 18 characters) or credit code."),
 ]
-Reason = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Reason = Annotated[
+    str, StringConstraints(min_length=1, max_length=LONG_TEXT, pattern=MULTI_LINE_PATTERN)
+]
 Amount = Annotated[str, StringConstraints(pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,4})?$")]
 
 
@@ -27,7 +42,7 @@ class Strict(BaseModel):
 class RecordIn(Strict):
     """One record, as in a record file (docs/cli.md); dates are YYYY-MM-DD."""
 
-    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    id: Annotated[str, _line(RECORD_TEXT_LIMITS["id"])]
     subject: SubjectText
     item: Code
     decided_on: date
@@ -97,7 +112,7 @@ class RepairDecisionIn(Strict):
 
 
 class PrincipalIn(Strict):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, _line(200)]
     role: Literal["agency", "service", "subject", "reviewer", "admin"]
     authority: Short | None = None
     services: list[Code] = Field(default_factory=list, max_length=100)

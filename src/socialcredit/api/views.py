@@ -151,6 +151,17 @@ class AccessOut(BaseModel):
     purpose: str
 
 
+class AccessProofOut(BaseModel):
+    """RFC 9162 inclusion proof of one access entry in a signed checkpoint's Merkle tree."""
+
+    seq: int
+    entry_hash: str
+    tree_size: int
+    merkle_root: str
+    checkpoint_at: str
+    path: list[str]
+
+
 class ObjectionOut(BaseModel):
     id: int
     record: str

@@ -74,6 +74,12 @@ class Dialect:
             return f"({text} RLIKE '{pattern}')"
         return f"regexp_matches({text}, '{pattern}')"
 
+    def has_control(self, text: str) -> str:
+        """Whether ``text`` holds a character ``engine.hygiene.SINGLE_LINE`` refuses."""
+        if self.name == "spark":  # Java's regular expressions, in a literal that reads escapes
+            return f"({text} RLIKE '[\\\\x00-\\\\x1f\\\\x7f-\\\\x9f\\\\u2028\\\\u2029]')"
+        return f"regexp_matches({text}, '[\\x00-\\x1f\\x7f-\\x9f\\x{{2028}}\\x{{2029}}]')"
+
     def _replace_all(self, text: str, pattern: str) -> str:
         if self.name == "spark":  # Spark reads backslash escapes in string literals
             return f"regexp_replace({text}, '{pattern.replace(chr(92), chr(92) * 2)}', '')"

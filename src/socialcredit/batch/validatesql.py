@@ -11,8 +11,11 @@ from socialcredit.batch.dialect import Dialect
 from socialcredit.batch.identitysql import subject_ids_sql
 from socialcredit.batch.schema import RECORD_COLUMNS
 from socialcredit.engine import DisputeOutcome
+from socialcredit.engine.hygiene import EARLIEST_DATE, LATEST_DATE, RECORD_TEXT_LIMITS
 
 DATE_COLUMNS = ("notified_on", "resolved_on", "revoked_on", "disputed_on")
+ALL_DATES = ("decided_on", *DATE_COLUMNS, "dispute_decided_on")
+TEXT_COLUMNS = tuple(name for name in RECORD_TEXT_LIMITS if name != "amount")
 OUTCOMES = tuple(outcome.value for outcome in DisputeOutcome)
 
 
@@ -65,8 +68,21 @@ def _reasons() -> list[tuple[str, str]]:
             f"dispute_outcome: not one of {', '.join(OUTCOMES)}",
         ),
         ("amount < 0 OR isnan(amount)", "amount: must be a non-negative number"),
+        ("bad_text", "text: a field is too long or contains a control character"),
     ]
+    window = f"DATE '{EARLIEST_DATE}' AND DATE '{LATEST_DATE}'"
+    span = f"outside {EARLIEST_DATE} to {LATEST_DATE}"
+    pairs += [(f"{c} NOT BETWEEN {window}", f"{c}: {c} {span}") for c in ALL_DATES]
     return pairs
+
+
+def _bad_text_sql(dialect: Dialect) -> str:
+    """Whether any text field breaks ``engine.hygiene``: too long or a control character."""
+    tests = [
+        f"length(r.{name}) > {RECORD_TEXT_LIMITS[name]} OR {dialect.has_control(f'r.{name}')}"
+        for name in TEXT_COLUMNS
+    ]
+    return "COALESCE(" + " OR ".join(f"({test})" for test in tests) + ", FALSE)"
 
 
 def _duplicates_sql(dialect: Dialect) -> str:
@@ -94,6 +110,7 @@ def _parsed_sql(dialect: Dialect) -> str:
          {dialect.blank("r.subject")} AS no_subject,
          {dialect.blank("r.authority")} AS no_authority,
          {dialect.blank("r.reference")} AS no_reference,
+         {_bad_text_sql(dialect)} AS bad_text,
          ids.c_subject, ids.c_kind, ids.warning
   FROM raw_records r LEFT JOIN v_ids ids ON ids.raw = r.subject
 )"""

@@ -13,7 +13,7 @@ from socialcredit.cli.registry_common import DbOpt, opened
 from socialcredit.registry.settings import ENV_DATABASE_URL, RegistrySettings
 
 
-def serve_command(
+def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")] = 1,
@@ -25,12 +25,36 @@ def serve_command(
         ),
     ] = False,
     db: DbOpt = None,
+    anchors: Annotated[
+        str | None,
+        typer.Option(
+            "--anchors",
+            envvar="SOCIALCREDIT_ANCHOR_DIR",
+            help="Directory of the audit chain's signed checkpoints (enables access proofs).",
+        ),
+    ] = None,
+    public_rate: Annotated[
+        int,
+        typer.Option(
+            "--public-reads-per-minute",
+            min=1,
+            help="Requests a minute each client may make to /v1/public without a key.",
+        ),
+    ] = 120,
+    public_burst: Annotated[
+        int,
+        typer.Option("--public-burst", min=1, help="Requests without a key a client may burst to."),
+    ] = 60,
 ) -> None:
     """Serve the HTTP API (OpenAPI documentation at /docs) on the registry at --db."""
     url = RegistrySettings.resolve(db).database_url
     with reported_errors(), opened(url):
         pass  # refuse to start on a database that holds no registry
     os.environ[ENV_DATABASE_URL] = url
+    if anchors:
+        os.environ["SOCIALCREDIT_ANCHOR_DIR"] = anchors
+    os.environ["SOCIALCREDIT_PUBLIC_READS_PER_MINUTE"] = str(public_rate)
+    os.environ["SOCIALCREDIT_PUBLIC_BURST"] = str(public_burst)
     uvicorn.run(
         "socialcredit.api.main:app_from_environment",
         factory=True,

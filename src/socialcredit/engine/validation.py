@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from socialcredit.engine.hygiene import RECORD_TEXT_LIMITS, date_problem, text_problem
 from socialcredit.engine.records import RECORD_FIELDS, DisputeOutcome, Record
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import SubjectId, parse_subject
@@ -55,7 +56,21 @@ def _dates(raw: Mapping[str, Any], out: Checked) -> dict[str, date | None]:
         except ValueError:
             out.reasons.append(f"{key} {text!r} is not a date (YYYY-MM-DD)")
             dates[key] = None
+        found = dates[key]
+        problem = None if found is None else date_problem(key, found)
+        if problem is not None:
+            out.reasons.append(problem)
+            dates[key] = None
     return dates
+
+
+def _texts(raw: Mapping[str, Any], out: Checked) -> None:
+    """Input hygiene (``engine.hygiene``): lengths and control characters."""
+    for key, limit in RECORD_TEXT_LIMITS.items():
+        value = raw.get(key)
+        problem = None if value is None else text_problem(key, str(value), limit)
+        if problem is not None:
+            out.reasons.append(problem)
 
 
 def _date_order(d: Mapping[str, date | None], out: Checked) -> None:
@@ -141,6 +156,7 @@ def validate_record(raw: Mapping[str, Any], policies: PolicySet) -> Checked:
     unknown = sorted(set(raw) - set(RECORD_FIELDS))
     if unknown:
         out.reasons.append(f"unknown field(s): {', '.join(map(str, unknown))}")
+    _texts(raw, out)
     record_id = _text(raw, "id")
     if record_id is None:
         out.reasons.append("id is missing")

@@ -96,6 +96,9 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
     except (OSError, UnicodeDecodeError) as exc:
         doc.problems.append(Problem(doc.path, "yaml", f"cannot read the file: {exc}"))
         return doc
+    except RecursionError:
+        doc.problems.append(Problem(doc.path, "yaml", "not a policy: nested too deeply"))
+        return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
@@ -104,5 +107,8 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
         doc.problems.append(Problem(doc.path, "yaml", message, line, column))
         return doc
     if node is not None:
-        doc.data = _Converter(doc).convert(node, ())
+        try:
+            doc.data = _Converter(doc).convert(node, ())
+        except RecursionError:
+            doc.problems.append(Problem(doc.path, "yaml", "not a policy: nested too deeply"))
     return doc

@@ -20,6 +20,7 @@ from socialcredit.api.views import (
     PublicListOut,
     PublicRecordOut,
 )
+from socialcredit.engine.hygiene import SINGLE_LINE_PATTERN
 from socialcredit.errors import NotFoundError
 from socialcredit.registry.policystore import active_versions
 from socialcredit.registry.reads.disclosure import (
@@ -118,7 +119,10 @@ def members(list_id: str, reg: Reg, who: Anyone, page: Page) -> PageOut[MemberOu
     return PageOut[MemberOut](**page_body(items, found.total, page))
 
 
-NameQuery = Annotated[str, Query(min_length=2, max_length=100, description="Part of a name.")]
+NameQuery = Annotated[
+    str,
+    Query(min_length=2, max_length=100, pattern=SINGLE_LINE_PATTERN, description="Part of a name."),
+]
 
 
 @router.get("/organisations")

@@ -15,7 +15,10 @@ from socialcredit.api.deps import Caller, admitted, admitting, caller, registry_
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import CheckBatchIn, CheckIn
 from socialcredit.api.views import CheckBatchOut, CheckOut
-from socialcredit.errors import AccessDeniedError
+from socialcredit.errors import AccessDeniedError, IdentifierError
+from socialcredit.identity import parse_subject
+from socialcredit.registry import Registry
+from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.reads.checks import CheckRequest, CheckResult, check_many
 
 # The hot path: callers are admitted by the route class, not by a dependency (deps.py).
@@ -25,14 +28,28 @@ router = APIRouter(
 )
 
 
-def _scoped(who: Caller, services: set[str]) -> None:
+def _scoped(reg: Registry, who: Caller, checks: list[tuple[str, str]]) -> None:
+    """Refuse checks at services outside the principal's scope; the attempt is audited for
+    each subject it named (``denied.subject.check``), as the subject's access listing shows."""
     allowed = who.need().services
-    outside = sorted(services - allowed)
+    outside = sorted({service for _, service in checks} - allowed)
     if outside:
+        subjects = sorted({subject for subject, service in checks if service not in allowed})
+        denied = [_denied(subject, outside) for subject in subjects]
+        with reg.session() as session, session.begin():
+            append(session, who.actor, [event for event in denied if event is not None])
         raise AccessDeniedError(
             f"this principal checks only {', '.join(sorted(allowed))}; not {', '.join(outside)}",
             {"services": outside},
         )
+
+
+def _denied(subject: str, services: list[str]) -> AuditEvent | None:
+    try:
+        sid = parse_subject(subject).value
+    except IdentifierError:
+        return None  # no subject's data was reached
+    return AuditEvent("denied.subject.check", sid, {"services": services})
 
 
 def _out(result: CheckResult) -> dict[str, Any]:
@@ -60,7 +77,8 @@ def _json(body: Any) -> Response:
 async def check_one(body: CheckIn, request: Request) -> Response:
     """May this subject use this service today? The decision, reasons and remedies."""
     who = admitted(request)
-    _scoped(who, {body.service})
+    if body.service not in who.need().services:
+        await run_in_threadpool(_scoped, registry_of(request), who, [(body.subject, body.service)])
     checks: Coalescer = request.app.state.checks  # (a dependency would cost more than this)
     return _json(_out(await checks.check(body.subject, body.service, who.actor)))
 
@@ -69,7 +87,9 @@ async def check_one(body: CheckIn, request: Request) -> Response:
 async def check_batch(body: CheckBatchIn, request: Request) -> Response:
     """Up to 1,000 checks in one request, answered in order (one audit entry each)."""
     reg, who = registry_of(request), admitted(request)
-    _scoped(who, {c.service for c in body.checks})
+    pairs = [(c.subject, c.service) for c in body.checks]
+    if any(service not in who.need().services for _, service in pairs):
+        await run_in_threadpool(_scoped, reg, who, pairs)
     requests = [CheckRequest(c.subject, c.service) for c in body.checks]
     results = await run_in_threadpool(check_many, reg, requests, who.actor)
     return _json({"results": [_out(r) for r in results]})

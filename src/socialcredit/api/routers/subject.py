@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from socialcredit.api.deps import Caller, Page, Reg, caller, page_body
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import ObjectionIn, RepairIn
 from socialcredit.api.views import (
     AccessOut,
+    AccessProofOut,
     CopyOut,
     ExportOut,
     NoticeOut,
@@ -25,9 +26,10 @@ from socialcredit.api.views import (
     objection_out,
     repair_out,
 )
-from socialcredit.errors import AccessDeniedError
+from socialcredit.errors import AccessDeniedError, NotFoundError
 from socialcredit.identity import parse_subject
 from socialcredit.registry import Registry
+from socialcredit.registry.anchor import access_proof
 from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.reads.copies import file_copy
 from socialcredit.registry.reads.ownfile import accesses_page, has_open_case, notices_page
@@ -86,6 +88,18 @@ def read_accesses(subject_id: str, reg: Reg, who: Own, page: Page) -> PageOut[Ac
         for e in found.rows
     ]
     return PageOut[AccessOut](**page_body(items, found.total, page))
+
+
+@router.get("/accesses/{seq}/proof")
+def prove_access(subject_id: str, seq: int, request: Request, reg: Reg, who: Own) -> AccessProofOut:
+    """Proof that one entry of your access listing is in the audit log as a checkpoint signed
+    outside the database saw it (RFC 9162 audit path; verify it against the checkpoint's
+    Merkle root with the registry's public key)."""
+    store = request.app.state.anchors
+    if store is None:
+        raise NotFoundError("this registry publishes no signed checkpoints", {})
+    proof = access_proof(reg, own(reg, who, subject_id), seq, store, who.actor)
+    return AccessProofOut(**proof.as_dict())
 
 
 @router.get("/notices")

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from socialcredit.cli.app import app
@@ -74,6 +75,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.slow  # a real server
 def test_serve_answers_over_http(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'registry.db'}"
     open_registry(url).close()

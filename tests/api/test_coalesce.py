@@ -165,6 +165,7 @@ def live_registry(tmp_path: Any) -> Any:
         reg.close()
 
 
+@pytest.mark.slow  # a real server
 def test_concurrent_checks_through_real_http(live_registry: Registry) -> None:
     keys = make_keys(live_registry)
     headers = _wide(live_registry)

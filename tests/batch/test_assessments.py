@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,8 @@ from tests.batch.conftest import write_records
 from tests.batch.populations import SETTINGS, load_random_policy, population
 from tests.batch.random_policies import policy_documents
 from tests.strategies import as_of_dates
+
+pytestmark = pytest.mark.slow  # DuckDB over Hypothesis-drawn policies and populations
 
 
 def _check(policies: PolicySet, records: list[Record], day: date) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from tests.batch.conftest import assert_equal, batch_run, engine_run
 from tests.batch.populations import SETTINGS, load_random_policy, population
 from tests.batch.random_policies import policy_documents
 from tests.strategies import as_of_dates
+
+pytestmark = pytest.mark.slow  # DuckDB over Hypothesis-drawn policies and populations
 
 
 @SETTINGS

@@ -2,9 +2,11 @@
 
 For each deleted record the registry keeps, in ``retired_records``, a hash of its (agency,
 record id) (so the same record cannot be registered again), its item, the SHA-256 of its
-payload and the dates: no subject and no payload. Its events are deleted, the notices about it
-lose their content and addressee, and an audit entry (with the subject's pseudonym only) says
-what was removed. A subject left without records loses its assessment and its row.
+payload and the dates: no subject and no payload. Its events are deleted, and so is every copy
+of personal data about it (:mod:`~socialcredit.registry.writes.erasure`: objections, repair
+applications, notices' content); an audit entry (with the subject's pseudonym only) says what
+was removed, and one per chunk counts what else was erased. A subject left without records
+loses its assessment, its row, its file copies, its casework and its principals.
 """
 
 from __future__ import annotations
@@ -15,18 +17,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, or_, select, update
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import RegistryError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.models import (
-    Notice,
     RecordEvent,
     RecordRow,
     RetiredRecord,
     Subject,
+)
+from socialcredit.registry.writes.erasure import (
+    erase_orphan_repairs,
+    erase_record_casework,
+    erase_subjects,
 )
 from socialcredit.registry.writes.reassess import Scope, reassess
 from socialcredit.registry.writes.submit import source_hash
@@ -58,11 +64,6 @@ def expired_query(day: date, after: Position | None, limit: int) -> Select[Any]:
     return query.order_by(until, RecordRow.id).limit(limit)
 
 
-def _blank_notices(session: Session, which: ColumnElement[bool]) -> None:
-    """The notices ``which`` lose their content and addressee (their row stays)."""
-    session.execute(update(Notice).where(which).values(body=None, subject_id=None))
-
-
 def _forget(session: Session, rows: list[RecordRow], day: date) -> list[AuditEvent]:
     ids = [r.id for r in rows]
     audit = [
@@ -84,20 +85,24 @@ def _forget(session: Session, rows: list[RecordRow], day: date) -> list[AuditEve
         )
         for r in rows
     )
-    _blank_notices(session, Notice.record_id.in_(ids))
+    erased = erase_record_casework(session, ids)
     session.execute(delete(RecordEvent).where(RecordEvent.record_id.in_(ids)))
     session.execute(delete(RecordRow).where(RecordRow.id.in_(ids)))
-    return audit
+    erased += erase_orphan_repairs(session, sorted({r.subject_id for r in rows}))
+    return [*audit, AuditEvent("write.retention.erase", None, dict(sorted(erased.items())))]
 
 
-def _drop_empty_subjects(session: Session, subjects: list[str]) -> list[str]:
+def _drop_empty_subjects(session: Session, subjects: list[str]) -> list[AuditEvent]:
+    """Delete the subjects left without records, and all that remains about them."""
     left = select(RecordRow.subject_id).where(RecordRow.subject_id.in_(subjects))
     keep = set(session.execute(left).scalars())
     empty = [s for s in subjects if s not in keep]
-    if empty:
-        _blank_notices(session, Notice.subject_id.in_(empty))
-        session.execute(delete(Subject).where(Subject.id.in_(empty)))
-    return empty
+    if not empty:
+        return []
+    erased = erase_subjects(session, empty)
+    session.execute(delete(Subject).where(Subject.id.in_(empty)))
+    audit = [AuditEvent("write.retention.subject", s, {}) for s in empty]
+    return [*audit, AuditEvent("write.retention.erase", None, dict(sorted(erased.items())))]
 
 
 def retention(
@@ -127,11 +132,10 @@ def retention(
             items = [r.item for r in rows]
             audit = _forget(session, rows, day)
             reassess(session, reg.policies(session), Scope(subjects, today, actor.name))
-            empty = _drop_empty_subjects(session, subjects)
-            audit += [AuditEvent("write.retention.subject", s, {}) for s in empty]
-            append(session, actor, audit)
+            dropped = _drop_empty_subjects(session, subjects)
+            append(session, actor, [*audit, *dropped])
         report.records += len(rows)
-        report.subjects += len(empty)
+        report.subjects += sum(e.action == "write.retention.subject" for e in dropped)
         report.by_item.update(items)
         if progress is not None:
             progress(len(rows))

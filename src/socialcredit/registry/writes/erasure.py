@@ -1,0 +1,75 @@
+"""What retention erases besides the records themselves (principle 6: after retention,
+personal data is deleted everywhere it was copied).
+
+For the records retention deletes: their objections (grounds, reviewers' reasons), the repair
+applications none of whose records remain (statements, reasons), and the notices about them
+(content and addressee blanked; one still waiting in the outbox is withdrawn, never sent).
+For a subject left without records: every copy of its file handed out, every remaining
+objection and application, its notices, and the API principals bound to it. Each erasure is
+counted for the audit entry; nothing erased is written anywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, case, delete, select, update
+from sqlalchemy.orm import Session
+
+from socialcredit.registry.store.casework import FileCopy, Objection, Principal, RepairApplication
+from socialcredit.registry.store.models import Notice, RecordRow
+
+WITHDRAWN = "withdrawn"
+"""The status of a notice whose content retention erased before it was sent."""
+
+
+def blank_notices(session: Session, which: ColumnElement[bool]) -> int:
+    """The notices ``which`` lose their content and addressee (their row stays); pending ones
+    are withdrawn so that no sender delivers an empty notice."""
+    status = case((Notice.status == "pending", WITHDRAWN), else_=Notice.status)
+    result = session.execute(
+        update(Notice).where(which).values(body=None, subject_id=None, status=status)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def erase_record_casework(session: Session, record_ids: Sequence[int]) -> Counter[str]:
+    """Before ``record_ids`` are deleted: their objections (and the notices about them)."""
+    erased: Counter[str] = Counter()
+    found = session.execute(delete(Objection).where(Objection.record_id.in_(record_ids)))
+    erased["objections"] += int(getattr(found, "rowcount", 0) or 0)
+    erased["notices"] += blank_notices(session, Notice.record_id.in_(record_ids))
+    return erased
+
+
+def erase_orphan_repairs(session: Session, subjects: Sequence[str]) -> Counter[str]:
+    """After records were deleted: the subjects' repair applications none of whose records
+    remain."""
+    applications = list(
+        session.execute(
+            select(RepairApplication).where(RepairApplication.subject_id.in_(subjects))
+        ).scalars()
+    )
+    keys = {int(str(key)[1:]) for a in applications for key in a.records}
+    kept = set(session.execute(select(RecordRow.id).where(RecordRow.id.in_(keys))).scalars())
+    orphans = [a.id for a in applications if not {int(str(k)[1:]) for k in a.records} & kept]
+    if orphans:
+        session.execute(delete(RepairApplication).where(RepairApplication.id.in_(orphans)))
+    return Counter({"repair_applications": len(orphans)})
+
+
+def erase_subjects(session: Session, subjects: Sequence[str]) -> Counter[str]:
+    """Everything left about ``subjects`` outside their (already deleted) records."""
+    erased: Counter[str] = Counter()
+    for name, model in (
+        ("objections", Objection),
+        ("repair_applications", RepairApplication),
+        ("file_copies", FileCopy),
+        ("principals", Principal),
+    ):
+        column = model.subject_id
+        found = session.execute(delete(model).where(column.in_(subjects)))
+        erased[name] += int(getattr(found, "rowcount", 0) or 0)
+    erased["notices"] += blank_notices(session, Notice.subject_id.in_(subjects))
+    return erased

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -90,3 +91,22 @@ def assert_stored_equal_engine(reg: Registry) -> None:
         for service, decision in fresh["decisions"].items():
             expected = None if decision["effect"] == "allow" else decision
             assert decisions.get((sid, service)) == expected, (sid, service)
+
+
+def together(*jobs: Any) -> list[BaseException]:
+    """Run the jobs in threads released at once; the exceptions they raised."""
+    start, failed = threading.Barrier(len(jobs)), list[BaseException]()
+
+    def run(job: Any) -> None:
+        start.wait()
+        try:
+            job()
+        except BaseException as exc:  # reported to the test
+            failed.append(exc)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failed

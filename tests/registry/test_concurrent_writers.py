@@ -3,43 +3,21 @@ subjects, each reassessing them, both succeed and the stored assessment equals t
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
 
 from socialcredit.errors import RecordConflictError
 from socialcredit.registry import Registry
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
-from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
+from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc, together
 
 pytestmark = pytest.mark.slow  # writers in parallel
-
-
-def _together(*jobs: Any) -> list[BaseException]:
-    """Run the jobs in threads released at once; the exceptions they raised."""
-    start, failed = threading.Barrier(len(jobs)), list[BaseException]()
-
-    def run(job: Any) -> None:
-        start.wait()
-        try:
-            job()
-        except BaseException as exc:  # reported to the test
-            failed.append(exc)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return failed
 
 
 def test_two_single_submissions_about_one_subject_both_land(registry: Registry) -> None:
     sub = Submission(COURT, OPERATOR)
     for n in range(10):
-        failed = _together(
+        failed = together(
             lambda n=n: submit_record(registry, spc(f"a-{n}", subject=person(1)), sub),
             lambda n=n: submit_record(registry, spc(f"b-{n}", subject=person(1)), sub),
         )
@@ -52,7 +30,7 @@ def test_two_bulk_submissions_about_the_same_subjects_both_land(registry: Regist
     lines = {
         side: [(n, spc(f"{side}-{n}", subject=person(n % 40))) for n in range(200)] for side in "ab"
     }
-    failed = _together(*(lambda s=s: submit_lines(registry, lines[s], sub) for s in "ab"))
+    failed = together(*(lambda s=s: submit_lines(registry, lines[s], sub) for s in "ab"))
     assert failed == []
     assert_stored_equal_engine(registry)
 
@@ -68,6 +46,6 @@ def test_one_record_id_submitted_twice_at_once_is_registered_once(registry: Regi
         except RecordConflictError:
             outcomes.append("conflict")
 
-    failed = _together(lambda: submit(person(1)), lambda: submit(person(2)))
+    failed = together(lambda: submit(person(1)), lambda: submit(person(2)))
     assert failed == [] and sorted(outcomes) == ["conflict", "registered"]
     assert_stored_equal_engine(registry)

@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ForeignKey,
+    Index,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,6 +45,15 @@ class Objection(Base):
     by ``deadline`` (filing date + the policy's ``objection_review_days``)."""
 
     __tablename__ = "objections"
+    __table_args__ = (  # one pending objection per record (migration 0008)
+        Index(
+            "uq_objections_pending_record",
+            "record_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)
@@ -64,6 +75,16 @@ class RepairApplication(Base):
     ``deadline`` (filing date + the list's ``repair.decision_days``)."""
 
     __tablename__ = "repair_applications"
+    __table_args__ = (  # one pending application per subject and list (migration 0008)
+        Index(
+            "uq_repairs_pending_list",
+            "subject_id",
+            "list_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)

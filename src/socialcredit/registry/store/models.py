@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -122,6 +123,16 @@ class RecordEvent(Base):
     """Append-only status history of a record."""
 
     __tablename__ = "record_events"
+    __table_args__ = (  # one resolution and one dispute per record (migration 0008)
+        Index(
+            "uq_record_events_once",
+            "record_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind IN ('resolved', 'disputed')"),
+            postgresql_where=text("kind IN ('resolved', 'disputed')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(INT64, primary_key=True)
     record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)

@@ -23,8 +23,9 @@ from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.casework import Objection
 from socialcredit.registry.store.models import Notice, RecordRow, record_key, table
-from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.lifecycle import StatusChange, apply_change, check_change
 from socialcredit.registry.writes.notices import notice_values
+from socialcredit.registry.writes.turns import lock_subjects
 
 PENDING, DECIDED = "pending", "decided"
 
@@ -95,8 +96,11 @@ def file_objection(
     """Object to the subject's own record: disputed today, decided by the deadline."""
     sid = parse_subject(subject).value
     with reg.session() as session, session.begin():
+        lock_subjects(session, [sid])  # before reading what is pending
         today = reg.state(session).as_of
         row = record_of(session, sid, record)
+        change = StatusChange("dispute", row.agency, row.source_id, today)
+        check_change(row, change)  # before the objection row: one pending per record
         days = reg.policies(session).policy_set.review_days(row.item)
         objection = Objection(
             record_id=row.id,
@@ -110,7 +114,6 @@ def file_objection(
         )
         session.add(objection)
         session.flush()
-        change = StatusChange("dispute", row.agency, row.source_id, today)
         apply_change(session, reg, change, actor, {"objection": objection.id})
         body = {
             "objection": objection.id,
@@ -133,8 +136,14 @@ def objections(
 
 
 def pending_row(session: Session, model: type[Any], entry_id: int, what: str) -> Any:
-    row = session.get(model, entry_id, with_for_update=True)
-    if row is None:
+    """The pending case ``entry_id``, read under its subject's lock and its own row lock (so a
+    concurrent decision is seen as made); refuse one already decided."""
+    found = session.get(model, entry_id)
+    if found is None:
+        raise NotFoundError(f"no {what} {entry_id}", {what: entry_id})
+    lock_subjects(session, [found.subject_id])
+    row = session.get(model, entry_id, with_for_update=True, populate_existing=True)
+    if row is None:  # pragma: no cover - cases are deleted only with their subject
         raise NotFoundError(f"no {what} {entry_id}", {what: entry_id})
     if row.status != PENDING:
         raise AlreadyDecidedError(

@@ -30,6 +30,7 @@ from socialcredit.registry.workflows.objections import (
     queue_page,
 )
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.turns import lock_subjects
 
 GRANTED, REFUSED = "granted", "refused"
 
@@ -58,6 +59,7 @@ def apply_for_repair(
     """File an application; ``performed`` is (obligation performed, commitment made)."""
     sid = parse_subject(subject).value
     with reg.session() as session, session.begin():
+        lock_subjects(session, [sid])  # before reading the membership and what is pending
         today = reg.state(session).as_of
         lst = reg.policies(session).policy_set.lists.get(list_id)
         if lst is None:

@@ -23,6 +23,7 @@ from socialcredit.registry.context import Registry
 from socialcredit.registry.store.models import RecordRow
 from socialcredit.registry.writes.events import decision_events, event_row
 from socialcredit.registry.writes.reassess import Scope, reassess
+from socialcredit.registry.writes.turns import lock_subjects
 
 ACTIONS = ("resolve", "revoke", "dispute", "decide-dispute")
 
@@ -77,6 +78,14 @@ def _precondition(row: RecordRow, change: StatusChange) -> str | None:  # noqa: 
     return None
 
 
+def check_change(row: RecordRow, change: StatusChange) -> None:
+    """Refuse ``change`` if the record's history does not allow it (the row read under its
+    subject's lock)."""
+    reason = _precondition(row, change)
+    if reason is not None:
+        raise _refuse(change, reason)
+
+
 def _apply(row: RecordRow, change: StatusChange) -> list[tuple[str, date, dict[str, Any]]]:
     on = change.on
     if change.action == "resolve":
@@ -119,9 +128,9 @@ def apply_change(
     active = reg.policies(session)
     today = reg.state(session).as_of
     row = _find(session, change.agency, change.source_id)
-    reason = _precondition(row, change)
-    if reason is not None:
-        raise _refuse(change, reason)
+    lock_subjects(session, [row.subject_id])
+    session.refresh(row)  # as the last writer of this subject left it
+    check_change(row, change)
     events = _apply(row, change)
     raw = {k: (None if v is None else str(v)) for k, v in _engine_fields(row).items()}
     checked = validate_record(raw, active.policy_set)

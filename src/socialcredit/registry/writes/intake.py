@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from typing import Any
 
@@ -199,6 +200,21 @@ def candidates_of(
 
 def check_lines(chunk: Lines, active: ActivePolicies, agency: str) -> list[Checked]:
     return [check_line(line, raw, active, agency) for line, raw in chunk]
+
+
+def not_after(checked: list[Checked], today: date) -> list[Checked]:
+    """Refuse the records decided after the registry's date: a decision dated in the future
+    has not been taken (and one dated 2100 would count for decades). Later facts (a
+    resolution, a revocation) may be filed ahead, as an agency's export of a whole history
+    is; they take effect as the registry's date reaches them."""
+    return [_not_after(found, today) for found in checked]
+
+
+def _not_after(found: Checked, today: date) -> Checked:
+    if isinstance(found, LineOutcome) or found.record.decided_on <= today:
+        return found
+    reason = f"decided_on {found.record.decided_on} is after the registry's date {today}"
+    return LineOutcome(found.line, found.record.id, "refused", (reason,))
 
 
 def lock_keys_of(candidates: list[Candidate], agency: str) -> list[str]:

@@ -36,6 +36,7 @@ from socialcredit.registry.writes.intake import (
     classify,
     known_statements,
     lock_keys_of,
+    not_after,
     payload_of,
     source_hash,
 )
@@ -227,8 +228,9 @@ def submit_lines(
     seen: dict[str, int] = {}
     for chunk in chunks(lines, reg.settings.chunk_size):
         with gc_paused(), reg.session() as session, session.begin():
-            active = reg.policies(session)
-            candidates = candidates_of(check_lines(chunk, active, sub.agency), seen, report)
+            active, today = reg.policies(session), reg.state(session).as_of
+            checked = not_after(check_lines(chunk, active, sub.agency), today)
+            candidates = candidates_of(checked, seen, report)
             conn = session.connection()
             backend = backend_of(conn)
             with backend.key_lookups(conn):  # the chunk's lookups, one block

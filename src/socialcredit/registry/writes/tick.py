@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from socialcredit.engine.hygiene import LATEST_DATE
 from socialcredit.errors import RegistryError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
@@ -38,15 +39,30 @@ def count_due(reg: Registry, day: date) -> int:
         return session.execute(query).scalar_one()
 
 
+MAX_STEP = timedelta(days=5 * 366)
+"""The longest a single tick may move the registry's date: nothing counts for more than five
+years (principle 6), so a longer jump can only be a mistyped date, and a tick cannot be undone."""
+
+
+def _check_step(previous: date, day: date) -> None:
+    details = {"registry_date": previous.isoformat(), "as_of": day.isoformat()}
+    if day < previous:
+        raise RegistryError(
+            f"the registry is already at {previous}; a tick cannot go back to {day}", details
+        )
+    if day - previous > MAX_STEP or day > LATEST_DATE:
+        raise RegistryError(
+            f"a tick from {previous} to {day} is refused: a tick moves at most five years "
+            f"and never past {LATEST_DATE} (it cannot be undone; tick in steps)",
+            details,
+        )
+
+
 def _move_date(reg: Registry, day: date, actor: Actor) -> date:
     with reg.session() as session, session.begin():
         state = reg.state(session)
         previous = state.as_of
-        if day < previous:
-            raise RegistryError(
-                f"the registry is already at {previous}; a tick cannot go back to {day}",
-                {"registry_date": previous.isoformat(), "as_of": day.isoformat()},
-            )
+        _check_step(previous, day)
         state.as_of, state.last_tick_on = day, day
         details = {"from": previous.isoformat(), "to": day.isoformat()}
         append(session, actor, [AuditEvent("write.registry.tick", None, details)])

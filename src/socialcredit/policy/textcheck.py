@@ -1,0 +1,138 @@
+"""The second net: screen every free-text field of a policy file (design.md principle 2).
+
+Which terms apply depends on the field and on the structure around it (``screening.Scope``):
+conduct no lawful policy records is refused anywhere; words that are innocent in a regulator's
+record about an organisation are refused only in items about persons; authority fields are
+screened for anonymous and informal sources (P3), exit and repair texts for renewal (P8), item
+texts for chained listings (P6) and laundered scores (P5), and items or lists that would disclose
+or list a minor for principle 13.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from socialcredit.policy.findings import Finding, breach
+from socialcredit.policy.index import PolicyIndex
+from socialcredit.policy.models import Item, ListDef, Memorandum, PolicyFile
+from socialcredit.policy.screening import Scope, normalise, screen
+from socialcredit.policy.yamlsource import PathKey
+
+Field = tuple[PathKey, str | None]
+AUTHORITY: tuple[Scope, ...] = ("everywhere", "authority")
+
+
+def _check(fields: list[Field], scopes: tuple[Scope, ...], what: str) -> Iterator[Finding]:
+    for loc, text in fields:
+        if not text:
+            continue
+        for hit in screen(text.replace("-", " ") if loc[-1] in ("id", "code") else text, scopes):
+            field = loc[-1] if isinstance(loc[-1], str) else "text"
+            yield breach(
+                loc,
+                hit.term.principle,
+                f"{what} {field} names {hit.term.matter} ({hit.term.term!r}); "
+                + _acceptable(hit.term.principle),
+            )
+
+
+def _acceptable(principle: str) -> str:
+    return {
+        "P2": "only matters an authority adjudicates under a cited instrument, or that the "
+        "subject volunteers, may be recorded (see socialcredit catalogue)",
+        "P3": "an item rests on a decision of an identified authority of its base entry's kinds",
+        "P5": "a score grants only benefits and never enters a list through an item",
+        "P6": "a listing ends with its records; it cannot be renewed by recording the listing",
+        "P8": "exits come from a closed set (obligation performed, term elapsed, decision "
+        "revoked, repair granted), without renewal or discretion",
+        "P13": "nothing about a person under 18 is disclosed publicly or enters a black or "
+        "watch list",
+    }[principle]
+
+
+def _item_scopes(item: Item, entering: set[str]) -> tuple[Scope, ...]:
+    scopes: list[Scope] = ["everywhere", "item"]
+    if "person" in item.subject_kinds:
+        scopes.append("personal")
+    if item.disclosure.tier == "public" or item.code in entering:
+        scopes.append("minors")
+    return tuple(scopes)
+
+
+def file_text_findings(model: PolicyFile, index: PolicyIndex) -> Iterator[Finding]:
+    header = model.policy
+    yield from _check(
+        [(("policy", "title"), header.title), (("policy", "description"), header.description)],
+        ("everywhere",),
+        f"policy {header.id!r}",
+    )
+    yield from _check(
+        [(("policy", "authority"), header.authority)],
+        ("everywhere", "authority"),
+        f"policy {header.id!r}",
+    )
+    for i, s in enumerate(model.services):
+        fields: list[Field] = [
+            (("services", i, k), getattr(s, k)) for k in ("id", "title", "description")
+        ]
+        yield from _check(fields, ("everywhere",), f"service {s.id!r}")
+    for i, m in enumerate(model.score_models):
+        fields = [(("score_models", i, k), getattr(m, k)) for k in ("id", "title", "description")]
+        yield from _check(fields, ("everywhere",), f"score model {m.id!r}")
+    entering = {
+        e.item for lst in index.lists.values() if lst.obj.kind != "red" for e in lst.obj.entry.items
+    }
+    for i, item in enumerate(model.items):
+        yield from _item_text(item, ("items", i), entering, index)
+    for i, lst in enumerate(model.lists):
+        yield from _list_text(lst, ("lists", i))
+    for i, memo in enumerate(model.memoranda):
+        yield from _memo_text(memo, ("memoranda", i))
+
+
+def _item_text(
+    item: Item, loc: PathKey, entering: set[str], index: PolicyIndex
+) -> Iterator[Finding]:
+    what = f"item {item.code!r}"
+    keys = ("code", "title", "description", "legal_basis")
+    fields: list[Field] = [((*loc, k), getattr(item, k)) for k in keys]
+    yield from _check(fields, _item_scopes(item, entering), what)
+    yield from _check([((*loc, "authority"), item.authority)], AUTHORITY, what)
+    text = normalise(" ".join(t or "" for _, t in fields))
+    for model in index.models.values():
+        named = {normalise(model.obj.id), normalise(model.obj.title)}
+        if any(name in text for name in named):
+            yield breach(
+                (*loc, "title"),
+                "P5",
+                f"{what} names score model {model.obj.id!r}: a score laundered into an item; "
+                + _acceptable("P5"),
+            )
+
+
+def _list_text(lst: ListDef, loc: PathKey) -> Iterator[Finding]:
+    what = f"list {lst.id!r}"
+    scopes: tuple[Scope, ...] = ("everywhere",)
+    if lst.public or lst.kind != "red":
+        scopes = ("everywhere", "minors")
+    fields: list[Field] = [((*loc, k), getattr(lst, k)) for k in ("id", "title", "legal_basis")]
+    yield from _check(fields, scopes, what)
+    yield from _check([((*loc, "authority"), lst.authority)], AUTHORITY, what)
+    way_out: list[Field] = [((*loc, "description"), lst.description)]
+    way_out += [((*loc, "exit", i, "text"), e.text) for i, e in enumerate(lst.exit)]
+    if lst.repair is not None:
+        way_out.append(((*loc, "repair", "procedure"), lst.repair.procedure))
+    yield from _check(way_out, (*scopes, "exit"), what)
+
+
+def _memo_text(memo: Memorandum, loc: PathKey) -> Iterator[Finding]:
+    what = f"memorandum {memo.id!r}"
+    fields: list[Field] = [((*loc, k), getattr(memo, k)) for k in ("id", "title", "description")]
+    fields += [((*loc, "signatories", i), s) for i, s in enumerate(memo.signatories)]
+    yield from _check(fields, ("everywhere",), what)
+    for i, m in enumerate(memo.measures):
+        here = (*loc, "measures", i)
+        keys = ("id", "description", "legal_basis", "agency", "nexus")
+        fields = [((*here, k), getattr(m, k)) for k in keys]
+        fields += [((*here, "targets", j), t) for j, t in enumerate(m.targets)]
+        yield from _check(fields, ("everywhere",), f"measure {m.id!r}")

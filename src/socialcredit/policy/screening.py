@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -77,6 +77,7 @@ class Term:
     term: str
     pattern: re.Pattern[str]
     chinese: bool
+    literal: str  # a substring every match contains: a cheap test before the pattern
 
 
 @dataclass(frozen=True)
@@ -117,25 +118,45 @@ def terms() -> tuple[Term, ...]:
     assert isinstance(groups, list)
     for group in groups:
         head = (group["matter"], group["principle"], group["scope"])
-        found += [Term(*head, t, _english(t), False) for t in group.get("en", [])]
-        zh = group.get("zh", [])
-        found += [Term(*head, t, re.compile(re.escape(normalise(t))), True) for t in zh]
+        for t in group.get("en", []):
+            literal = normalise(t.rstrip("*")).split(" ")[0].split("'")[0]
+            found.append(Term(*head, t, _english(t), False, literal))
+        for t in group.get("zh", []):
+            literal = normalise(t)
+            found.append(Term(*head, t, re.compile(re.escape(literal)), True, literal))
     return tuple(found)
 
 
 def screen(text: str, scopes: Iterable[Scope]) -> list[Hit]:
-    """The terms of the given scopes that ``text`` contains (one hit per matter)."""
-    wanted = set(scopes)
+    """The terms of the given scopes that ``text`` contains (one hit per matter and scope)."""
+    return list(_screen(text, tuple(sorted(set(scopes)))))
+
+
+@cache
+def _by_scope() -> dict[str, tuple[Term, ...]]:
+    grouped: dict[str, list[Term]] = {}
+    for term in terms():
+        grouped.setdefault(term.scope, []).append(term)
+    return {scope: tuple(found) for scope, found in grouped.items()}
+
+
+@lru_cache(maxsize=65536)
+def _screen(text: str, scopes: tuple[Scope, ...]) -> tuple[Hit, ...]:
     plain, lettered = variants(text)
     for phrase in _innocent():
         plain, lettered = phrase.sub(" ", plain), phrase.sub(" ", lettered)
     squashed = _NOT_WORD.sub("", plain)
+    same = lettered == plain
     hits: dict[tuple[str, str], Hit] = {}
-    for term in terms():
-        key = (term.matter, term.scope)
-        if term.scope not in wanted or key in hits:
-            continue
-        haystacks = (squashed,) if term.chinese else (plain, lettered)
-        if any(term.pattern.search(h) for h in haystacks):
-            hits[key] = Hit(term, plain.strip())
-    return list(hits.values())
+    for scope in scopes:
+        for term in _by_scope().get(scope, ()):
+            literal = term.literal
+            if term.chinese:
+                found = literal in squashed
+            else:
+                found = (literal in plain and term.pattern.search(plain) is not None) or (
+                    not same and literal in lettered and term.pattern.search(lettered) is not None
+                )
+            if found:
+                hits.setdefault((term.matter, term.scope), Hit(term, plain.strip()))
+    return tuple(hits.values())

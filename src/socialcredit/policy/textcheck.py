@@ -54,7 +54,8 @@ def _item_scopes(item: Item, entering: set[str]) -> tuple[Scope, ...]:
     scopes: list[Scope] = ["everywhere", "item"]
     if "person" in item.subject_kinds:
         scopes.append("personal")
-    if item.disclosure.tier == "public" or item.code in entering:
+    exposed = item.disclosure.tier == "public" or item.code in entering
+    if "person" in item.subject_kinds and exposed:
         scopes.append("minors")
     return tuple(scopes)
 
@@ -85,7 +86,7 @@ def file_text_findings(model: PolicyFile, index: PolicyIndex) -> Iterator[Findin
     for i, item in enumerate(model.items):
         yield from _item_text(item, ("items", i), entering, index)
     for i, lst in enumerate(model.lists):
-        yield from _list_text(lst, ("lists", i))
+        yield from _list_text(lst, ("lists", i), index)
     for i, memo in enumerate(model.memoranda):
         yield from _memo_text(memo, ("memoranda", i))
 
@@ -110,10 +111,19 @@ def _item_text(
             )
 
 
-def _list_text(lst: ListDef, loc: PathKey) -> Iterator[Finding]:
+def _lists_persons(lst: ListDef, index: PolicyIndex) -> bool:
+    kinds = [
+        index.items[e.item].obj.subject_kinds for e in lst.entry.items if e.item in index.items
+    ]
+    if lst.entry.score is not None and lst.entry.score.model in index.models:
+        kinds.append(index.models[lst.entry.score.model].obj.subject_kinds)
+    return not kinds or any("person" in k for k in kinds)
+
+
+def _list_text(lst: ListDef, loc: PathKey, index: PolicyIndex) -> Iterator[Finding]:
     what = f"list {lst.id!r}"
     scopes: tuple[Scope, ...] = ("everywhere",)
-    if lst.public or lst.kind != "red":
+    if (lst.public or lst.kind != "red") and _lists_persons(lst, index):
         scopes = ("everywhere", "minors")
     fields: list[Field] = [((*loc, k), getattr(lst, k)) for k in ("id", "title", "legal_basis")]
     yield from _check(fields, scopes, what)

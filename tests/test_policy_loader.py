@@ -251,7 +251,10 @@ def test_duplicate_policy_id_reports_only_the_duplicate(tmp_path: Path) -> None:
 def test_identical_service_redeclaration_is_allowed(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", policy_text("alpha", code="CODE-A", measure_service="shared"))
     text_b = policy_text("beta", code="CODE-B", measure_service="shared")
-    shared = "\n  - id: shared\n    base: reduced-inspections\n    title: Shared\n    domain: market_regulation\n"
+    shared = (
+        "\n  - id: shared\n    base: reduced-inspections\n    title: Shared\n"
+        "    domain: market_regulation\n"
+    )
     text_b = text_b.replace("\nitems:", shared + "\nitems:", 1)
     write(tmp_path, "b.yaml", text_b)
     # a.yaml names "shared" without declaring it; b.yaml declares it: the index spans files.
@@ -262,7 +265,8 @@ def test_identical_service_redeclaration_is_allowed(tmp_path: Path) -> None:
 def test_service_redeclared_with_another_domain_is_a_duplicate(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", policy_text("alpha", code="CODE-A"))
     text_b = policy_text("beta", code="CODE-B", with_list=False).replace(
-        "- id: beta-svc\n    base: reduced-inspections\n    title: Test service\n    domain: market_regulation",
+        "- id: beta-svc\n    base: reduced-inspections\n    title: Test service\n"
+        "    domain: market_regulation",
         "- id: alpha-svc\n    base: flight-booking\n    title: Test service\n    domain: transport",
     )
     write(tmp_path, "b.yaml", text_b)

@@ -147,7 +147,8 @@ class BaseCatalogue:
 
     def essential(self, service_id: str) -> bool:
         service = self.services.get(service_id)
-        return service is not None and self.sectors[service.sector].essential
+        sector = self.sectors.get(service.sector) if service else None
+        return sector is not None and sector.essential
 
 
 def tier_at_most(tier: str, widest: str) -> bool:

@@ -90,7 +90,8 @@ def _measure_services(base: BaseCatalogue, measure: BaseMeasure, loc: PathKey) -
         if service is None:
             yield _unknown(here, "base service", service_id, dict(base.services))
             continue
-        essential = base.sectors[service.sector].essential
+        sector = base.sectors.get(service.sector)
+        essential = sector is not None and sector.essential
         fare = measure.form == "fare_discount" and service.sector == "public_transport"
         if measure.effect != "benefit" and essential:
             yield breach(here, "P5", f"{service_id!r} is an essential service: never restricted")

@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from socialcredit.cli.app import app
 from socialcredit.errors import PolicyError
 from socialcredit.policy import check_files, load_policies
 
@@ -25,6 +27,7 @@ EXPECTED_RULE = {
     "abuse-in-legal-basis.yaml": "P2",
     "abuse-in-nexus.yaml": "P2",
     "abuse-in-header.yaml": "P2",
+    "public-order-penalty.yaml": "P2",
     "religion-item.yaml": "P2",
     "speech-score.yaml": "P2",
     "family-planning.yaml": "P2",
@@ -125,3 +128,31 @@ def test_refused_policies_checked_together_report_each_reason() -> None:
     for problem in problems:
         rules.setdefault(Path(problem.location).name, set()).add(problem.rule)
     assert rules == {name: {rule} for name, rule in EXPECTED_RULE.items()}
+
+
+def test_a_registry_stores_nothing_from_a_set_with_a_problem(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'registry.db'}"
+    lawful = ROOT / "policies" / "accepted" / "gm-food-labelling.yaml"
+
+    def run(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, [*args, "--db", db])
+        return result.exit_code, result.output + result.stderr
+
+    assert (
+        run("init", "--policy", str(ROOT / "policies" / "examples"), "--as-of", "2025-01-01")[0]
+        == 0
+    )
+    code, out = run(
+        "policy",
+        "load",
+        str(lawful),
+        str(REFUSED / "jargon-weiwen.yaml"),
+        str(REFUSED / "household-targets.yaml"),
+    )
+    assert code == 1
+    assert "jargon-weiwen.yaml" in out and "household-targets.yaml" in out
+    assert "[P2]" in out and "[P7]" in out
+    code, out = run("policy", "load", str(lawful))
+    assert code == 0
+    assert "loaded  accepted-gm-food-labelling" in out  # it had not been stored before

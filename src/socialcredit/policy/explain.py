@@ -46,8 +46,14 @@ def explain_measure(
     )
     if memo.score is not None:
         yield f"    trigger: score {memo.score.model} (the base measure may be granted on a score)"
-    else:
-        yield f"    trigger: list {memo.list_id}, nexus through {', '.join(found.triggers)}"
+        return
+    lst = next((x for x in model.lists if x.id == memo.list_id), None)
+    items = {i.code: i.base or "?" for i in model.items}
+    entering = [f"{e.item}={items.get(e.item, '?')}" for e in lst.entry.items] if lst else []
+    yield (
+        f"    nexus: list {memo.list_id} entered through {', '.join(entering) or 'another file'}; "
+        f"the base measure is triggered by {', '.join(found.triggers)}"
+    )
 
 
 def explain(parsed: list[ParsedFile], base: BaseCatalogue) -> Iterator[str]:

@@ -137,6 +137,13 @@ def _entry_terms(lst: ListDef, loc: PathKey, index: PolicyIndex) -> Iterator[Fin
                     f"entry term {entry.term} for {entry.item!r} outlives the record, which "
                     f"counts for {item.obj.counts_for}; a listing never outlives its records",
                 )
+        if lst.public and item is not None and item.obj.disclosure.tier != "public":
+            yield breach(
+                (*here, "item"),
+                "P6",
+                f"public list {lst.id!r} discloses its members, but {entry.item!r} is disclosed "
+                f"only to {item.obj.disclosure.tier!r}: make the list not public",
+            )
         if item is not None and item.obj.polarity is not wanted:
             yield breach(
                 (*here, "item"),

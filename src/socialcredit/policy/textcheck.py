@@ -123,8 +123,10 @@ def _lists_persons(lst: ListDef, index: PolicyIndex) -> bool:
 def _list_text(lst: ListDef, loc: PathKey, index: PolicyIndex) -> Iterator[Finding]:
     what = f"list {lst.id!r}"
     scopes: tuple[Scope, ...] = ("everywhere",)
-    if (lst.public or lst.kind != "red") and _lists_persons(lst, index):
-        scopes = ("everywhere", "minors")
+    if _lists_persons(lst, index):
+        scopes = ("everywhere", "personal")
+        if lst.public or lst.kind != "red":
+            scopes = ("everywhere", "personal", "minors")
     fields: list[Field] = [((*loc, k), getattr(lst, k)) for k in ("id", "title", "legal_basis")]
     yield from _check(fields, scopes, what)
     yield from _check([((*loc, "authority"), lst.authority)], AUTHORITY, what)
@@ -144,5 +146,7 @@ def _memo_text(memo: Memorandum, loc: PathKey) -> Iterator[Finding]:
         here = (*loc, "measures", i)
         keys = ("id", "description", "legal_basis", "agency", "nexus")
         fields = [((*here, k), getattr(m, k)) for k in keys]
-        fields += [((*here, "targets", j), t) for j, t in enumerate(m.targets)]
-        yield from _check(fields, ("everywhere",), f"measure {m.id!r}")
+        scopes: tuple[Scope, ...] = ("everywhere", "personal")
+        if "person" not in m.subject_kinds:
+            scopes = ("everywhere",)
+        yield from _check(fields, scopes, f"measure {m.id!r}")

@@ -7,7 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from socialcredit.cli.app import app
 from socialcredit.errors import PolicyError, Problem
 from socialcredit.policy import check_files, load_policies
 from socialcredit.policy.durations import Duration
@@ -510,3 +512,33 @@ def test_screening_refuses_a_list_title(tmp_path: Path) -> None:
     [problem] = refusal(write(tmp_path, "petition.yaml", text))
     assert problem.rule == "P2"
     assert (problem.line, problem.column) == line_of(text, "title: Defaulters who keep petitioning")
+
+
+def test_unknown_base_widening_and_mixed_kinds_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        policy_text()
+        .replace("    base: BC-ADMIN-PENALTY-REGULATORY\n", "    base: BC-NO-SUCH-ENTRY\n", 1)
+        .replace("    subject_kinds: [person]\n", "    subject_kinds: [person, organisation]\n", 1)
+    )
+    second = policy_text("two", code="CODE-TWO", with_list=False).replace(
+        "    counts_for: 2y\n", "    counts_for: 4y\n"
+    )
+    second = second.replace("    subject_kinds: [person]\n", "    subject_kinds: [household]\n")
+    write(tmp_path, "a.yaml", text)
+    write(tmp_path, "b.yaml", second)
+    result = CliRunner().invoke(app, ["policy", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    out = result.output + result.stderr
+    assert "a.yaml" in out and "BC-NO-SUCH-ENTRY" in out and "[P1]" in out
+    assert "b.yaml" in out and "[schema]" in out
+    widened = policy_text("three", code="CODE-THREE", with_list=False).replace(
+        "    counts_for: 2y\n", "    counts_for: 4y\n"
+    )
+    write(tmp_path, "c.yaml", widened)
+    problems = refusal(tmp_path)
+    assert {(Path(p.location).name, p.rule) for p in problems} >= {
+        ("a.yaml", "P1"),
+        ("b.yaml", "schema"),
+        ("c.yaml", "P6"),
+    }
+    assert all(p.line is not None for p in problems)

@@ -50,9 +50,11 @@ def _converter() -> opencc.OpenCC:
 
 
 def normalise(text: str) -> str:
-    """NFKC, no format characters, look-alikes as Latin, simplified Chinese, lower case."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    """NFKC, no format characters or accents, look-alikes as Latin, simplified Chinese, lower
+    case."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Mn"))
+    text = unicodedata.normalize("NFC", text)
     text = text.lower().translate(LOOKALIKES)
     converted: str = _converter().convert(text)
     return _SPACED.sub(lambda m: _NOT_WORD.sub("", m.group(0)), converted)

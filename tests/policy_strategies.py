@@ -135,6 +135,9 @@ def base_policies(draw: st.DrawFn) -> dict[str, Any]:
             }
         )
         found = draw(st.sampled_from(measures))
+        roles = [t for t in found.targets if t != "subject"]
+        if roles and "organisation" in entry.subject_kinds and draw(st.booleans()):
+            item["subject_kinds"] = ["organisation"]  # so that the measure may reach roles
         measure = draw(_measure(item, found, index))
         used_services |= {s.removeprefix("svc-") for s in measure["services"]}
         memoranda.append(

@@ -25,12 +25,13 @@ SENSITIVE = {
     "gm-food-labelling.yaml": "转基因",
     "hospital-pharmacy.yaml": "medical",
     "exemplary-residents.yaml": "blood",
+    "facial-data-and-doctor-licence.yaml": "facial recognition",
 }
 
 
 def test_every_accepted_file_is_in_the_table() -> None:
     assert sorted(SENSITIVE) == FILES
-    assert len(FILES) >= 8
+    assert len(FILES) >= 9
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -49,7 +50,10 @@ def test_accepted_policies_load_together_and_with_the_examples() -> None:
     assert len(loaded.policies) == len(FILES) + 3
 
 
-@pytest.mark.parametrize("word", ["health", "religious", "children", "trade union", "medical"])
+@pytest.mark.parametrize(
+    "word",
+    ["health", "religious", "children", "trade union", "medical", "facial recognition", "dating"],
+)
 def test_the_same_words_are_refused_about_persons(word: str) -> None:
     hits = screen(f"Resident's {word} record", ["personal"])
     assert [h.term.principle for h in hits] == ["P2"]

@@ -542,3 +542,14 @@ def test_unknown_base_widening_and_mixed_kinds_reported_at_once(tmp_path: Path) 
         ("c.yaml", "P6"),
     }
     assert all(p.line is not None for p in problems)
+
+
+def test_an_item_naming_a_score_model_is_a_laundered_score(tmp_path: Path) -> None:
+    text = policy_text(with_model=True).replace(
+        "title: Penalty for selling short-weight goods", "title: Short of Test points at review"
+    )
+    problems = refusal(write(tmp_path, "laundered.yaml", text))
+    assert [p.rule for p in problems] == ["P5"]
+    assert "test-model" in problems[0].message
+    lawful = policy_text(with_model=True).replace("title: Test points", "title: Penalty")
+    assert load_policies([write(tmp_path, "lawful.yaml", lawful)]).items

@@ -10,11 +10,12 @@ or list a minor for principle 13.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from socialcredit.policy.findings import Finding, breach
 from socialcredit.policy.index import PolicyIndex
-from socialcredit.policy.models import Item, ListDef, Memorandum, PolicyFile
+from socialcredit.policy.models import Item, ListDef, Memorandum, PolicyFile, ScoreModel
 from socialcredit.policy.screening import Scope, normalise, screen
 from socialcredit.policy.yamlsource import PathKey
 
@@ -101,8 +102,7 @@ def _item_text(
     yield from _check([((*loc, "authority"), item.authority)], AUTHORITY, what)
     text = normalise(" ".join(t or "" for _, t in fields))
     for model in index.models.values():
-        named = {normalise(model.obj.id), normalise(model.obj.title)}
-        if any(name in text for name in named):
+        if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in _names(model.obj)):
             yield breach(
                 (*loc, "title"),
                 "P5",
@@ -118,6 +118,13 @@ def _lists_persons(lst: ListDef, index: PolicyIndex) -> bool:
     if lst.entry.score is not None and lst.entry.score.model in index.models:
         kinds.append(index.models[lst.entry.score.model].obj.subject_kinds)
     return not kinds or any("person" in k for k in kinds)
+
+
+def _names(model: ScoreModel) -> list[str]:
+    """A score model's id and title, where specific enough to be a reference to it (several
+    words, or an id of several parts)."""
+    names = [normalise(model.title)] if len(model.title.split()) > 1 else []
+    return names + ([normalise(model.id)] if "-" in model.id else [])
 
 
 def _list_text(lst: ListDef, loc: PathKey, index: PolicyIndex) -> Iterator[Finding]:

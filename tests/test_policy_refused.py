@@ -45,6 +45,7 @@ EXPECTED_RULE = {
     "black-list-by-score.yaml": "P5",
     "benefit-framing.yaml": "P5",
     "essential-service-priority.yaml": "P5",
+    "recruitment-priority.yaml": "P5",
     "minor-fine-to-flight-ban.yaml": "P5",
     "service-outside-base-measure.yaml": "P5",
     "list-colour-not-admitted.yaml": "P5",

@@ -20,7 +20,7 @@ from typing import Literal
 import opencc
 import yaml
 
-Scope = Literal["everywhere", "personal", "authority", "exit", "item", "minors"]
+Scope = Literal["everywhere", "personal", "authority", "exit", "item", "minors", "scarce"]
 
 LOOKALIKES = str.maketrans(
     {

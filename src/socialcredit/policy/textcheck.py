@@ -42,7 +42,8 @@ def _acceptable(principle: str) -> str:
         "P2": "only matters an authority adjudicates under a cited instrument, or that the "
         "subject volunteers, may be recorded (see socialcredit catalogue)",
         "P3": "an item rests on a decision of an identified authority of its base entry's kinds",
-        "P5": "a score grants only benefits and never enters a list through an item",
+        "P5": "a score grants only benefits and never enters a list through an item; no benefit "
+        "touches an essential service or hands out a scarce place",
         "P6": "a listing ends with its records; it cannot be renewed by recording the listing",
         "P8": "exits come from a closed set (obligation performed, term elapsed, decision "
         "revoked, repair granted), without renewal or discretion",
@@ -63,21 +64,25 @@ def _item_scopes(item: Item, entering: set[str]) -> tuple[Scope, ...]:
 
 def file_text_findings(model: PolicyFile, index: PolicyIndex) -> Iterator[Finding]:
     header = model.policy
-    yield from _check(
-        [(("policy", "title"), header.title), (("policy", "description"), header.description)],
-        ("everywhere",),
-        f"policy {header.id!r}",
-    )
-    yield from _check(
-        [(("policy", "authority"), header.authority)],
-        ("everywhere", "authority"),
-        f"policy {header.id!r}",
-    )
+    what = f"policy {header.id!r}"
+    top: list[Field] = [(("policy", k), getattr(header, k)) for k in ("id", "title", "description")]
+    yield from _check(top, ("everywhere",), what)
+    yield from _check([(("policy", "authority"), header.authority)], AUTHORITY, what)
+    rewarded = {
+        service
+        for memo in index.memoranda.values()
+        for m in memo.obj.measures
+        if m.effect == "benefit"
+        for service in m.services
+    }
     for i, s in enumerate(model.services):
         fields: list[Field] = [
             (("services", i, k), getattr(s, k)) for k in ("id", "title", "description")
         ]
-        yield from _check(fields, ("everywhere",), f"service {s.id!r}")
+        scopes: tuple[Scope, ...] = (
+            ("everywhere", "scarce") if s.id in rewarded else ("everywhere",)
+        )
+        yield from _check(fields, scopes, f"service {s.id!r}")
     for i, m in enumerate(model.score_models):
         fields = [(("score_models", i, k), getattr(m, k)) for k in ("id", "title", "description")]
         yield from _check(fields, ("everywhere",), f"score model {m.id!r}")
@@ -153,7 +158,9 @@ def _memo_text(memo: Memorandum, loc: PathKey) -> Iterator[Finding]:
         here = (*loc, "measures", i)
         keys = ("id", "description", "legal_basis", "agency", "nexus")
         fields = [((*here, k), getattr(m, k)) for k in keys]
-        scopes: tuple[Scope, ...] = ("everywhere", "personal")
-        if "person" not in m.subject_kinds:
-            scopes = ("everywhere",)
+        scopes: tuple[Scope, ...] = ("everywhere",)
+        if "person" in m.subject_kinds:
+            scopes = (*scopes, "personal")
+        if m.effect == "benefit":
+            scopes = (*scopes, "scarce")
         yield from _check(fields, scopes, f"measure {m.id!r}")

@@ -85,7 +85,9 @@ def _widen_measure(doc: dict[str, Any], field: str) -> bool:
         measure["effect"] = "deny" if found.effect == "restrict" else "restrict"
     elif field == "list_colour":
         lst = doc["lists"][0]
-        entry = base_catalogue().entries[doc["items"][0]["base"]]
+        code = lst["entry"]["items"][0]["item"]
+        item = next(i for i in doc["items"] if i["code"] == code)
+        entry = base_catalogue().entries[item["base"]]
         others = sorted({"black", "watch", "red"} - set(entry.lists))
         lst["kind"] = others[0]
     elif field == "exit":

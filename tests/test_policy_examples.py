@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from socialcredit.policy import PolicySet, check_files, load_policies
+from socialcredit.policy.base import base_catalogue
 from socialcredit.policy.durations import Duration
 from socialcredit.policy.policyset import PolicyInfo
 from socialcredit.policy.vocabulary import Polarity, Severity
@@ -138,8 +139,9 @@ def test_rongcheng_aaa_red_list_and_benefits(policies: PolicySet) -> None:
         "public-bike-deposit",
         "municipal-services-priority",
     }
-    for service in ("public-bike-deposit", "municipal-services-priority"):
-        assert policies.services[service].domain == "civic"
+    assert policies.services["public-bike-deposit"].domain == "rental"
+    assert policies.services["municipal-services-priority"].domain == "government_services"
+    assert {m.base for m in memo.measures} == {"BM-DEPOSIT-FREE-RENTAL", "BM-FAST-TRACK-SERVICES"}
 
 
 # --- judgment defaulters -----------------------------------------------------------------------
@@ -165,7 +167,7 @@ def test_spc_item_and_list_term(
     assert item.severity == Severity(severity)
     assert item.counts_for == Duration.parse(counts_for)
     assert item.notice_days == 7
-    assert item.responsible_persons is True
+    assert (item.base, item.authority_kind) == ("BC-JUDGMENT-DEFAULTER", "court")
     entries = policies.lists["dishonest-judgment-defaulters"].entry.items
     written = {e.item: e.term for e in entries}
     expected = term if term == "until_resolved" else Duration.parse(term)
@@ -212,9 +214,15 @@ def test_consumption_restrictions_deny_seven_services(policies: PolicySet) -> No
 
 def test_responsible_persons_measure_is_for_organisations_only(policies: PolicySet) -> None:
     memo = policies.memoranda["consumption-restrictions"]
-    extended = [m for m in memo.measures if "responsible_persons" in m.targets]
+    extended = [m for m in memo.measures if "subject" not in m.targets]
     assert len(extended) == 1
-    assert extended[0].targets == ["responsible_persons"]
+    assert extended[0].targets == [
+        "legal_representative",
+        "main_responsible_person",
+        "directly_responsible_person",
+        "actual_controller",
+    ]
+    assert extended[0].base == "BM-HIGH-CONSUMPTION"
     assert extended[0].subject_kinds == ["organisation"]
     assert "public-procurement-bid" not in extended[0].services
 
@@ -230,18 +238,28 @@ DOMAINS = {
     "flight-booking": "transport",
     "rail-soft-sleeper": "transport",
     "rail-high-speed": "transport",
-    "hotel-star-rated": "hospitality",
-    "real-estate-purchase": "real-estate",
-    "luxury-travel": "travel",
-    "public-procurement-bid": "procurement",
-    "business-licence-renewal": "regulation",
-    "reduced-inspections": "regulation",
+    "hotel-star-rated": "culture_tourism",
+    "real-estate-purchase": "real_estate",
+    "luxury-travel": "culture_tourism",
+    "public-procurement-bid": "public_procurement",
+    "business-licence-renewal": "government_services",
+    "reduced-inspections": "market_regulation",
 }
 
 
 @pytest.mark.parametrize(("service", "domain"), DOMAINS.items())
 def test_service_domains(policies: PolicySet, service: str, domain: str) -> None:
     assert policies.services[service].domain == domain
+    assert policies.services[service].base == service
+
+
+def test_every_item_and_measure_rests_on_the_base(policies: PolicySet) -> None:
+    base = base_catalogue()
+    for item in policies.items.values():
+        assert item.base in base.entries
+        assert item.authority_kind in base.entries[item.base].authority_kinds
+    for memo in policies.memoranda.values():
+        assert all(m.base in base.measures for m in memo.measures)
 
 
 # --- enterprise --------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from socialcredit.cli.app import app
 from socialcredit.errors import PolicyError, Problem
 from socialcredit.policy import check_files, load_policies
 from socialcredit.policy.durations import Duration
-from socialcredit.policy.vocabulary import find_protected_matter
+from socialcredit.policy.screening import Scope, normalise, screen
 
 HEADER = """\
 policy:
@@ -25,36 +27,39 @@ policy:
 SERVICES = """
 services:
   - id: {service}
+    base: reduced-inspections
     title: Test service
-    domain: transport
+    domain: market_regulation
 """
 
 ITEM = """
 items:
   - code: {code}
-    title: Municipal fee arrears
-    area: societal
+    base: BC-ADMIN-PENALTY-REGULATORY
+    title: Penalty for selling short-weight goods
+    area: commercial
     subject_kinds: [person]
-    category: fee_arrears
+    category: administrative_penalty
     polarity: negative
     severity: general
     notice_days: 7
     counts_for: 2y
     disclosure: {{tier: restricted, period: 6m}}
     legal_basis: Test Fee Regulations, art. 9
-    authority: Test Finance Bureau
+    authority: Test Market Regulator
+    authority_kind: market_regulator
 """
 
 LIST = """
 lists:
   - id: {list_id}
-    kind: black
+    kind: watch
     title: Fee defaulters
     entry:
       items:
         - {{item: {entry_item}, term: 2y}}
     max_duration: 2y
-    exit: [the fees are paid]
+    exit: [{{when: obligation_performed, text: the fees are paid}}]
     repair: {{procedure: Apply with proof of payment., decision_days: 5}}
 """
 
@@ -65,8 +70,9 @@ memoranda:
     list: {list_id}
     measures:
       - id: deny-{memo_id}
+        base: BM-ENHANCED-INSPECTION
         services: [{measure_service}]
-        effect: deny
+        effect: restrict
         legal_basis: Test Fee Regulations, art. 12
         agency: Test Agency
         nexus: The fee pays for the service that is restricted.
@@ -181,7 +187,7 @@ def test_bad_duration_is_a_schema_problem_at_the_value(tmp_path: Path) -> None:
 
 def test_duplicate_yaml_key(tmp_path: Path) -> None:
     text = policy_text().replace(
-        "    area: societal\n", "    area: societal\n    title: Another title\n"
+        "    area: commercial\n", "    area: commercial\n    title: Another title\n"
     )
     [problem] = refusal(write(tmp_path, "dupkey.yaml", text))
     assert problem.rule == "yaml"
@@ -190,7 +196,9 @@ def test_duplicate_yaml_key(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
-    text = policy_text().replace("title: Municipal fee arrears", "title: [unclosed")
+    text = policy_text().replace(
+        "title: Penalty for selling short-weight goods", "title: [unclosed"
+    )
     [problem] = refusal(write(tmp_path, "syntax.yaml", text))
     assert problem.rule == "yaml"
     assert "not valid YAML" in problem.message
@@ -245,19 +253,23 @@ def test_duplicate_policy_id_reports_only_the_duplicate(tmp_path: Path) -> None:
 def test_identical_service_redeclaration_is_allowed(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", policy_text("alpha", code="CODE-A", measure_service="shared"))
     text_b = policy_text("beta", code="CODE-B", measure_service="shared")
-    shared = "\n  - id: shared\n    title: Shared service\n    domain: transport\n"
+    shared = (
+        "\n  - id: shared\n    base: reduced-inspections\n    title: Shared\n"
+        "    domain: market_regulation\n"
+    )
     text_b = text_b.replace("\nitems:", shared + "\nitems:", 1)
     write(tmp_path, "b.yaml", text_b)
     # a.yaml names "shared" without declaring it; b.yaml declares it: the index spans files.
     loaded = load_policies([tmp_path])
-    assert loaded.services["shared"].domain == "transport"
+    assert loaded.services["shared"].domain == "market_regulation"
 
 
 def test_service_redeclared_with_another_domain_is_a_duplicate(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", policy_text("alpha", code="CODE-A"))
     text_b = policy_text("beta", code="CODE-B", with_list=False).replace(
-        "- id: beta-svc\n    title: Test service\n    domain: transport",
-        "- id: alpha-svc\n    title: Test service\n    domain: finance",
+        "- id: beta-svc\n    base: reduced-inspections\n    title: Test service\n"
+        "    domain: market_regulation",
+        "- id: alpha-svc\n    base: flight-booking\n    title: Test service\n    domain: transport",
     )
     write(tmp_path, "b.yaml", text_b)
     [problem] = refusal(tmp_path)
@@ -312,6 +324,7 @@ def test_grade_condition_naming_an_unknown_grade(tmp_path: Path) -> None:
             score: {model: test-model, grades: [AAA]}
             measures:
               - id: benefit-a
+                base: BM-FEWER-INSPECTIONS
                 services: [test-svc]
                 effect: benefit
                 legal_basis: Test Regulations, art. 3
@@ -421,28 +434,44 @@ def test_duration_at_most(shorter: str, longer: str, expected: bool) -> None:
     assert Duration.parse(shorter).at_most(Duration.parse(longer)) is expected
 
 
-# --- the term net ------------------------------------------------------------------------------
+# --- the text screening ------------------------------------------------------------------------
+
+EVERY_SCOPE: list[Scope] = ["everywhere", "personal", "authority", "exit", "item", "minors"]
 
 
 @pytest.mark.parametrize(
     ("text", "matter"),
     [
-        ("Spreading rumours online", "political opinion or expression"),
-        ("SPREADING RUMOURS", "political opinion or expression"),
-        ("Free Speech", "political opinion or expression"),
+        ("Spreading rumours online", "political opinion, expression or petitioning"),
+        ("SPREADING RUMOURS", "political opinion, expression or petitioning"),
+        ("Free Speech", "political opinion, expression or petitioning"),
         ("Face recognition at the gate", "genetic or biometric data"),
         ("Blood-type records", "health"),
         ("Family-planning violation", "reproduction or family planning"),
-        ("散布谣言", "political opinion or expression"),
-        ("越级上访行为", "political opinion or expression"),
+        ("散布谣言", "political opinion, expression or petitioning"),
+        ("越级上访行为", "political opinion, expression or petitioning"),
         ("宗教活动场所", "religion or belief"),
         ("超生子女", "reproduction or family planning"),
+        ("維穩對象", "political opinion, expression or petitioning"),  # traditional script
+        ("社會撫養費", "reproduction or family planning"),
+        ("\u0440\u0435titioning", "political opinion, expression or petitioning"),  # Cyrillic
+        ("peti\u200btioning", "political opinion, expression or petitioning"),  # zero-width space
+        ("ｐｅｔｉｔｉｏｎｉｎｇ", "political opinion, expression or petitioning"),  # full width
+        ("p e t i t i o n i n g", "political opinion, expression or petitioning"),
+        ("p3titi0ning", "political opinion, expression or petitioning"),
+        ("上 访", "political opinion, expression or petitioning"),
+        ("Excessive screen time", "lifestyle and private conduct"),
+        ("网络 沉迷", "lifestyle and private conduct"),
+        ("Anonymous hotline", "an anonymous or informal source"),
+        ("居委会网格员", "an anonymous or informal source"),
+        ("renewed at the authority's discretion", "renewal of a listing"),
+        ("Still listed at the end of the term", "the chaining of listings"),
+        ("Civility score below 600", "lifestyle and private conduct"),
+        ("Juvenile offenders", "a minor (a person under 18)"),
     ],
 )
-def test_term_net_matches(text: str, matter: str) -> None:
-    term = find_protected_matter(text)
-    assert term is not None
-    assert term.matter == matter
+def test_screening_matches(text: str, matter: str) -> None:
+    assert matter in {hit.term.matter for hit in screen(text, EVERY_SCOPE)}
 
 
 @pytest.mark.parametrize(
@@ -455,18 +484,72 @@ def test_term_net_matches(text: str, matter: str) -> None:
         "Untracked arrears",
         "Court judgment unpaid",
         "法院判决未履行",
+        "Bankruptcy petition filed by a creditor",
+        "Ministry of Culture and Tourism",
+        "Competition law penalty",
+        "Renewal of a business licence refused",
+        "Minor administrative penalty",
+        "Genetically modified soybeans not labelled",
+        "Parent company guarantee",
     ],
 )
-def test_term_net_ignores_innocent_text(text: str) -> None:
-    assert find_protected_matter(text) is None
+def test_screening_ignores_innocent_text(text: str) -> None:
+    assert screen(text, EVERY_SCOPE) == []
 
 
-def test_term_net_catches_plural_speeches() -> None:
-    assert find_protected_matter("Making speeches online") is not None
+def test_personal_words_are_screened_only_in_the_personal_scope() -> None:
+    assert screen("Restaurant failed its health inspection", ["everywhere"]) == []
+    assert [h.term.matter for h in screen("Health records", ["personal"])] == ["health"]
 
 
-def test_term_net_refuses_a_list_title(tmp_path: Path) -> None:
-    text = policy_text().replace("title: Fee defaulters", "title: Defaulters and their family")
-    [problem] = refusal(write(tmp_path, "family.yaml", text))
+def test_normalise() -> None:
+    assert normalise("ＡＢＣ\u200b維穩") == "abc维稳"
+    assert normalise("\u0440\u0435tition") == "petition"
+
+
+def test_screening_refuses_a_list_title(tmp_path: Path) -> None:
+    text = policy_text().replace("title: Fee defaulters", "title: Defaulters who keep petitioning")
+    [problem] = refusal(write(tmp_path, "petition.yaml", text))
     assert problem.rule == "P2"
-    assert (problem.line, problem.column) == line_of(text, "title: Defaulters and their family")
+    assert (problem.line, problem.column) == line_of(text, "title: Defaulters who keep petitioning")
+
+
+def test_unknown_base_widening_and_mixed_kinds_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        policy_text()
+        .replace("    base: BC-ADMIN-PENALTY-REGULATORY\n", "    base: BC-NO-SUCH-ENTRY\n", 1)
+        .replace("    subject_kinds: [person]\n", "    subject_kinds: [person, organisation]\n", 1)
+    )
+    second = policy_text("two", code="CODE-TWO", with_list=False).replace(
+        "    counts_for: 2y\n", "    counts_for: 4y\n"
+    )
+    second = second.replace("    subject_kinds: [person]\n", "    subject_kinds: [household]\n")
+    write(tmp_path, "a.yaml", text)
+    write(tmp_path, "b.yaml", second)
+    result = CliRunner().invoke(app, ["policy", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    out = result.output + result.stderr
+    assert "a.yaml" in out and "BC-NO-SUCH-ENTRY" in out and "[P1]" in out
+    assert "b.yaml" in out and "[schema]" in out
+    widened = policy_text("three", code="CODE-THREE", with_list=False).replace(
+        "    counts_for: 2y\n", "    counts_for: 4y\n"
+    )
+    write(tmp_path, "c.yaml", widened)
+    problems = refusal(tmp_path)
+    assert {(Path(p.location).name, p.rule) for p in problems} >= {
+        ("a.yaml", "P1"),
+        ("b.yaml", "schema"),
+        ("c.yaml", "P6"),
+    }
+    assert all(p.line is not None for p in problems)
+
+
+def test_an_item_naming_a_score_model_is_a_laundered_score(tmp_path: Path) -> None:
+    text = policy_text(with_model=True).replace(
+        "title: Penalty for selling short-weight goods", "title: Short of Test points at review"
+    )
+    problems = refusal(write(tmp_path, "laundered.yaml", text))
+    assert [p.rule for p in problems] == ["P5"]
+    assert "test-model" in problems[0].message
+    lawful = policy_text(with_model=True).replace("title: Test points", "title: Penalty")
+    assert load_policies([write(tmp_path, "lawful.yaml", lawful)]).items

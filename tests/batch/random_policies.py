@@ -1,10 +1,11 @@
 """Hypothesis strategies: random policies within the format (and its safeguards), as YAML data.
 
-Items with random points, polarity, severity, notice, counts_for and on_resolution; one or two
-score models with contiguous grade bands; black and watch lists entered through negative items
-with terms; red lists by positive items and/or a score condition, excluded by black or watch
-lists; memoranda with deny/restrict measures on black/watch lists, benefits on red lists and
-score-triggered benefits or in-domain restrictions.
+Items with random points, polarity, severity, notice, counts_for and on_resolution, resting on
+base entries (negative: an administrative penalty, positive: an honour); one or two score models
+with contiguous grade bands; black and watch lists entered through negative items with terms no
+longer than the items count; red lists by positive items and/or a score condition, excluded by
+black or watch lists; memoranda with deny/restrict measures on black/watch lists and benefits on
+red lists or scores, each resting on a base measure those entries trigger.
 """
 
 from __future__ import annotations
@@ -16,11 +17,31 @@ from hypothesis import strategies as st
 
 from socialcredit.policy.durations import Duration
 
-SERVICES = [("svc-a", "d0"), ("svc-b", "d0"), ("svc-c", "d1"), ("svc-d", "d1")]
+#: id, base service, sector
+SERVICES = [
+    ("svc-a", "public-procurement-bid", "public_procurement"),
+    ("svc-b", "business-licence-renewal", "government_services"),
+    ("svc-c", "reduced-inspections", "market_regulation"),
+    ("svc-d", "municipal-services-priority", "government_services"),
+]
+#: effect -> (base measure, the services it covers)
+RESTRICTIONS = {
+    "deny": [("BM-PROCUREMENT-EXCLUSION", ["svc-a"])],
+    "restrict": [
+        ("BM-PROCUREMENT-EXCLUSION", ["svc-a"]),
+        ("BM-FULL-EXAMINATION", ["svc-b"]),
+        ("BM-ENHANCED-INSPECTION", ["svc-c"]),
+    ],
+}
+BENEFIT = ("BM-FAST-TRACK-SERVICES", ["svc-b", "svc-d"])
 COUNTS_FOR = {
     "minor": ["30d", "45d", "3m", "6m", "1y"],
     "general": ["90d", "6m", "1y", "13m", "2y", "3y"],
-    "serious": ["6m", "1y", "2y", "3y", "5y"],
+    "serious": ["6m", "1y", "2y", "3y"],
+}
+POSITIVE_COUNTS_FOR = {
+    "minor": ["30d", "90d", "6m", "1y"],
+    "general": ["30d", "90d", "6m", "1y", "2y"],
 }
 DISCLOSURE = {"minor": "1m", "general": "6m", "serious": "2y"}
 TERMS = ["30d", "90d", "6m", "1y", "2y", "until_resolved"]
@@ -30,10 +51,15 @@ TEXT = {"legal_basis": "Test Law art. 1", "authority": "Test Authority"}
 MEASURE_TEXT = {"legal_basis": "Test Law art. 9", "agency": "Test Agency", "nexus": "Test nexus."}
 
 
-def _terms_within(max_duration: str) -> list[str]:
-    """The entry terms a list with ``max_duration`` accepts (the loader's own comparison)."""
-    cap = Duration.parse(max_duration)
-    return [t for t in TERMS if t == "until_resolved" or Duration.parse(t).at_most(cap)]
+def _terms_within(max_duration: str, counts_for: str) -> list[str]:
+    """The entry terms a list with ``max_duration`` accepts for an item counting ``counts_for``
+    (the loader's own comparison: no term outlives the list's cap or the record)."""
+    caps = (Duration.parse(max_duration), Duration.parse(counts_for))
+    return [
+        t
+        for t in TERMS
+        if t == "until_resolved" or all(Duration.parse(t).at_most(cap) for cap in caps)
+    ]
 
 
 @st.composite
@@ -71,7 +97,9 @@ def items(draw: st.DrawFn, models: list[dict[str, Any]]) -> list[dict[str, Any]]
     out = []
     for index in range(draw(st.integers(2, 6))):
         negative = draw(st.booleans()) if index > 1 else index == 0
-        severity = draw(st.sampled_from(sorted(COUNTS_FOR)))
+        severities = sorted(COUNTS_FOR) if negative else ["general", "minor"]
+        severity = draw(st.sampled_from(severities))
+        counts_for = (COUNTS_FOR if negative else POSITIVE_COUNTS_FOR)[severity]
         points = {
             m["id"]: draw(st.integers(1, 60)) * (-1 if negative else 1)
             for m in models
@@ -79,17 +107,19 @@ def items(draw: st.DrawFn, models: list[dict[str, Any]]) -> list[dict[str, Any]]
         }
         item: dict[str, Any] = {
             "code": f"IT-{index}",
+            "base": "BC-ADMIN-PENALTY-REGULATORY" if negative else "BC-GOVERNMENT-HONOUR",
             "title": f"Item {index}",
             "area": "judicial" if negative else "societal",
             "subject_kinds": ["person", "organisation"],
-            "category": "court_judgment" if negative else "honour_award",
+            "category": "administrative_penalty" if negative else "honour_award",
             "polarity": "negative" if negative else "positive",
             "severity": severity,
             "points": points,
-            "counts_for": draw(st.sampled_from(COUNTS_FOR[severity])),
+            "counts_for": draw(st.sampled_from(counts_for)),
             "disclosure": {"tier": "public", "period": DISCLOSURE[severity]},
             "on_resolution": draw(st.sampled_from(["stop_counting", "keep_counting"])),
             **TEXT,
+            "authority_kind": "market_regulator" if negative else "people_government",
         }
         if negative:
             item["notice_days"] = draw(st.integers(1, 20))
@@ -104,7 +134,7 @@ def _list(list_id: str, kind: str, max_duration: str, entry: dict[str, Any]) -> 
         "title": f"List {list_id}",
         "entry": entry,
         "max_duration": max_duration,
-        "exit": ["the term ends"],
+        "exit": [{"when": "term_elapsed", "text": "the term ends"}],
         "repair": {"procedure": "Apply to the authority.", "decision_days": 10},
         **TEXT,
     }
@@ -116,12 +146,17 @@ def lists(
 ) -> list[dict[str, Any]]:
     negative = [i["code"] for i in catalogue if i["polarity"] == "negative"]
     positive = [i["code"] for i in catalogue if i["polarity"] == "positive"]
+    counts = {i["code"]: i["counts_for"] for i in catalogue}
     out = []
     for index in range(draw(st.integers(1, 2))):
         max_duration = draw(st.sampled_from(MAX_DURATIONS))
-        terms = _terms_within(max_duration)
         chosen = draw(st.lists(st.sampled_from(negative), min_size=1, max_size=3, unique=True))
-        entry = {"items": [{"item": c, "term": draw(st.sampled_from(terms))} for c in chosen]}
+        entry = {
+            "items": [
+                {"item": c, "term": draw(st.sampled_from(_terms_within(max_duration, counts[c])))}
+                for c in chosen
+            ]
+        }
         kind = draw(st.sampled_from(["black", "watch"]))
         out.append(_list(f"{kind}-{index}", kind, max_duration, entry))
     blocking = [lst["id"] for lst in out]
@@ -129,8 +164,8 @@ def lists(
         entry: dict[str, Any] = {}
         max_duration = draw(st.sampled_from(MAX_DURATIONS))
         if positive and draw(st.booleans()):
-            terms = _terms_within(max_duration)
             code = draw(st.sampled_from(positive))
+            terms = _terms_within(max_duration, counts[code])
             entry["items"] = [{"item": code, "term": draw(st.sampled_from(terms))}]
         if "items" not in entry or draw(st.booleans()):
             model = draw(st.sampled_from(models))
@@ -152,9 +187,12 @@ def lists(
     return out
 
 
-def _measure(measure_id: str, effect: str, services: list[str], kinds: list[str]) -> dict[str, Any]:
+def _measure(
+    measure_id: str, base: str, effect: str, services: list[str], kinds: list[str]
+) -> dict[str, Any]:
     return {
         "id": measure_id,
+        "base": base,
         "services": services,
         "effect": effect,
         "subject_kinds": kinds,
@@ -166,32 +204,29 @@ def _measure(measure_id: str, effect: str, services: list[str], kinds: list[str]
 def memoranda(
     draw: st.DrawFn, all_lists: list[dict[str, Any]], models: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    services = [s for s, _ in SERVICES]
     out = []
     for lst in all_lists:
-        effects = ["benefit"] if lst["kind"] == "red" else ["deny", "restrict"]
-        measures = [
-            _measure(
-                f"{lst['id']}-x{j}",
-                draw(st.sampled_from(effects)),
-                draw(st.lists(st.sampled_from(services), min_size=1, max_size=2, unique=True)),
-                draw(KINDS),
-            )
-            for j in range(draw(st.integers(1, 2)))
-        ]
+        measures = []
+        for j in range(draw(st.integers(1, 2))):
+            if lst["kind"] == "red":
+                effect, (base, pool) = "benefit", BENEFIT
+            else:
+                effect = draw(st.sampled_from(["deny", "restrict"]))
+                base, pool = draw(st.sampled_from(RESTRICTIONS[effect]))
+            services = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True))
+            measures.append(_measure(f"{lst['id']}-x{j}", base, effect, services, draw(KINDS)))
         out.append(
             {"id": f"memo-{lst['id']}", "title": "Memo", "list": lst["id"], "measures": measures}
         )
     for model in models:
         if not draw(st.booleans()):
             continue
-        in_domain = [s for s, d in SERVICES if d == model["domain"]]
-        effect = draw(st.sampled_from(["benefit", "restrict"]))
-        pool = services if effect == "benefit" else in_domain
+        base, pool = BENEFIT
         grades = [g["grade"] for g in model["grades"]]
         measure = _measure(
             f"{model['id']}-s",
-            effect,
+            base,
+            "benefit",
             draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)),
             draw(KINDS),
         )
@@ -218,7 +253,9 @@ def policy_documents(draw: st.DrawFn) -> dict[str, Any]:
             "authority": "Test Authority",
             "objection_review_days": draw(st.integers(1, 30)),
         },
-        "services": [{"id": s, "title": f"Service {s}", "domain": d} for s, d in SERVICES],
+        "services": [
+            {"id": s, "base": b, "title": f"Service {s}", "domain": d} for s, b, d in SERVICES
+        ],
         "items": catalogue,
         "score_models": models,
         "lists": all_lists,

@@ -15,6 +15,7 @@ _CLI = "socialcredit.cli"
 #: Every top-level command or group, in the order ``--help`` lists them, and where it lives.
 COMMANDS = {
     "policy": f"{_CLI}.policy_cmd:app",
+    "catalogue": f"{_CLI}.catalogue_cmd:catalogue_command",
     "assess": f"{_CLI}.assess_cmd:assess_command",
     "synth": f"{_CLI}.synth_cmd:synth_command",
     "batch": f"{_CLI}.batch_cmd:app",

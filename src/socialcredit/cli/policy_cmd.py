@@ -11,6 +11,8 @@ from socialcredit.cli.lazy import lazy_group
 from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stderr, stdout
 from socialcredit.errors import PolicyError
 from socialcredit.policy import check_files, expand_paths
+from socialcredit.policy.base import base_catalogue
+from socialcredit.policy.explain import explain as explain_policies
 from socialcredit.policy.schema import policy_json_schema_text
 
 #: ``diff`` (population impact) and ``load`` (into a registry) live with the batch and registry
@@ -30,8 +32,18 @@ PathsArg = Annotated[
 ]
 
 
+ExplainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help="For each item and measure, print the base entry and instrument it rests on and "
+        "how the policy narrows it.",
+    ),
+]
+
+
 @app.command("check")
-def check(paths: PathsArg) -> None:
+def check(paths: PathsArg, explain: ExplainOpt = False) -> None:
     """Validate policies: shape, cross-references and safeguards. Exit 0 when valid."""
     with reported_errors():
         files = expand_paths(paths)
@@ -48,6 +60,9 @@ def check(paths: PathsArg) -> None:
             f"{len(result.model.lists)} lists, {len(result.model.memoranda)} memoranda"
         )
         out.print(f"ok  {result.doc.path}  {header.id} {header.version}: {counts}", markup=False)
+    if explain:
+        for line in explain_policies(parsed, base_catalogue()):
+            out.print(line, markup=False, soft_wrap=True)
 
 
 @app.command("schema")

@@ -101,7 +101,7 @@ def _remedy(lst: ListDef, member: Membership, review_days: Mapping[str, int]) ->
     return {
         "list": lst.id,
         "until": render(member.until),
-        "exit": list(lst.exit),
+        "exit": [condition.text for condition in lst.exit],
         "repair": repair.procedure if repair else None,
         "repair_decision_days": repair.decision_days if repair else None,
         "objection": objections,

@@ -15,6 +15,8 @@ PRINCIPLES: dict[str, str] = {
     "P6": "proportion and time limits",
     "P7": "only the subject",
     "P8": "a way out",
+    "P9": "contestable",
+    "P13": "minors are protected",
 }
 """Principle ids used as rules in error messages (design.md section 2)."""
 

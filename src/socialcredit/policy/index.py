@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from socialcredit.errors import Problem
+from socialcredit.policy.base import base_catalogue
+from socialcredit.policy.base_models import BaseCatalogue
 from socialcredit.policy.models import Item, ListDef, Memorandum, PolicyFile, ScoreModel, Service
 from socialcredit.policy.yamlsource import PathKey, SourceDocument
 
@@ -42,6 +44,7 @@ class PolicyIndex:
     item_policy: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     accepted: list[ParsedFile] = field(default_factory=list)
+    base: BaseCatalogue = field(default_factory=base_catalogue)
 
     def _add(self, table: dict[str, Located[T]], code: str, entry: Located[T], what: str) -> bool:
         first = table.get(code)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from socialcredit.errors import PolicyError, Problem
-from socialcredit.policy import crossref, safeguards
+from socialcredit.policy import crossref, narrowing, safeguards, textcheck
 from socialcredit.policy.findings import Finding
 from socialcredit.policy.index import ParsedFile, PolicyIndex, build_index
 from socialcredit.policy.models import PolicyFile
@@ -67,25 +67,26 @@ def parse_file(path: Path) -> tuple[ParsedFile | None, list[Problem]]:
 
 def _file_findings(parsed: ParsedFile, index: PolicyIndex) -> Iterator[Finding]:
     model = parsed.model
+    yield from safeguards.check_header(model.policy, ("policy",))
     for i, service in enumerate(model.services):
-        what = f"service {service.id!r}"
-        yield from safeguards.protected_text(
-            ("services", i), what, service.title, service.description
-        )
+        yield from narrowing.check_service(service, ("services", i), index.base)
     for i, item in enumerate(model.items):
         yield from safeguards.check_item(item, ("items", i))
+        yield from narrowing.check_item(item, ("items", i), index.base)
         yield from crossref.check_item_refs(item, ("items", i), index)
     for i, score_model in enumerate(model.score_models):
-        loc = ("score_models", i)
-        what = f"score model {score_model.id!r}"
-        yield from crossref.check_grades(score_model, loc)
-        yield from safeguards.protected_text(loc, what, score_model.title, score_model.description)
+        yield from crossref.check_grades(score_model, ("score_models", i))
     for i, lst in enumerate(model.lists):
         yield from safeguards.check_list(lst, ("lists", i), index)
+        yield from narrowing.check_list_entries(lst, ("lists", i), index)
         yield from crossref.check_list_refs(lst, ("lists", i), index)
     for i, memo in enumerate(model.memoranda):
-        yield from safeguards.check_memorandum(memo, ("memoranda", i), index)
-        yield from crossref.check_memorandum_refs(memo, ("memoranda", i), index)
+        loc = ("memoranda", i)
+        yield from safeguards.check_memorandum(memo, loc, index)
+        for j, measure in enumerate(memo.measures):
+            yield from narrowing.check_measure(memo, measure, (*loc, "measures", j), index)
+        yield from crossref.check_memorandum_refs(memo, loc, index)
+    yield from textcheck.file_text_findings(model, index)
 
 
 def _locate(doc: SourceDocument, findings: Iterable[Finding]) -> list[Problem]:

@@ -39,7 +39,7 @@ class PolicyHeader(Strict):
     published_on: date | None = None
     description: str = ""
     objection_review_days: int = Field(
-        ge=1, le=90, description="Calendar days a reviewer has to decide an objection."
+        description="Calendar days a reviewer has to decide an objection (1 to 90, principle 9)."
     )
 
 
@@ -48,7 +48,8 @@ class Service(Strict):
 
     id: Code
     title: Text
-    domain: Code = Field(description="The sector the service belongs to (transport, finance...).")
+    base: Code | None = Field(default=None, description="The base service it rests on.")
+    domain: Code = Field(description="The sector of its base service (transport, finance...).")
     description: str = ""
 
 
@@ -64,6 +65,7 @@ class Item(Strict):
     """A catalogue entry: the only kind of thing that can be recorded."""
 
     code: Code
+    base: Code | None = Field(default=None, description="The base catalogue entry it narrows.")
     title: Text
     description: str = ""
     area: Area
@@ -76,13 +78,13 @@ class Item(Strict):
     counts_for: PolicyDuration
     disclosure: Disclosure
     legal_basis: str | None = None
-    authority: str | None = None
-    on_resolution: Literal["stop_counting", "keep_counting"] = "stop_counting"
-    responsible_persons: bool = Field(
-        default=False,
-        description="The legal basis extends measures to an organisation's named responsible "
-        "persons.",
+    authority: str | None = Field(
+        default=None, description="The agency that submits the records (its registry name)."
     )
+    authority_kind: str | None = Field(
+        default=None, description="One of the base entry's authority kinds (principle 3)."
+    )
+    on_resolution: Literal["stop_counting", "keep_counting"] = "stop_counting"
 
 
 class GradeBand(Strict):
@@ -147,6 +149,15 @@ class Repair(Strict):
     decision_days: int = Field(ge=1, le=90, description="Days to decide a repair application.")
 
 
+class ExitCondition(Strict):
+    """One way out of a list: a condition from the closed set, and its wording."""
+
+    when: str = Field(
+        description="obligation_performed, term_elapsed, decision_revoked or repair_granted."
+    )
+    text: Text
+
+
 class ListDef(Strict):
     id: Code
     kind: Literal["red", "black", "watch"]
@@ -156,7 +167,7 @@ class ListDef(Strict):
     authority: str | None = None
     entry: ListEntry
     max_duration: PolicyDuration | None = None
-    exit: list[Text] = Field(default_factory=list, description="Exit conditions, in words.")
+    exit: list[ExitCondition] = Field(default_factory=list, description="Exit conditions.")
     repair: Repair | None = None
     public: bool = Field(
         default=False, description="Members are disclosed publicly (the legal basis says so)."
@@ -165,6 +176,7 @@ class ListDef(Strict):
 
 class Measure(Strict):
     id: Code
+    base: Code | None = Field(default=None, description="The base measure it narrows.")
     services: list[Code] = Field(min_length=1)
     effect: Effect
     description: str = ""
@@ -172,7 +184,13 @@ class Measure(Strict):
     agency: str | None = None
     nexus: str | None = None
     subject_kinds: list[SubjectKindName] = Field(default_factory=lambda: list(BOTH_KINDS))
-    targets: list[str] = Field(default_factory=lambda: ["subject"])
+    targets: list[str] = Field(
+        default_factory=lambda: ["subject"],
+        description="subject, or for organisations the roles the base measure names.",
+    )
+    discount_percent: int | None = Field(
+        default=None, description="A fare discount's size, at most the base measure's."
+    )
 
 
 class Memorandum(Strict):

@@ -88,12 +88,22 @@ class _Converter:
 
 def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
     """Parse ``path``; syntax errors become problems on the returned document."""
-    doc = SourceDocument(display or str(path), None)
     try:
         raw = path.read_bytes()
-        doc.sha256 = hashlib.sha256(raw).hexdigest()
+    except OSError as exc:
+        doc = SourceDocument(display or str(path), None)
+        doc.problems.append(Problem(doc.path, "yaml", f"cannot read the file: {exc}"))
+        return doc
+    return parse_yaml(raw, display or str(path))
+
+
+def parse_yaml(raw: bytes, display: str) -> SourceDocument:
+    """Parse YAML bytes named ``display``; syntax errors become problems on the document."""
+    doc = SourceDocument(display, None)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    try:
         node = yaml.compose(raw.decode("utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         doc.problems.append(Problem(doc.path, "yaml", f"cannot read the file: {exc}"))
         return doc
     except RecursionError:

@@ -1,6 +1,7 @@
-"""The public (no key needed): the published policies (catalogue, score models, lists,
-memoranda, with their legal bases), organisations' public-tier records within their disclosure
-period, and the members of lists that are public by their legal basis (persons masked)."""
+"""The public (no key needed): the base catalogue and base measures, the published policies
+(catalogue, score models, lists, memoranda, with their legal bases), organisations' public-tier
+records within their disclosure period, and the members of lists that are public by their
+legal basis (persons masked)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from socialcredit.api.views import (
 )
 from socialcredit.engine.hygiene import SINGLE_LINE_PATTERN
 from socialcredit.errors import NotFoundError
+from socialcredit.policy.base import base_catalogue
+from socialcredit.policy.publication import catalogue_json, measures_json
 from socialcredit.registry.policystore import active_versions
 from socialcredit.registry.reads.disclosure import (
     find_organisations,
@@ -109,6 +112,20 @@ def score_models(reg: Reg, who: Anyone, page: Page) -> PageOut[Dict]:
 def services(reg: Reg, who: Anyone, page: Page) -> PageOut[Dict]:
     """Every service at which consequences are checked."""
     return _paged(_section(reg, "services"), page)
+
+
+@router.get("/base-catalogue")
+def base_catalogue_entries(who: Anyone) -> Dict:
+    """The base catalogue every policy item rests on (English and Chinese): each entry's
+    instruments, category, sector, authority kinds, subject kinds and widest terms."""
+    return catalogue_json(base_catalogue())
+
+
+@router.get("/base-measures")
+def base_measures(who: Anyone) -> Dict:
+    """The base list of measures every policy measure rests on (English and Chinese): content,
+    effect, services, targets, triggering entries, instruments and implementing agencies."""
+    return measures_json(base_catalogue())
 
 
 @router.get("/lists/{list_id}/members")

@@ -32,6 +32,7 @@ WORDS: dict[str, str] = {
     "benefit": N_("benefit"),
     # record status and events
     "effective": N_("effective"),
+    "counting": N_("counting"),
     "pending": N_("pending"),
     "disputed": N_("disputed"),
     "suspended": N_("suspended"),

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-BAR_HEIGHT = 28
-LABEL_WIDTH = 190
+BAR_HEIGHT = 32
+LABEL_WIDTH = 250
 WIDTH = 600
 
 
@@ -45,10 +45,10 @@ def bars(chart: Chart, shown: Sequence[str]) -> Markup:
         y = 5 + i * BAR_HEIGHT
         width = round(room * value / top)
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 21}" text-anchor="end">{escape(label)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{width}" height="{BAR_HEIGHT - 10}" '
             f'fill="#0b4f8a"></rect>'
-            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 17}">{escape(text)}</text>'
+            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 21}">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -56,7 +56,7 @@ def bars(chart: Chart, shown: Sequence[str]) -> Markup:
 
 def line(chart: Chart, low: float, high: float) -> Markup:
     """A line through the points from left to right, between ``low`` and ``high``."""
-    height, left, bottom, top_pad = 240, 50, 40, 15
+    height, left, bottom, top_pad = 260, 60, 40, 15
     span = (high - low) or 1
     count = max(len(chart.points) - 1, 1)
     inner_w, inner_h = WIDTH - left - 15, height - bottom - top_pad

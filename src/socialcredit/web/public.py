@@ -135,12 +135,17 @@ async def policy(request: Request, policy_id: str) -> Response:
     return render(request, "policy.html", context)
 
 
+def _short(label: str, size: int = 24) -> str:
+    """A chart's label cut to ``size`` characters (the table beside it has the whole)."""
+    return label if len(label) <= size else label[: size - 1] + "…"
+
+
 def _charts(f: Formats, stats: PublicStatistics) -> dict[str, Markup]:
     sizes = Chart(
         "sizes",
         f.gettext("Members of each public list today"),
         "; ".join(f"{s.title}: {f.number(s.members)}" for s in stats.lists),
-        [(s.title[:28], s.members) for s in stats.lists],
+        [(_short(s.title), s.members) for s in stats.lists],
     )
     months = [(f.date(m.month, "MMM y"), float(m.size)) for m in stats.months]
     sizes_over_time = Chart(

@@ -52,6 +52,11 @@ def translations(language: str) -> NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES[language])
+
+
 def _from_header(header: str) -> str | None:
     for part in header.split(","):
         tag = part.split(";")[0].strip().lower()
@@ -77,7 +82,7 @@ class Formats:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(BABEL_LOCALES[self.language])
+        return _locale(self.language)
 
     @property
     def html_lang(self) -> str:

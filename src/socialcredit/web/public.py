@@ -73,8 +73,8 @@ async def organisation(request: Request, code: str) -> Response:
     memberships (the lookup is audited, as the API's)."""
     reg = registry_of(request)
     view = await run_in_threadpool(organisation_view, reg, code, PUBLIC)
-    policies = await run_in_threadpool(active, reg)
-    return render(request, "organisation.html", {"view": view, "lists": policies.lists})
+    lists = (await run_in_threadpool(active, reg)).lists if view.lists else {}
+    return render(request, "organisation.html", {"view": view, "lists": lists})
 
 
 @router.get("/lists")

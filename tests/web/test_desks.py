@@ -70,3 +70,21 @@ def test_a_file_too_large_is_refused_before_it_is_read(portal: Portal, tmp_path:
         refused = client.post("/agency/upload", data={"csrf": token}, files=files)
         assert refused.status_code == 413 and "文件过大" in refused.text
         assert counts(reg) == before
+
+
+def test_a_reviewer_grants_a_repair_application(portal: Portal) -> None:
+    token = portal.sign_in("subject")
+    body = {"list": "dishonest-judgment-defaulters", "statement": "Paid.", "performed": "yes"}
+    filed = portal.client.post(f"/subjects/{P1}/repairs", data=body | {"csrf": token})
+    assert filed.status_code == 200
+    portal.client.cookies.clear()
+    portal.client.get("/?lang=en")
+    token = portal.sign_in("reviewer")
+    assert "Application 1" in portal.client.get("/review").text
+    decision = {"grant": "yes", "reason": "Proof of payment seen.", "csrf": token}
+    done = portal.client.post("/review/repairs/1/decision", data=decision)
+    assert done.status_code == 200 and "Application 1" not in done.text
+    portal.client.cookies.clear()
+    portal.sign_in("subject")
+    page = portal.client.get(f"/subjects/{P1}?lang=en").text
+    assert "Proof of payment seen." in page and "granted" in page

@@ -30,6 +30,7 @@ SESSION = "sc_session"
 CSRF = "sc_csrf"
 CHALLENGE = "sc_challenge"
 CODE_DIGITS = 8
+BURNT_KEPT = 100_000  # tried challenges remembered (a code lives minutes)
 
 
 class CsrfError(AccessDeniedError):
@@ -172,6 +173,8 @@ class Cookies:
         with self._lock:
             if found.nonce in self._burnt:
                 raise WrongCodeError("this code was already tried", {})
+            if len(self._burnt) > BURNT_KEPT:  # older challenges have expired by then
+                self._burnt.clear()
             self._burnt.add(found.nonce)
         if not hmac.compare_digest(self._digest(found.nonce, code.strip()), found.digest):
             raise WrongCodeError("the code does not match", {})

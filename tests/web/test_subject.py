@@ -141,3 +141,24 @@ def test_an_unknown_key_and_an_invalid_identifier(portal: Portal) -> None:
     bad = portal.client.post("/sign-in/code?lang=en", data={"subject": "123", "csrf": token})
     assert bad.status_code == 422 and "not valid" in bad.text
     assert portal.inbox.messages == []
+
+
+def test_sign_in_goes_back_only_to_a_local_page(portal: Portal) -> None:
+    token = csrf_of(portal.client.get("/sign-in").text)
+    for target, expected in (
+        ("//evil.example/x", "/desk"),
+        ("/\\evil.example", "/desk"),
+        ("https://evil.example/", "/desk"),
+        (f"/subjects/{P1}/notices", f"/subjects/{P1}/notices"),
+    ):
+        body = {"key": portal.seeded.keys["subject"], "csrf": token, "next": target}
+        answer = portal.client.post("/sign-in/key", data=body, follow_redirects=False)
+        assert answer.headers["location"] == expected, target
+        token = csrf_of(portal.client.get("/sign-in").text)
+
+
+def test_pages_are_neither_cached_nor_framed(portal: Portal) -> None:
+    headers = portal.client.get("/").headers
+    assert headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"

@@ -34,6 +34,14 @@ from socialcredit.web.words import N_
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.autoescape = True
 CODE_ACTOR = "portal:one-time-code"
+# Every page: not cached (it may hold personal data), not framed, no inline or foreign code
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def cookies_of(request: Request) -> Cookies:
@@ -97,7 +105,6 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     jar = cookies_of(request)
     f = formats(request)
     session = jar.session(request)
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     page = {
         "request": request,
         "f": f,
@@ -105,16 +112,14 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "ngettext": f.ngettext,
         "csrf": jar.form_token(jar.ensure_browser_token(request)),
         "signed_in": session is not None,
-        "here": quote(request.url.path, safe="/"),
         "languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],
         "switch": {code: _with_lang(request, code) for code in LANGUAGES},
-        "current": here,
     }
     response = TEMPLATES.TemplateResponse(request, template, page | context, status_code=status)
     jar.remember(request, response)
     if "lang" in request.query_params and f.language == request.query_params["lang"]:
         response.set_cookie("lang", f.language, max_age=365 * 86400, samesite="lax", path="/")
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(HEADERS)
     return response
 
 

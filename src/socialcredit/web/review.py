@@ -15,7 +15,10 @@ from socialcredit.api.deps import Paging, RowId, registry_of
 from socialcredit.api.routers import reviewer as api
 from socialcredit.api.routers import subject as subject_api
 from socialcredit.api.schemas import ObjectionDecisionIn, RepairDecisionIn
+from socialcredit.api.views import ObjectionOut, objection_out
 from socialcredit.errors import NotFoundError
+from socialcredit.registry import Registry
+from socialcredit.registry.models import Objection
 from socialcredit.web.pages import need, portal_router, render, validated
 from socialcredit.web.public import active
 
@@ -35,15 +38,21 @@ async def queue(request: Request) -> Response:
     return render(request, "review.html", context)
 
 
+def _objection(reg: Registry, objection_id: int) -> ObjectionOut:
+    """One objection as the queue shows it (pending or decided)."""
+    with reg.session() as session:
+        row = session.get(Objection, objection_id)
+        if row is None:
+            raise NotFoundError(f"no objection {objection_id}", {"objection": objection_id})
+        return objection_out(row, reg.state(session).as_of)
+
+
 @router.get("/review/objections/{objection_id}")
 async def objection_case(request: Request, objection_id: RowId) -> Response:
     """One pending objection: the grounds and the record with its history."""
     who = await need(request, REVIEW, "reviewer")
     reg = registry_of(request)
-    found = await run_in_threadpool(api.objection_queue, reg, who, Paging(100, 0), None)
-    case = next((o for o in found.items if o.id == objection_id), None)
-    if case is None:
-        raise NotFoundError(f"no objection {objection_id}", {"objection": objection_id})
+    case = await run_in_threadpool(_objection, reg, objection_id)
     record = None
     if case.status == "pending":
         file = await run_in_threadpool(subject_api.read_file, case.subject, reg, who)

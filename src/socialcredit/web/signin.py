@@ -36,7 +36,7 @@ class UnavailableError(SocialCreditError):
 
 def _safe_next(target: str | None) -> str:
     """A local path to go to after signing in (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/desk"
     parts = urlsplit(target)
     return parts.path if not parts.netloc else "/desk"

@@ -80,3 +80,9 @@ def test_every_portal_route_is_documented() -> None:
     documented = set(re.findall(r"^\| (GET|POST) \| `([^`]+)` \|", portal_doc, re.MULTILINE))
     assert served - documented == set(), f"undocumented portal routes: {served - documented}"
     assert documented - served == set(), f"documented but not served: {documented - served}"
+
+
+def test_every_portal_setting_is_documented() -> None:
+    portal_doc = (ROOT / "docs" / "portal.md").read_text(encoding="utf-8")
+    for name in PortalSettings.model_fields:
+        assert f"`{name}`" in portal_doc, f"docs/portal.md does not document {name}"

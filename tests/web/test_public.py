@@ -83,3 +83,9 @@ def test_policies_give_each_item_and_measure_its_legal_basis(portal: Portal) -> 
     assert page.count("Legal basis") >= 3
     assert "Civil Aviation Administration of China" in page
     assert portal.client.get("/policies/none").status_code == 404
+
+
+def test_a_persons_number_is_not_looked_up(portal: Portal) -> None:
+    page = portal.client.get(f"/lookup?q={P1}&lang=en")
+    assert page.status_code == 200 and "Natural persons are not looked up publicly" in page.text
+    assert not [e for e in audit(portal.seeded.registry, P1) if e.action.startswith("read.")]

@@ -5,6 +5,7 @@ same disclosure rules apply and the same lookups are audited."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
@@ -16,8 +17,14 @@ from socialcredit.api.deps import registry_of
 from socialcredit.errors import IdentifierError, NotFoundError
 from socialcredit.identity import SubjectKind, parse_subject
 from socialcredit.policy import PolicySet
+from socialcredit.policy.models import ListDef
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.disclosure import find_organisations, list_members, organisation_view
+from socialcredit.registry.disclosure import (
+    PublicView,
+    find_organisations,
+    list_members,
+    organisation_view,
+)
 from socialcredit.web.charts import Chart, bars, line
 from socialcredit.web.i18n import Formats
 from socialcredit.web.pages import formats, portal_router, render
@@ -48,6 +55,13 @@ def _code(text: str) -> str | None:
     return found.value if found.kind is SubjectKind.ORGANISATION else None
 
 
+def _is_person(text: str) -> bool:
+    try:
+        return parse_subject(text).kind is SubjectKind.PERSON
+    except IdentifierError:
+        return False
+
+
 @router.get("/lookup")
 async def lookup(request: Request, q: str = "", offset: Offset = 0) -> Response:
     """A code opens the organisation's page; text of two characters or more searches names."""
@@ -57,6 +71,9 @@ async def lookup(request: Request, q: str = "", offset: Offset = 0) -> Response:
         code = _code(text)
         if code is not None:
             return RedirectResponse(f"/organisations/{code}", status_code=303)
+        if _is_person(text):
+            context["person"] = True
+            return render(request, "lookup.html", context | {"page": PAGE})
         if len(text) >= 2:
             reg = registry_of(request)
             found = await run_in_threadpool(find_organisations, reg, text, PAGE, offset)
@@ -71,10 +88,14 @@ async def lookup(request: Request, q: str = "", offset: Offset = 0) -> Response:
 async def organisation(request: Request, code: str) -> Response:
     """An organisation's public records within their disclosure periods and its public list
     memberships (the lookup is audited, as the API's)."""
-    reg = registry_of(request)
-    view = await run_in_threadpool(organisation_view, reg, code, PUBLIC)
-    lists = (await run_in_threadpool(active, reg)).lists if view.lists else {}
+    view, lists = await run_in_threadpool(_organisation, registry_of(request), code)
     return render(request, "organisation.html", {"view": view, "lists": lists})
+
+
+def _organisation(reg: Registry, code: str) -> tuple[PublicView, Mapping[str, ListDef]]:
+    """The public view and, when it names lists, the lists' definitions (one worker hop)."""
+    view = organisation_view(reg, code, PUBLIC)
+    return view, (active(reg).lists if view.lists else {})
 
 
 @router.get("/lists")

@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import typer.main
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 
 from socialcredit.cli.app import app
 from socialcredit.policy.schema import policy_json_schema
+from socialcredit.web.app import mount
+from socialcredit.web.settings import PortalSettings
 from tests.conftest import ROOT
 
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -61,3 +65,24 @@ def test_readme_commands_exist() -> None:
         assert re.search(rf"^{target}:", makefile, re.MULTILINE)
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_every_portal_route_is_documented() -> None:
+    """docs/portal.md lists exactly the portal's routes (method and path)."""
+    app = mount(FastAPI(), PortalSettings(secret="documentation-test-" + "x" * 20))
+    served = {("GET", "/static/{path}")}
+    for route in iter_route_contexts(app.routes):
+        if getattr(route.original_route, "endpoint", None) is None:
+            continue
+        if route.original_route.endpoint.__module__.startswith("socialcredit.web."):
+            served |= {(m, route.path_format) for m in route.methods or () if m != "HEAD"}
+    portal_doc = (ROOT / "docs" / "portal.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| (GET|POST) \| `([^`]+)` \|", portal_doc, re.MULTILINE))
+    assert served - documented == set(), f"undocumented portal routes: {served - documented}"
+    assert documented - served == set(), f"documented but not served: {documented - served}"
+
+
+def test_every_portal_setting_is_documented() -> None:
+    portal_doc = (ROOT / "docs" / "portal.md").read_text(encoding="utf-8")
+    for name in PortalSettings.model_fields:
+        assert f"`{name}`" in portal_doc, f"docs/portal.md does not document {name}"

@@ -17,7 +17,8 @@ from socialcredit.api.app import ApiSettings, create_app
 from socialcredit.registry import RegistrySettings
 
 
-def app_from_environment() -> FastAPI:
+def settings_from_environment() -> ApiSettings:
+    """The API's settings from the environment (see the module's docstring)."""
     anchors = os.environ.get("SOCIALCREDIT_ANCHOR_DIR")
     limits = {
         name: int(value)
@@ -27,10 +28,12 @@ def app_from_environment() -> FastAPI:
         )
         if value
     }
-    return create_app(
-        ApiSettings(
-            registry=RegistrySettings.resolve(),
-            anchor_dir=None if not anchors else Path(anchors),
-            **limits,
-        )
+    return ApiSettings(
+        registry=RegistrySettings.resolve(),
+        anchor_dir=None if not anchors else Path(anchors),
+        **limits,
     )
+
+
+def app_from_environment() -> FastAPI:
+    return create_app(settings_from_environment())

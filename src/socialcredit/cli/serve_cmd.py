@@ -1,8 +1,9 @@
-"""``socialcredit serve``: the HTTP API on uvicorn."""
+"""``socialcredit serve``: the HTTP API and the portal on uvicorn."""
 
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Annotated
 
 import typer
@@ -10,7 +11,9 @@ import uvicorn
 
 from socialcredit.cli.output import reported_errors
 from socialcredit.cli.registry_common import DbOpt, opened
+from socialcredit.errors import InputError
 from socialcredit.registry.settings import ENV_DATABASE_URL, RegistrySettings
+from socialcredit.web.settings import ENV_SECRET, ENV_SMTP, ENV_SMTP_TO
 
 
 def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
@@ -24,6 +27,14 @@ def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line op
             help="Log each request line (paths can hold identifiers: off by default).",
         ),
     ] = False,
+    smtp: Annotated[
+        str | None,
+        typer.Option("--smtp", help="SMTP server (HOST:PORT) that sends sign-in codes."),
+    ] = None,
+    smtp_to: Annotated[
+        str,
+        typer.Option("--smtp-to", help="A subject's address ({subject} is replaced)."),
+    ] = "{subject}@notices.invalid",
     db: DbOpt = None,
     anchors: Annotated[
         str | None,
@@ -46,17 +57,24 @@ def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line op
         typer.Option("--public-burst", min=1, help="Requests without a key a client may burst to."),
     ] = 60,
 ) -> None:
-    """Serve the HTTP API (OpenAPI documentation at /docs) on the registry at --db."""
+    """Serve the HTTP API (under /v1, documented at /docs) and the portal (under /) on the
+    registry at --db."""
     url = RegistrySettings.resolve(db).database_url
     with reported_errors(), opened(url):
-        pass  # refuse to start on a database that holds no registry
+        # refuse to start on a database that holds no registry, or with a malformed --smtp
+        if smtp is not None and not smtp.rpartition(":")[2].isdigit():
+            raise InputError(f"--smtp must be HOST:PORT, not {smtp!r}")
     os.environ[ENV_DATABASE_URL] = url
     if anchors:
         os.environ["SOCIALCREDIT_ANCHOR_DIR"] = anchors
     os.environ["SOCIALCREDIT_PUBLIC_READS_PER_MINUTE"] = str(public_rate)
     os.environ["SOCIALCREDIT_PUBLIC_BURST"] = str(public_burst)
+    os.environ.setdefault(ENV_SECRET, secrets.token_urlsafe(32))  # one for every worker
+    os.environ[ENV_SMTP_TO] = smtp_to
+    if smtp is not None:
+        os.environ[ENV_SMTP] = smtp
     uvicorn.run(
-        "socialcredit.api.main:app_from_environment",
+        "socialcredit.web.main:app_from_environment",
         factory=True,
         host=host,
         port=port,

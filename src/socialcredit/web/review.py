@@ -1,0 +1,86 @@
+"""The reviewer's desk: the queues of objections and repair applications (earliest deadline
+first), a case with the record and the grounds, and the decision with reasons. The pages call
+the API's reviewer routes, and the record is read through the API's file route (a reviewer reads
+a file only while a case of that subject awaits a decision; the read is audited)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse
+
+from socialcredit.api.deps import Paging, RowId, registry_of
+from socialcredit.api.routers import reviewer as api
+from socialcredit.api.routers import subject as subject_api
+from socialcredit.api.schemas import ObjectionDecisionIn, RepairDecisionIn
+from socialcredit.api.views import ObjectionOut, objection_out
+from socialcredit.errors import NotFoundError
+from socialcredit.registry import Registry
+from socialcredit.registry.store.casework import Objection
+from socialcredit.web.pages import need, portal_router, render, validated
+from socialcredit.web.public import active
+
+router = portal_router()
+REVIEW = "due-process review (portal)"
+Text = Annotated[str, Form(max_length=2000)]
+QUEUE = Paging(100, 0)
+
+
+@router.get("/review")
+async def queue(request: Request) -> Response:
+    who = await need(request, REVIEW, "reviewer")
+    reg = registry_of(request)
+    found = await run_in_threadpool(api.objection_queue, reg, who, QUEUE, "pending")
+    repairs = await run_in_threadpool(api.repair_queue, reg, who, QUEUE, "pending")
+    context = {"objections": found, "repairs": repairs, "today": reg.today()}
+    return render(request, "review.html", context)
+
+
+def _objection(reg: Registry, objection_id: int) -> ObjectionOut:
+    """One objection as the queue shows it (pending or decided)."""
+    with reg.session() as session:
+        row = session.get(Objection, objection_id)
+        if row is None:
+            raise NotFoundError(f"no objection {objection_id}", {"objection": objection_id})
+        return objection_out(row, reg.state(session).as_of)
+
+
+@router.get("/review/objections/{objection_id}")
+async def objection_case(request: Request, objection_id: RowId) -> Response:
+    """One pending objection: the grounds and the record with its history."""
+    who = await need(request, REVIEW, "reviewer")
+    reg = registry_of(request)
+    case = await run_in_threadpool(_objection, reg, objection_id)
+    record = None
+    if case.status == "pending":
+        file = await run_in_threadpool(subject_api.read_file, case.subject, reg, who)
+        record = next((r for r in file.records if r.record == case.record), None)
+    policies = await run_in_threadpool(active, reg)
+    context = {"case": case, "record": record, "policies": policies}
+    return render(request, "case.html", context)
+
+
+@router.post("/review/objections/{objection_id}/decision")
+async def decide_objection(
+    request: Request, objection_id: RowId, outcome: Text, reason: Text, csrf: Text
+) -> Response:
+    request.app.state.portal_cookies.check_form(request, csrf)
+    who = await need(request, REVIEW, "reviewer")
+    body = validated(ObjectionDecisionIn, outcome=outcome, reason=reason)
+    reg = registry_of(request)
+    await run_in_threadpool(api.decide_one_objection, objection_id, body, reg, who)
+    return RedirectResponse("/review?done=objection", status_code=303)
+
+
+@router.post("/review/repairs/{application_id}/decision")
+async def decide_repair(
+    request: Request, application_id: RowId, grant: Text, reason: Text, csrf: Text
+) -> Response:
+    request.app.state.portal_cookies.check_form(request, csrf)
+    who = await need(request, REVIEW, "reviewer")
+    body = validated(RepairDecisionIn, grant=grant == "yes", reason=reason)
+    reg = registry_of(request)
+    await run_in_threadpool(api.decide_one_repair, application_id, body, reg, who)
+    return RedirectResponse("/review?done=repair", status_code=303)

@@ -1,0 +1,90 @@
+"""The reviewer's desk and the agency's upload: the queue, a case with the record and grounds,
+the decision through the workflow; a records file and its line report; a file too large; and a
+role on the wrong desk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from socialcredit.api.app import ApiSettings
+from socialcredit.web.app import create_portal_app
+from tests.api.helpers import counts
+from tests.web.conftest import Portal, settings
+from tests.web.seed import P1, csrf_of, records_file
+
+
+def _object(portal: Portal) -> None:
+    token = portal.sign_in("subject")
+    body = {"record": "r1", "grounds": "The judgment was paid.", "csrf": token}
+    assert portal.client.post(f"/subjects/{P1}/objections", data=body).status_code == 200
+    portal.client.cookies.clear()
+
+
+def test_a_reviewer_decides_an_objection(portal: Portal) -> None:
+    _object(portal)
+    portal.client.get("/?lang=en")
+    token = portal.sign_in("reviewer")
+    queue = portal.client.get("/review").text
+    assert "/review/objections/1" in queue
+    case = portal.client.get("/review/objections/1").text
+    assert "The judgment was paid." in case and "notice served" in case
+    body = {"outcome": "revoked", "reason": "The court set the judgment aside.", "csrf": token}
+    done = portal.client.post("/review/objections/1/decision", data=body)
+    assert done.status_code == 200 and "Your decision has been recorded" in done.text
+    assert "/review/objections/1" not in done.text
+    again = portal.client.post("/review/objections/1/decision", data=body)
+    assert again.status_code == 409
+    decided = portal.client.get("/review/objections/1").text
+    assert "The court set the judgment aside." in decided
+
+
+def test_a_subject_may_not_use_the_reviewers_desk(portal: Portal) -> None:
+    portal.sign_in("subject")
+    assert portal.client.get("/review?lang=en").status_code == 403
+    assert portal.client.get("/agency").status_code == 403
+
+
+def test_an_agency_uploads_a_records_file(portal: Portal, tmp_path: Path) -> None:
+    portal.client.get("/?lang=en")
+    token = portal.sign_in("court")
+    path = records_file(tmp_path)
+    files = {"file": ("records.jsonl", path.read_bytes(), "application/jsonl")}
+    report = portal.client.post("/agency/upload", data={"csrf": token}, files=files)
+    assert report.status_code == 200, report.text
+    assert "registered 1" in report.text and "refused 1" in report.text
+    assert "U2" in report.text
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(portal: Portal, tmp_path: Path) -> None:
+    reg = portal.seeded.registry
+    small = settings(25, max_upload_bytes=1_000)
+    app = create_portal_app(ApiSettings(registry=reg.settings), small)
+    with TestClient(app, base_url="https://testserver") as client:
+        token = csrf_of(client.get("/sign-in?lang=zh").text)
+        key = {"key": portal.seeded.keys["court"], "csrf": token}
+        token = csrf_of(client.post("/sign-in/key", data=key).text)
+        before = counts(reg)
+        files = {"file": ("records.jsonl", b"{}\n" * 20_000, "application/jsonl")}
+        refused = client.post("/agency/upload", data={"csrf": token}, files=files)
+        assert refused.status_code == 413 and "文件过大" in refused.text
+        assert counts(reg) == before
+
+
+def test_a_reviewer_grants_a_repair_application(portal: Portal) -> None:
+    token = portal.sign_in("subject")
+    body = {"list": "dishonest-judgment-defaulters", "statement": "Paid.", "performed": "yes"}
+    filed = portal.client.post(f"/subjects/{P1}/repairs", data=body | {"csrf": token})
+    assert filed.status_code == 200
+    portal.client.cookies.clear()
+    portal.client.get("/?lang=en")
+    token = portal.sign_in("reviewer")
+    assert "Application 1" in portal.client.get("/review").text
+    decision = {"grant": "yes", "reason": "Proof of payment seen.", "csrf": token}
+    done = portal.client.post("/review/repairs/1/decision", data=decision)
+    assert done.status_code == 200 and "Application 1" not in done.text
+    portal.client.cookies.clear()
+    portal.sign_in("subject")
+    page = portal.client.get(f"/subjects/{P1}?lang=en").text
+    assert "Proof of payment seen." in page and "granted" in page

@@ -42,8 +42,12 @@ SPECS = (
     PrincipalSpec("court", "agency", authority=COURT),
     PrincipalSpec("tax", "agency", authority=TAX),
     PrincipalSpec("airline", "service", services=SERVICES),
-    PrincipalSpec("subject", "subject", subject=P1),
-    PrincipalSpec("other-subject", "subject", subject=P2),
+    PrincipalSpec(
+        "subject", "subject", subject=P1, verification="identity card seen at the counter, ref T-1"
+    ),
+    PrincipalSpec(
+        "other-subject", "subject", subject=P2, verification="identity card seen, ref T-2"
+    ),
     PrincipalSpec("reviewer", "reviewer"),
     PrincipalSpec("admin", "admin"),
 )

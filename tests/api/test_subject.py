@@ -60,13 +60,15 @@ def test_every_read_and_refusal_is_listed_to_the_subject(
     )
     assert client.get(f"{FILE}/file", headers=keys["reviewer"]).status_code == 200
     page = client.get(f"{FILE}/accesses", headers=keys["subject"]).json()
-    seen = [(e["who"].split(":")[-1], e["role"], e["action"], e["purpose"]) for e in page["items"]]
+    issued, *items = page["items"]  # first, the fixture's key issued to the subject
+    assert issued["action"] == "issue.subject.key"
+    seen = [(e["who"].split(":")[-1], e["role"], e["action"], e["purpose"]) for e in items]
     assert seen == [
         ("airline", "service", "read.subject.check", "booking"),
         ("reviewer", "reviewer", "denied.subject.file", "read the subject's file"),
         ("reviewer", "reviewer", "read.subject.file", "read the subject's file"),
     ]
-    second = client.get(f"{FILE}/accesses", params={"offset": 3}, headers=keys["subject"]).json()
+    second = client.get(f"{FILE}/accesses", params={"offset": 4}, headers=keys["subject"]).json()
     assert [e["action"] for e in second["items"]] == ["read.subject.accesses"]
     assert audit(registry, P1)[-1].action == "read.subject.accesses"
 

@@ -60,7 +60,11 @@ def test_every_copy_of_personal_data_goes(registry: Registry, tmp_path: Path) ->
     submit_record(registry, spc("other", subject=P2, decided=date(2024, 12, 1)), SUB)
     apply_for_repair(registry, P1, LIST, "I paid the whole judgment debt", (True, True), SUBJECT)
     file_copy(registry, P1, SUBJECT)
-    create_principal(registry, PrincipalSpec("p1-self", "subject", subject=P1), OPERATOR)
+    create_principal(
+        registry,
+        PrincipalSpec("p1-self", "subject", subject=P1, verification="in person, ref R-1"),
+        OPERATOR,
+    )
     assert _count(registry, RepairApplication) == _count(registry, FileCopy) == 1
     tick(registry, date(2027, 1, 10), OPERATOR)  # P1's term ends; P2's does not
     report = retention(registry, None, OPERATOR)

@@ -51,7 +51,7 @@ def seed(url: str) -> Seeded:
     submit_lines(reg, [(1, _tax("T1", date(2024, 10, 8)))], Submission(TAX, SET_UP))
     name_organisation(reg, O1, ORG_NAME, SET_UP)
     specs = (
-        PrincipalSpec("subject", "subject", subject=P1),
+        PrincipalSpec("subject", "subject", subject=P1, verification="in person, ref T-1"),
         PrincipalSpec("reviewer", "reviewer"),
         PrincipalSpec("court", "agency", authority=COURT),
         PrincipalSpec("airline", "service", services=("flight-booking",)),

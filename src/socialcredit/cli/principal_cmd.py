@@ -46,11 +46,18 @@ def create(  # noqa: PLR0913, PLR0917 - one parameter per option
     subject: Annotated[
         str | None, typer.Option("--subject", help="subject: its identity number or code.")
     ] = None,
+    verified_by: Annotated[
+        str | None,
+        typer.Option(
+            "--verified-by",
+            help="subject: how its identity was verified (procedure and reference).",
+        ),
+    ] = None,
     db: DbOpt = None,
     actor: ActorOpt = None,
 ) -> None:
     """Create a principal and print its API key (shown this once; only its hash is kept)."""
-    spec = PrincipalSpec(name, role.value, authority, tuple(service or ()), subject)
+    spec = PrincipalSpec(name, role.value, authority, tuple(service or ()), subject, verified_by)
     with reported_errors(), opened(db) as registry:
         row, key = create_principal(
             registry, spec, actor_of(actor, "admin", "create an API principal")

@@ -31,12 +31,19 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import InputError, NotFoundError
 from socialcredit.identity import parse_subject
-from socialcredit.registry.audit import GENESIS, Actor, AuditEvent, append, subject_ref
+from socialcredit.registry.audit import (
+    GENESIS,
+    Actor,
+    AuditEvent,
+    append,
+    in_access_listing,
+    subject_ref,
+)
 from socialcredit.registry.context import Registry
 from socialcredit.registry.merkle import Frontier, inclusion_proof
 from socialcredit.registry.store.models import AuditEntry, RegistryState
@@ -316,7 +323,7 @@ def access_proof(
             select(AuditEntry.seq).where(
                 AuditEntry.seq == seq,
                 AuditEntry.subject_ref == ref,
-                or_(AuditEntry.action.like("read.%"), AuditEntry.action.like("denied.%")),
+                in_access_listing(),
             )
         ).scalar_one_or_none()
         if found is None:

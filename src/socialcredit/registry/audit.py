@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, or_, select
 from sqlalchemy.orm import Session
 
 from socialcredit.registry.store.choose import backend_of
@@ -224,3 +224,12 @@ def accesses(session: Session, subject: str) -> list[AuditEntry]:
         .order_by(AuditEntry.seq)
     )
     return list(session.execute(query).scalars())
+
+
+ACCESS_PREFIXES = ("read.", "denied.", "issue.")
+"""A subject's access listing: reads of its data, refused attempts on it, keys issued for it."""
+
+
+def in_access_listing() -> ColumnElement[bool]:
+    """Whether an audit entry belongs in its subject's access listing."""
+    return or_(*(AuditEntry.action.startswith(prefix) for prefix in ACCESS_PREFIXES))

@@ -11,6 +11,7 @@ from socialcredit.api.deps import Caller, KeyCache, Page, Reg, RowId, caller, pa
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import PrincipalIn, TickIn
 from socialcredit.api.views import NewPrincipalOut, PageOut, PrincipalOut, principal_out
+from socialcredit.errors import AccessDeniedError
 from socialcredit.registry.policystore import version_page
 from socialcredit.registry.reads.stats import statistics
 from socialcredit.registry.workflows.dueprocess import advance
@@ -28,7 +29,17 @@ Dict = dict[str, Any]
 
 @router.post("/principals", status_code=201)
 def create(body: PrincipalIn, reg: Reg, who: Admin) -> NewPrincipalOut:
-    """Create a principal; its key is in this response only (stored as a hash)."""
+    """Create a principal; its key is in this response only (stored as a hash). Not a
+    subject's: administrators cannot read files, so subject keys are issued only after an
+    identity check in person (``socialcredit principal create --role subject --verified-by``),
+    and subjects sign in to the portal by a one-time code to their own address."""
+    if body.role == "subject":
+        raise AccessDeniedError(
+            "administrators do not issue subject keys through the API: a subject signs in by a "
+            "one-time code, or is issued a key after an identity check in person "
+            "(principal create --role subject --verified-by)",
+            {"role": body.role},
+        )
     spec = PrincipalSpec(body.name, body.role, body.authority, tuple(body.services), body.subject)
     row, key = create_principal(reg, spec, who.actor)
     return NewPrincipalOut(**principal_out(row).model_dump(), key=key)

@@ -7,10 +7,10 @@ tried to reach it without the right), by anyone, with who, in which role, when a
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from socialcredit.identity import parse_subject
-from socialcredit.registry.audit import Actor, AuditEvent, append, subject_ref
+from socialcredit.registry.audit import Actor, AuditEvent, append, in_access_listing, subject_ref
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.casework import Objection, RepairApplication
 from socialcredit.registry.store.models import AuditEntry, Notice
@@ -26,7 +26,7 @@ def accesses_page(reg: Registry, subject: str, limit: int, offset: int, actor: A
             select(AuditEntry)
             .where(
                 AuditEntry.subject_ref == ref,
-                or_(AuditEntry.action.like("read.%"), AuditEntry.action.like("denied.%")),
+                in_access_listing(),
             )
             .order_by(AuditEntry.seq)
         )

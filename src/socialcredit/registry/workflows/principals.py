@@ -36,6 +36,15 @@ class PrincipalSpec:
     authority: str | None = None
     services: tuple[str, ...] = ()
     subject: str | None = None
+    verification: str | None = None
+    """subject: how the subject's identity was verified before its key was issued (the
+    documented procedure and its reference); required, and shown in the subject's access
+    listing."""
+
+
+ISSUED_KEY = "issue.subject.key"
+"""The audit action of a subject key issued by the documented procedure (an ``issue.*`` entry
+is part of the subject's access listing)."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +81,20 @@ def _scope(spec: PrincipalSpec) -> PrincipalSpec:
         what = {"agency": "--authority", "service": "--service", "subject": "--subject"}
         raise _refuse(f"a {spec.role} principal needs {what[spec.role]}", spec)
     others = {k: v for k, v in needs.items() if k != spec.role and v}
+    if spec.role != "subject" and spec.verification:
+        others["verification"] = spec.verification
     if others:
         raise _refuse(f"a {spec.role} principal takes no {', '.join(sorted(others))}", spec)
-    if spec.subject is not None:
-        return PrincipalSpec(spec.name, spec.role, subject=parse_subject(spec.subject).value)
-    return spec
+    if spec.subject is None:
+        return spec
+    if not (spec.verification or "").strip():
+        raise _refuse(
+            "a subject's key is issued only after the subject's identity was verified: give "
+            "the procedure and its reference (--verified-by); it is shown to the subject",
+            spec,
+        )
+    sid = parse_subject(spec.subject).value
+    return PrincipalSpec(spec.name, spec.role, subject=sid, verification=spec.verification)
 
 
 def create_principal(reg: Registry, spec: PrincipalSpec, actor: Actor) -> tuple[Principal, str]:
@@ -101,7 +119,11 @@ def create_principal(reg: Registry, spec: PrincipalSpec, actor: Actor) -> tuple[
             session.add(row)
             session.flush()
             details = {"principal": row.id, "name": row.name, "role": row.role}
-            append(session, actor, [AuditEvent("write.principal.create", spec.subject, details)])
+            events = [AuditEvent("write.principal.create", spec.subject, details)]
+            if spec.subject is not None:  # in the subject's access listing, as what it is
+                issued = {"principal": row.id, "verification": spec.verification}
+                events.append(AuditEvent(ISSUED_KEY, spec.subject, issued))
+            append(session, actor, events)
     except IntegrityError as exc:
         raise RegistryError(f"a principal named {spec.name!r} exists", {"name": spec.name}) from exc
     return row, key

@@ -1,0 +1,90 @@
+"""Conduct: new records from monthly hazards, and obligations performed (compliance).
+
+A subject's monthly probability of a record of an item is the item's hazard for its kind,
+times its latent risk (``synth``'s heavy-tailed draw, mean 1), times the multipliers of its
+region, sector and age band, times the deterrence multiplier while it is on a black list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from socialcredit.sim.lab.population import BoolArray, FloatArray, IntArray, LabPopulation
+from socialcredit.sim.lab.store import NONE, Error, RecordStore
+from socialcredit.sim.scenario import Conduct
+
+
+@dataclass(frozen=True)
+class Month:
+    index: int
+    first: int
+    """Day number of the month's first day."""
+    last: int
+
+    @property
+    def days(self) -> int:
+        return self.last - self.first + 1
+
+
+def subject_factor(population: LabPopulation, conduct: Conduct) -> FloatArray:
+    """Risk times the multipliers of each subject's groups."""
+    factor = population.risk.copy()
+    tables = {
+        "region": conduct.multipliers.province,
+        "sector": conduct.multipliers.sector,
+        "age_band": conduct.multipliers.age_band,
+    }
+    for name, table in tables.items():
+        groups = population.groups[name]
+        per_code = np.array([table.get(n, 1.0) for n in groups.names], dtype=np.float64)
+        factor *= per_code[groups.codes]
+    return factor
+
+
+@dataclass(frozen=True)
+class Conducts:
+    """What the month's draws need: hazards (items x subjects) before deterrence."""
+
+    hazards: FloatArray
+    deterrence: float
+
+
+def conducts(population: LabPopulation, conduct: Conduct) -> Conducts:
+    factor = subject_factor(population, conduct)
+    rows = []
+    for hazard in conduct.hazards:
+        base = np.where(population.is_person, hazard.person, hazard.organisation)
+        rows.append(np.minimum(base * factor, 1.0))
+    return Conducts(np.array(rows), conduct.deterrence.listed)
+
+
+def new_records(
+    rng: np.random.Generator, model: Conducts, listed: BoolArray, month: Month
+) -> tuple[IntArray, IntArray, IntArray]:
+    """(item, subject, decided day) of the month's new records, by subject then item."""
+    deterred = np.where(listed, model.deterrence, 1.0)
+    draws = rng.random(model.hazards.shape) < np.minimum(model.hazards * deterred, 1.0)
+    item, subject = np.nonzero(draws)
+    order = np.lexsort((item, subject))
+    item, subject = item[order].astype(np.int64), subject[order].astype(np.int64)
+    decided = month.first + rng.integers(0, month.days, len(item))
+    return item, subject, decided
+
+
+def deterred_expectation(model: Conducts, listed: BoolArray) -> float:
+    """Records expected in a month and not made, because listed subjects were deterred."""
+    return float((model.hazards[:, listed] * (1.0 - min(model.deterrence, 1.0))).sum())
+
+
+def comply(rng: np.random.Generator, store: RecordStore, monthly: float, month: Month) -> None:
+    """Each open obligation decided before the month ends is performed with ``monthly``.
+
+    A duplicate is not: the agency does not know it filed the case twice."""
+    resolved = store["resolved"]
+    genuine = (store["error"] != Error.DUPLICATE) & store.negative[store["item"]]
+    open_rows = np.nonzero((resolved == NONE) & (store["decided"] <= month.last) & genuine)[0]
+    done = open_rows[rng.random(len(open_rows)) < monthly]
+    earliest = np.maximum(store["decided"][done], month.first)
+    resolved[done] = earliest + (rng.random(len(done)) * (month.last - earliest + 1)).astype(int)

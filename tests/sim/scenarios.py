@@ -11,7 +11,7 @@ POLICIES = ROOT / "policies" / "examples"
 COURT = f"""scenario: {{id: test-court, title: A small court list with errors}}
 seed: 5
 start: 2025-01-01
-horizon_months: 8
+horizon_months: 6
 replicates: 2
 population: {{persons: 1500, organisations: 200}}
 policies: ["{POLICIES / "judgment-defaulters.yaml"}", "{POLICIES / "enterprise.yaml"}"]

@@ -67,11 +67,12 @@ def _services(summary: dict[str, Any]) -> list[str]:
         [s]
         + [
             _estimate(summary, f"{kind}:{s}").render(0)
-            for kind in ("attempts", "denied", "wrongly_denied", "benefits")
+            for kind in ("attempts", "denied", "wrongly_denied", "benefits", "benefits_withheld")
         ]
         for s in services
     ]
-    return _table(["service", "attempts", "denied", "wrongly denied", "benefits granted"], body)
+    header = ["service", "attempts", "denied", "wrongly denied", "benefits", "wrongly withheld"]
+    return _table(header, body)
 
 
 def _rate(rows: list[dict[str, Any]], key: str) -> Estimate:

@@ -17,6 +17,7 @@ import numpy as np
 from socialcredit.policy.durations import add_months
 from socialcredit.policy.vocabulary import Polarity
 from socialcredit.sim.lab.conduct import (
+    Conducts,
     Month,
     comply,
     conducts,
@@ -46,6 +47,7 @@ class Lab:
     tally: Tally
     reviews: Reviews
     index: dict[str, int]
+    conduct: Conducts
 
 
 def _store(loaded: LoadedScenario) -> RecordStore:
@@ -67,7 +69,8 @@ def new_lab(loaded: LoadedScenario, replicate: int) -> Lab:
     states = (WorldState.empty(size, sets), WorldState.empty(size, sets))
     reviews = Reviews.of(s.due_process, store.authorities)
     index = {sid: i for i, sid in enumerate(population.ids)}
-    return Lab(loaded, population, store, states, Tally(size), reviews, index)
+    model = conducts(population, s.conduct)
+    return Lab(loaded, population, store, states, Tally(size), reviews, index, model)
 
 
 def _month(loaded: LoadedScenario, m: int) -> Month:
@@ -102,7 +105,7 @@ def step(rng: np.random.Generator, lab: Lab, month: Month) -> None:
     observed, true = lab.states
     lab.tally.services(month.index, _attempts(rng, lab), lab.states)
     lab.tally.restriction_days(month.index, month.days, lab.states)
-    model = conducts(lab.population, s.conduct)
+    model = lab.conduct
     listed = observed.on_kind("black")
     lab.tally.add(month.index, "deterred", deterred_expectation(model, listed))
     new = new_records(rng, model, listed, month)

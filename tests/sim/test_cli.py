@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from socialcredit.cli.app import app
 from tests.sim.scenarios import COURT, write
 
-SHORT = COURT.replace("horizon_months: 6", "horizon_months: 3")
+SHORT = COURT.replace("horizon_months: 6", "horizon_months: 2")
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_run_is_byte_identical_compares_and_calibrates(workdir: Path) -> None:
     assert {"timeseries.parquet", "groups.parquet", "summary.json", "report.md"} <= names
     assert "charts/listed.png" in names
     series = pq.read_table(workdir / "a" / "timeseries.parquet")
-    assert set(series["month"].to_pylist()) == {0, 1, 2}
+    assert set(series["month"].to_pylist()) == {0, 1}
     assert set(series["replicate"].to_pylist()) == {0, 1}
     summary = json.loads((workdir / "a" / "summary.json").read_text())
     assert summary["totals"]["listed"]["n"] == 2
@@ -68,9 +68,7 @@ def test_run_is_byte_identical_compares_and_calibrates(workdir: Path) -> None:
 
 
 def test_sweep_runs_each_value_in_its_own_process(workdir: Path) -> None:
-    text = SHORT.replace("horizon_months: 3", "horizon_months: 2").replace(
-        "replicates: 2", "replicates: 1"
-    )
+    text = SHORT.replace("replicates: 2", "replicates: 1")
     scenario = write(workdir, text)
     out = workdir / "sweep"
     _run(

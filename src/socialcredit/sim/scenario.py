@@ -8,6 +8,7 @@ each key. :mod:`socialcredit.sim.scenario_loader` reads and cross-checks a file.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -146,3 +147,8 @@ def scenario_json_schema() -> dict[str, Any]:
         "$id": "https://socialcredit.invalid/schema/scenario.schema.json",
         **schema,
     }
+
+
+def scenario_json_schema_text() -> str:
+    """The schema as committed in ``schema/scenario.schema.json`` (``make schema`` writes it)."""
+    return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -14,7 +14,10 @@ start: 2025-01-01
 horizon_months: 6
 replicates: 2
 population: {{persons: 1500, organisations: 200}}
-policies: ["{POLICIES / "judgment-defaulters.yaml"}", "{POLICIES / "enterprise.yaml"}"]
+policies: ["{POLICIES / "judgment-defaulters.yaml"}"]
+changes:
+  - month: 3
+    policies: ["{POLICIES / "judgment-defaulters.yaml"}", "{POLICIES / "enterprise.yaml"}"]
 conduct:
   hazards:
     - {{item: SPC-REFUSE, person: 0.01, organisation: 0.02}}

@@ -45,10 +45,12 @@ def subject_factor(population: LabPopulation, conduct: Conduct) -> FloatArray:
 
 @dataclass(frozen=True)
 class Conducts:
-    """What the month's draws need: hazards (items x subjects) before deterrence."""
+    """What the month's draws need: hazards (items x subjects) before deterrence, and per item
+    a ceiling no subject's monthly probability exceeds."""
 
     hazards: FloatArray
     deterrence: float
+    ceilings: FloatArray
 
 
 def conducts(population: LabPopulation, conduct: Conduct) -> Conducts:
@@ -57,18 +59,38 @@ def conducts(population: LabPopulation, conduct: Conduct) -> Conducts:
     for hazard in conduct.hazards:
         base = np.where(population.is_person, hazard.person, hazard.organisation)
         rows.append(np.minimum(base * factor, 1.0))
-    return Conducts(np.array(rows), conduct.deterrence.listed)
+    hazards = np.array(rows).reshape(len(rows), population.size)
+    deterrence = conduct.deterrence.listed
+    top = hazards.max(axis=1) if population.size else np.zeros(len(rows))
+    ceilings = np.minimum(top * max(deterrence, 1.0), 1.0)
+    return Conducts(hazards, deterrence, ceilings)
 
 
 def new_records(
     rng: np.random.Generator, model: Conducts, listed: BoolArray, month: Month
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """(item, subject, decided day) of the month's new records, by subject then item."""
-    deterred = np.where(listed, model.deterrence, 1.0)
-    draws = rng.random(model.hazards.shape) < np.minimum(model.hazards * deterred, 1.0)
-    item, subject = np.nonzero(draws)
+    """(item, subject, decided day) of the month's new records, by subject then item.
+
+    Each subject has a record of item ``i`` with probability ``min(1, hazard x deterrence)``,
+    drawn without touching every subject: a binomial number of candidates (each subject with
+    the item's ceiling probability), each kept with its own probability over the ceiling.
+    """
+    size = model.hazards.shape[1]
+    items, subjects = [], []
+    for i, ceiling in enumerate(model.ceilings.tolist()):
+        if ceiling <= 0:
+            continue
+        drawn = int(rng.binomial(size, ceiling))
+        candidates = np.sort(rng.choice(size, size=drawn, replace=False))
+        deterred = np.where(listed[candidates], model.deterrence, 1.0)
+        chance = np.minimum(model.hazards[i, candidates] * deterred, 1.0)
+        kept = candidates[rng.random(drawn) * ceiling < chance]
+        subjects.append(kept.astype(np.int64))
+        items.append(np.full(len(kept), i, dtype=np.int64))
+    item = np.concatenate(items) if items else np.zeros(0, dtype=np.int64)
+    subject = np.concatenate(subjects) if subjects else np.zeros(0, dtype=np.int64)
     order = np.lexsort((item, subject))
-    item, subject = item[order].astype(np.int64), subject[order].astype(np.int64)
+    item, subject = item[order], subject[order]
     decided = month.first + rng.integers(0, month.days, len(item))
     return item, subject, decided
 

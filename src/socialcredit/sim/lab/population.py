@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialcredit.sim.population import PopulationSpec, subjects_of_bucket
@@ -39,33 +40,35 @@ class LabPopulation:
         return len(self.ids)
 
 
-def _encode(values: list[str]) -> Groups:
-    names = tuple(sorted(set(values)))
-    index = {name: i for i, name in enumerate(names)}
-    return Groups(np.array([index[v] for v in values], dtype=np.int64), names)
+def _encode(column: pa.ChunkedArray | pa.Array) -> Groups:
+    """Codes in the sorted order of the names (``np.unique``'s)."""
+    values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=object).astype(str)
+    names, codes = np.unique(values, return_inverse=True)
+    return Groups(codes.astype(np.int64), tuple(str(n) for n in names))
 
 
-def _age_bands(births: list[date | None], on: date) -> list[str]:
-    out = []
-    for born in births:
-        if born is None:
-            out.append("organisation")
-            continue
-        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-        out.append(AGE_BANDS[int(np.searchsorted(_AGE_EDGES, age, side="right"))])
-    return out
+def _age_bands(births: pa.ChunkedArray, on: date) -> pa.Array:
+    """Each person's age band on ``on``; ``organisation`` where there is no birth date."""
+    born = pc.fill_null(births.cast(pa.int32()), 0).to_numpy().astype("datetime64[D]")
+    years = born.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = born.astype("datetime64[M]")
+    month = (months - born.astype("datetime64[Y]")).astype(np.int64) + 1
+    day = (born - months).astype(np.int64) + 1
+    age = on.year - years - ((month * 100 + day) > (on.month * 100 + on.day))
+    bands = np.array(AGE_BANDS, dtype=object)[np.searchsorted(_AGE_EDGES, age, side="right")]
+    bands[pc.is_null(births).to_numpy(zero_copy_only=False)] = "organisation"
+    return pa.array(bands, pa.string())
 
 
 def build_population(persons: int, organisations: int, seed: int, start: date) -> LabPopulation:
     """Persons first, then organisations, as ``synth`` draws them (one bucket)."""
     subjects = subjects_of_bucket(PopulationSpec(persons, organisations, 1, seed, start), 0)
     table = subjects.table
-    sectors = pc.fill_null(table["sector"], "person").to_pylist()
     groups = {
-        "region": _encode(table["province"].to_pylist()),
-        "age_band": _encode(_age_bands(table["birth_date"].to_pylist(), start)),
-        "kind": _encode(table["kind"].to_pylist()),
-        "sector": _encode(sectors),
+        "region": _encode(table["province"]),
+        "age_band": _encode(_age_bands(table["birth_date"], start)),
+        "kind": _encode(table["kind"]),
+        "sector": _encode(pc.fill_null(table["sector"], "person")),
     }
     risk = np.asarray(subjects.risk, dtype=np.float64)
     return LabPopulation(subjects.ids, np.asarray(subjects.is_person, bool), risk, groups)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from socialcredit.cli.app import app
 from tests.sim.scenarios import COURT, write
 
-SHORT = COURT.replace("horizon_months: 6", "horizon_months: 2")
+SHORT = COURT.replace("horizon_months: 6", "horizon_months: 2").replace("month: 3", "month: 1")
 
 
 @pytest.fixture

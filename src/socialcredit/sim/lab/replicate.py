@@ -26,7 +26,7 @@ from socialcredit.sim.lab.conduct import (
 )
 from socialcredit.sim.lab.dueprocess import REVOKED, Reviews, object_and_review
 from socialcredit.sim.lab.errors import ErrorRates, file_records
-from socialcredit.sim.lab.population import IntArray, LabPopulation, build_population
+from socialcredit.sim.lab.population import FloatArray, LabPopulation, build_population
 from socialcredit.sim.lab.scoring import ScoreJob, WorldState, day_number, rescore
 from socialcredit.sim.lab.store import NONE, Error, RecordStore, World
 from socialcredit.sim.lab.tally import Tally
@@ -48,6 +48,7 @@ class Lab:
     reviews: Reviews
     index: dict[str, int]
     conduct: Conducts
+    use_rates: dict[str, FloatArray]
 
 
 def _store(loaded: LoadedScenario) -> RecordStore:
@@ -70,7 +71,8 @@ def new_lab(loaded: LoadedScenario, replicate: int) -> Lab:
     reviews = Reviews.of(s.due_process, store.authorities)
     index = {sid: i for i, sid in enumerate(population.ids)}
     model = conducts(population, s.conduct)
-    return Lab(loaded, population, store, states, Tally(size), reviews, index, model)
+    rates = _use_rates(loaded, population)
+    return Lab(loaded, population, store, states, Tally(size), reviews, index, model, rates)
 
 
 def _month(loaded: LoadedScenario, m: int) -> Month:
@@ -78,13 +80,13 @@ def _month(loaded: LoadedScenario, m: int) -> Month:
     return Month(m, first, day_number(add_months(loaded.scenario.start, m + 1)) - 1)
 
 
-def _attempts(rng: np.random.Generator, lab: Lab) -> dict[str, IntArray]:
-    is_person = lab.population.is_person
-    out = {}
-    for use in lab.loaded.scenario.service_use:
-        rate = np.where(is_person, use.person, use.organisation)
-        out[use.service] = rng.poisson(rate).astype(np.int64)
-    return out
+def _use_rates(loaded: LoadedScenario, population: LabPopulation) -> dict[str, FloatArray]:
+    """Mean attempts per month at each service, per subject."""
+    is_person = population.is_person
+    return {
+        use.service: np.where(is_person, use.person, use.organisation).astype(np.float64)
+        for use in loaded.scenario.service_use
+    }
 
 
 def _assess(lab: Lab, month: Month, changed: bool) -> None:
@@ -103,7 +105,7 @@ def _assess(lab: Lab, month: Month, changed: bool) -> None:
 def step(rng: np.random.Generator, lab: Lab, month: Month) -> None:
     s = lab.loaded.scenario
     observed, true = lab.states
-    lab.tally.services(month.index, _attempts(rng, lab), lab.states)
+    lab.tally.services(month.index, rng, lab.use_rates, lab.states)
     lab.tally.restriction_days(month.index, month.days, lab.states)
     model = lab.conduct
     listed = observed.on_kind("black")

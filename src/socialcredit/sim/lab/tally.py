@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from socialcredit.sim.lab.population import BoolArray, FloatArray, IntArray
+from socialcredit.sim.lab.population import BoolArray, FloatArray
 from socialcredit.sim.lab.scoring import EFFECTS, WorldState
 
 DENY = EFFECTS.index("deny")
@@ -63,17 +63,29 @@ class Tally:
         self.rows.append((month, measure, float(value)))
 
     def services(
-        self, month: int, attempts: dict[str, IntArray], states: tuple[WorldState, WorldState]
+        self,
+        month: int,
+        rng: np.random.Generator,
+        rates: dict[str, FloatArray],
+        states: tuple[WorldState, WorldState],
     ) -> None:
+        """Attempts at each service (Poisson, ``rates`` per subject), and what they met.
+
+        Only subjects whose decision is not ``allow`` in either world are drawn one by one;
+        the others' attempts are one Poisson draw of their summed rate (the same law)."""
         observed, true = states
-        for service, counts in attempts.items():
+        for service, rate in rates.items():
             effect, truth = observed.effects[service], true.effects[service]
+            relevant = np.nonzero((effect != 0) | (truth != 0))[0]
+            counts = rng.poisson(rate[relevant])
+            others = max(float(rate.sum()) - float(rate[relevant].sum()), 0.0)
+            effect, truth = effect[relevant], truth[relevant]
             denied = effect == DENY
-            self.add(month, f"attempts:{service}", counts.sum())
+            withheld = (truth == BENEFIT) & (effect != BENEFIT)
+            self.add(month, f"attempts:{service}", rng.poisson(others) + counts.sum())
             self.add(month, f"denied:{service}", counts[denied].sum())
             self.add(month, f"wrongly_denied:{service}", counts[denied & (truth != DENY)].sum())
             self.add(month, f"benefits:{service}", counts[effect == BENEFIT].sum())
-            withheld = (truth == BENEFIT) & (effect != BENEFIT)
             self.add(month, f"benefits_withheld:{service}", counts[withheld].sum())
 
     def restriction_days(self, month: int, days: int, states: tuple[WorldState, ...]) -> None:

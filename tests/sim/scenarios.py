@@ -25,7 +25,9 @@ conduct:
     - {{item: ENT-TAX-ARREARS, organisation: 0.01}}
     - {{item: ENT-PENALTY-SERIOUS, organisation: 0.004}}
     - {{item: ENT-A-GRADE-TAXPAYER, organisation: 0.02}}
-  deterrence: {{listed: 0.5}}
+  deterrence:
+    listed: 0.5
+    score: {{model: enterprise-compliance, below: 90, multiplier: 0.7}}
   compliance: {{monthly: 0.1}}
 data_errors:
   - {{agency: "The enforcing people's court", misattribution: 0.05, duplicate: 0.03,

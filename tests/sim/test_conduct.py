@@ -20,7 +20,8 @@ def test_records_per_item_and_group_agree_with_the_hazards(deterrence: float) ->
     top = hazards.max(axis=1)
     model = Conducts(hazards, deterrence, np.minimum(top * max(deterrence, 1.0), 1.0))
     listed = rng.random(size) < 0.3
-    item, subject, decided = new_records(rng, model, listed, Month(0, 100, 130))
+    multiplier = np.where(listed, deterrence, 1.0)
+    item, subject, decided = new_records(rng, model, multiplier, Month(0, 100, 130))
     assert np.all(np.diff(subject) >= 0) and decided.min() >= 100 and decided.max() <= 130
     assert len(set(zip(item.tolist(), subject.tolist(), strict=True))) == len(item)
     chance = np.minimum(hazards * np.where(listed, deterrence, 1.0), 1.0)

@@ -46,6 +46,8 @@ def _compare(lab: Lab, month: Month, tmp: Path) -> int:
             assert lists == {m.list for m in expected.lists}, (sid, month)
             effects = {s: EFFECTS[int(state.effects[s][subject])] for s in policies.service_ids()}
             assert effects == {d.service: d.effect for d in expected.decisions}, (sid, month)
+            for score in expected.scores:
+                assert state.scores[score.model][subject] == score.value, (sid, month)
             compared += 1
     return compared
 

@@ -76,6 +76,19 @@ def test_references_are_checked_after_the_shape(workdir: Path) -> None:
     assert len(rendered) == 2
 
 
+def test_an_unknown_score_model_is_reported(workdir: Path) -> None:
+    text = BAD.replace("horizon_months: 0", "horizon_months: 12")
+    text = text.replace("person: 1.5", "person: 0.5").replace(
+        "  colour: blue\n", "  deterrence: {score: {model: nope, below: 1, multiplier: 0.5}}\n"
+    )
+    path = workdir / "score.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    rendered = [p.render() for p in raised.value.problems]
+    assert any(":11:" in r and "unknown score model 'nope'" in r for r in rendered), rendered
+
+
 def test_a_policy_that_does_not_load_is_reported(workdir: Path) -> None:
     refused = ROOT / "policies" / "refused" / "no-legal-basis.yaml"
     text = BAD.replace(str(POLICY), str(refused)).replace("horizon_months: 0", "horizon_months: 3")

@@ -60,10 +60,20 @@ class Multipliers(Strict):
     age_band: dict[str, Mean] = Field(default_factory=dict)
 
 
+class ScoreBand(Strict):
+    """Hazard multiplier while the subject's score in ``model`` is below ``below``."""
+
+    model: str
+    below: int
+    multiplier: Mean
+
+
 class Deterrence(Strict):
-    """Hazard multiplier while the subject is on a black list (1: no response)."""
+    """Hazard multiplier while the subject is on a black list (1: no response), and
+    optionally while its score is in a low band (the black list's multiplier wins)."""
 
     listed: Mean = 1.0
+    score: ScoreBand | None = None
 
 
 class Compliance(Strict):

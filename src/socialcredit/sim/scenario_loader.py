@@ -93,6 +93,10 @@ def _references(doc: SourceDocument, s: Scenario, sets: list[PolicySet]) -> Iter
         if hazard.item in seen:
             yield doc.locate(where, "reference", f"item {hazard.item!r} has two hazards")
         seen.add(hazard.item)
+    band = s.conduct.deterrence.score
+    if band is not None and all(band.model not in p.models for p in sets):
+        where = ("conduct", "deterrence", "score", "model")
+        yield doc.locate(where, "reference", f"unknown score model {band.model!r}")
     yield from _named(doc, s, agencies, services)
 
 

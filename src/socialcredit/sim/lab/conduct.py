@@ -13,7 +13,7 @@ import numpy as np
 
 from socialcredit.sim.lab.population import BoolArray, FloatArray, IntArray, LabPopulation
 from socialcredit.sim.lab.store import NONE, Error, RecordStore
-from socialcredit.sim.scenario import Conduct
+from socialcredit.sim.scenario import Conduct, ScoreBand
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class Conducts:
     hazards: FloatArray
     deterrence: float
     ceilings: FloatArray
+    band: ScoreBand | None = None
 
 
 def conducts(population: LabPopulation, conduct: Conduct) -> Conducts:
@@ -60,18 +61,28 @@ def conducts(population: LabPopulation, conduct: Conduct) -> Conducts:
         base = np.where(population.is_person, hazard.person, hazard.organisation)
         rows.append(np.minimum(base * factor, 1.0))
     hazards = np.array(rows).reshape(len(rows), population.size)
-    deterrence = conduct.deterrence.listed
+    deterrence, band = conduct.deterrence.listed, conduct.deterrence.score
     top = hazards.max(axis=1) if population.size else np.zeros(len(rows))
-    ceilings = np.minimum(top * max(deterrence, 1.0), 1.0)
-    return Conducts(hazards, deterrence, ceilings)
+    highest = max(deterrence, band.multiplier if band else 1.0, 1.0)
+    return Conducts(hazards, deterrence, np.minimum(top * highest, 1.0), band)
+
+
+def multipliers(model: Conducts, listed: BoolArray, scores: dict[str, IntArray]) -> FloatArray:
+    """Each subject's deterrence multiplier: the black list's, else its score band's, else 1."""
+    out = np.ones(len(listed))
+    if model.band is not None:
+        out[scores[model.band.model] < model.band.below] = model.band.multiplier
+    out[listed] = model.deterrence
+    return out
 
 
 def new_records(
-    rng: np.random.Generator, model: Conducts, listed: BoolArray, month: Month
+    rng: np.random.Generator, model: Conducts, deterrence: FloatArray, month: Month
 ) -> tuple[IntArray, IntArray, IntArray]:
     """(item, subject, decided day) of the month's new records, by subject then item.
 
-    Each subject has a record of item ``i`` with probability ``min(1, hazard x deterrence)``,
+    Each subject has a record of item ``i`` with probability ``min(1, hazard x deterrence)``
+    (``deterrence``: each subject's multiplier, see :func:`multipliers`),
     drawn without touching every subject: a binomial number of candidates (each subject with
     the item's ceiling probability), each kept with its own probability over the ceiling.
     """
@@ -82,8 +93,7 @@ def new_records(
             continue
         drawn = int(rng.binomial(size, ceiling))
         candidates = np.sort(rng.choice(size, size=drawn, replace=False))
-        deterred = np.where(listed[candidates], model.deterrence, 1.0)
-        chance = np.minimum(model.hazards[i, candidates] * deterred, 1.0)
+        chance = np.minimum(model.hazards[i, candidates] * deterrence[candidates], 1.0)
         kept = candidates[rng.random(drawn) * ceiling < chance]
         subjects.append(kept.astype(np.int64))
         items.append(np.full(len(kept), i, dtype=np.int64))
@@ -95,9 +105,10 @@ def new_records(
     return item, subject, decided
 
 
-def deterred_expectation(model: Conducts, listed: BoolArray) -> float:
-    """Records expected in a month and not made, because listed subjects were deterred."""
-    return float((model.hazards[:, listed] * (1.0 - min(model.deterrence, 1.0))).sum())
+def deterred_expectation(model: Conducts, deterrence: FloatArray) -> float:
+    """Records expected in a month and not made, because subjects were deterred."""
+    deterred = np.nonzero(deterrence < 1.0)[0]
+    return float((model.hazards[:, deterred] * (1.0 - deterrence[deterred])).sum())
 
 
 def comply(rng: np.random.Generator, store: RecordStore, monthly: float, month: Month) -> None:

@@ -22,6 +22,7 @@ from socialcredit.sim.lab.conduct import (
     comply,
     conducts,
     deterred_expectation,
+    multipliers,
     new_records,
 )
 from socialcredit.sim.lab.dueprocess import REVOKED, Reviews, object_and_review
@@ -108,9 +109,9 @@ def step(rng: np.random.Generator, lab: Lab, month: Month) -> None:
     lab.tally.services(month.index, rng, lab.use_rates, lab.states)
     lab.tally.restriction_days(month.index, month.days, lab.states)
     model = lab.conduct
-    listed = observed.on_kind("black")
-    lab.tally.add(month.index, "deterred", deterred_expectation(model, listed))
-    new = new_records(rng, model, listed, month)
+    deterrence = multipliers(model, observed.on_kind("black"), observed.scores)
+    lab.tally.add(month.index, "deterred", deterred_expectation(model, deterrence))
+    new = new_records(rng, model, deterrence, month)
     rates = ErrorRates.of(lab.store.authorities, s.data_errors)
     notice = (s.conduct.notice_delay_days, lab.store.negative)
     filed = file_records(rng, new, rates, lab.population.is_person, notice)

@@ -45,13 +45,17 @@ class WorldState:
     list_kinds: dict[str, str]
     effects: dict[str, IntArray]
     """Index into ``EFFECTS`` by service."""
+    scores: dict[str, IntArray]
+    bases: dict[str, int]
 
     @classmethod
     def empty(cls, size: int, sets: list[PolicySet]) -> WorldState:
         lists = {lid: np.zeros(size, bool) for p in sets for lid in p.lists}
         kinds: dict[str, str] = {lid: str(d.kind) for p in sets for lid, d in p.lists.items()}
         effects = {s: np.zeros(size, np.int64) for p in sets for s in p.service_ids()}
-        return cls(np.full(size, NONE, np.int64), lists, kinds, effects)
+        bases = {mid: m.base for p in sets for mid, m in p.models.items()}
+        scores = {mid: np.full(size, base, np.int64) for mid, base in bases.items()}
+        return cls(np.full(size, NONE, np.int64), lists, kinds, effects, scores, bases)
 
     def on_kind(self, kind: str) -> BoolArray:
         """Subjects on any list of ``kind``."""
@@ -73,6 +77,8 @@ class WorldState:
             members[subjects] = False
         for effects in self.effects.values():
             effects[subjects] = 0
+        for model, scores in self.scores.items():
+            scores[subjects] = self.bases[model]
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,10 @@ def _read_outputs(out: Path, state: WorldState, index: dict[str, int]) -> None:
     for lid, members in state.lists.items():
         mine = lists.filter(pc.equal(lists["list"], lid))
         members[_indices(mine["subject"], index)] = True
+    scores = pq.read_table(out / "scores", columns=["subject", "model", "value"])
+    for model, values in state.scores.items():
+        mine = scores.filter(pc.equal(scores["model"], model))
+        values[_indices(mine["subject"], index)] = mine["value"].to_numpy()
     decisions = pq.read_table(out / "decisions", columns=["subject", "service", "effect"])
     for service, effects in state.effects.items():
         mine = decisions.filter(pc.equal(decisions["service"], service))

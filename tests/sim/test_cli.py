@@ -14,7 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from socialcredit.cli.app import app
-from tests.sim.scenarios import COURT, write
+from socialcredit.policy import load_policies
+from socialcredit.sim.lab.sweep import override
+from socialcredit.sim.scenario_loader import ScenarioError, load_scenario
+from tests.sim.scenarios import COURT, POLICIES, write
 
 SHORT = COURT.replace("horizon_months: 6", "horizon_months: 2").replace("month: 3", "month: 1")
 
@@ -96,3 +99,13 @@ def test_a_bad_sweep_value_is_refused(workdir: Path) -> None:
     result = CliRunner().invoke(app, [*args, "--out", str(workdir / "s")])
     assert result.exit_code == 2
     assert not (workdir / "s").exists()
+
+
+def test_a_sweep_over_policy_files_loads_and_checks_each(workdir: Path) -> None:
+    loaded = load_scenario(write(workdir))
+    other = override(loaded, "policies.0", str(POLICIES / "enterprise.yaml"))
+    assert set(other.policies_at(0).items) == set(
+        load_policies([POLICIES / "enterprise.yaml"]).items
+    )
+    with pytest.raises(ScenarioError):
+        override(loaded, "policies.0", str(workdir / "missing.yaml"))

@@ -144,6 +144,19 @@ def load_scenario(path: Path) -> LoadedScenario:
     """Read and check ``path``; raise :class:`ScenarioError` with every problem found."""
     doc = read_yaml(path)
     scenario, problems = _shape(doc)
+    return _checked(doc, path, scenario, problems)
+
+
+def with_scenario(loaded: LoadedScenario, scenario: Scenario) -> LoadedScenario:
+    """``loaded`` with its scenario replaced (a sweep's value): the policies it names are
+    loaded again (relative to the same file) and every reference checked again."""
+    doc = SourceDocument(str(loaded.path), scenario.model_dump(mode="json"))
+    return _checked(doc, loaded.path, scenario, [])
+
+
+def _checked(
+    doc: SourceDocument, path: Path, scenario: Scenario | None, problems: list[Problem]
+) -> LoadedScenario:
     sets: list[tuple[int, PolicySet]] = []
     for month, files, loc in _policy_files(doc):
         loaded, found = _load_set(doc, path.parent, files, loc)

@@ -1,8 +1,9 @@
 """Parameter sweeps: one scenario run once per value of one parameter, each in its own process.
 
 A parameter is a dotted path into the scenario (``data_errors.0.misattribution``,
-``due_process.reviewers.0.reviewers``, ``conduct.deterrence.listed``); each value is read as
-YAML and the changed scenario is validated again before anything runs. Runs go to
+``due_process.reviewers.0.reviewers``, ``conduct.deterrence.listed``, or ``policies.0`` with
+other policy files, e.g. the same policy with other thresholds or terms); each value is read
+as YAML and the changed scenario is validated again before anything runs. Runs go to
 ``OUT/<parameter>=<value>/`` and the sweep's totals to ``OUT/sweep.csv``.
 """
 
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 from socialcredit.errors import InputError
 from socialcredit.sim.lab.run import RunOptions, run_scenario
 from socialcredit.sim.scenario import Scenario
-from socialcredit.sim.scenario_loader import LoadedScenario, load_scenario
+from socialcredit.sim.scenario_loader import LoadedScenario, load_scenario, with_scenario
 
 SWEEP_COLUMNS = (
     "ever_wrongly_listed",
@@ -58,9 +59,12 @@ def override(loaded: LoadedScenario, parameter: str, value: str) -> LoadedScenar
     data = loaded.scenario.model_dump(mode="json")
     _set(data, parameter.split("."), yaml.safe_load(value))
     try:
-        return replace(loaded, scenario=Scenario.model_validate(data))
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise InputError(f"{parameter}={value} is not a valid scenario: {exc}") from exc
+    if parameter.split(".", maxsplit=1)[0] in ("policies", "changes"):
+        return with_scenario(loaded, scenario)  # another policy file: load and check it
+    return replace(loaded, scenario=scenario)
 
 
 def run_job(job: SweepJob) -> dict[str, Any]:

@@ -67,11 +67,19 @@ def _services(summary: dict[str, Any]) -> list[str]:
         [s]
         + [
             _estimate(summary, f"{kind}:{s}").render(0)
-            for kind in ("attempts", "denied", "wrongly_denied", "benefits", "benefits_withheld")
+            for kind in (
+                "attempts",
+                "denied",
+                "wrongly_denied",
+                "benefits",
+                "benefits_withheld",
+                "benefits_wrongly_granted",
+            )
         ]
         for s in services
     ]
     header = ["service", "attempts", "denied", "wrongly denied", "benefits", "wrongly withheld"]
+    header.append("wrongly granted")
     return _table(header, body)
 
 

@@ -87,6 +87,8 @@ class Tally:
             self.add(month, f"wrongly_denied:{service}", counts[denied & (truth != DENY)].sum())
             self.add(month, f"benefits:{service}", counts[effect == BENEFIT].sum())
             self.add(month, f"benefits_withheld:{service}", counts[withheld].sum())
+            granted = (effect == BENEFIT) & (truth != BENEFIT)
+            self.add(month, f"benefits_wrongly_granted:{service}", counts[granted].sum())
 
     def restriction_days(self, month: int, days: int, states: tuple[WorldState, ...]) -> None:
         wrong = wrongly_restricted(states[0], states[1])

@@ -87,10 +87,26 @@ def _rate(rows: list[dict[str, Any]], key: str) -> Estimate:
     return estimate([1000 * r[key] / r["subjects"] for r in rows if r["subjects"]])
 
 
+def _relative(rows: list[dict[str, Any]], overall: dict[tuple[str, int], float]) -> Estimate:
+    """The group's listing rate over the whole population's, per replicate."""
+    return estimate(
+        [
+            r["ever_listed"] / r["subjects"] / overall[(r["dimension"], r["replicate"])]
+            for r in rows
+            if r["subjects"] and overall[(r["dimension"], r["replicate"])] > 0
+        ]
+    )
+
+
 def _disparate(groups: pa.Table) -> list[str]:
     by: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
     for row in groups.to_pylist():
         by[(row["dimension"], row["group"])].append(row)
+        total = totals[(row["dimension"], row["replicate"])]
+        total[0] += row["ever_listed"]
+        total[1] += row["subjects"]
+    overall = {key: listed / max(subjects, 1) for key, (listed, subjects) in totals.items()}
     lines: list[str] = []
     for dimension in dict.fromkeys(d for d, _g in by):
         body = [
@@ -98,6 +114,7 @@ def _disparate(groups: pa.Table) -> list[str]:
                 group,
                 f"{rows[0]['subjects']:,}",
                 _rate(rows, "ever_listed").render(2),
+                _relative(rows, overall).render(2),
                 _rate(rows, "ever_wrongly_listed").render(2),
                 _rate(rows, "wrongful_restriction_days").render(0),
             ]
@@ -108,6 +125,7 @@ def _disparate(groups: pa.Table) -> list[str]:
             "group",
             "subjects",
             "ever listed /1000",
+            "listed vs all",
             "wrongly listed /1000",
             "wrong days /1000",
         ]
@@ -139,7 +157,9 @@ def render_markdown(summary: dict[str, Any], groups: pa.Table, charts: list[Path
         *_measures(s, DUE_PROCESS),
         "## Disparate impact",
         "",
-        "Rates per 1,000 subjects of each group over the whole horizon.",
+        "Rates per 1,000 subjects of each group over the whole horizon; *listed vs all* is the "
+        "group's listing rate over the whole population's (1: no difference). Subjects are "
+        "those of the first replicate (each replicate draws its own population).",
         "",
         *_disparate(groups),
     ]

@@ -55,6 +55,8 @@ def test_run_is_byte_identical_compares_and_calibrates(workdir: Path) -> None:
     assert set(series["replicate"].to_pylist()) == {0, 1}
     summary = json.loads((workdir / "a" / "summary.json").read_text())
     assert summary["totals"]["listed"]["n"] == 2
+    totals = {k: v["mean"] for k, v in summary["totals"].items()}
+    assert 0 < totals["objections_late"] <= totals["objections"]  # one slow reviewer
     report = (workdir / "a" / "report.md").read_text()
     assert "## Wrongful sanctions (ground truth)" in report
     assert "### By region" in report

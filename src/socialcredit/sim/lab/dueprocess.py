@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from socialcredit.sim.lab.conduct import Month
+from socialcredit.sim.lab.population import IntArray
 from socialcredit.sim.lab.queueing import ReviewQueue
 from socialcredit.sim.lab.store import NONE, OUTCOMES, Error, RecordStore
 from socialcredit.sim.scenario import DueProcess
@@ -30,21 +31,25 @@ class Reviews:
     wrong: float
     right: float
     waits: list[float]
+    review_days: IntArray
+    """Per item: the policy's review deadline (days after the objection)."""
 
     @classmethod
-    def of(cls, model: DueProcess, authorities: tuple[str, ...]) -> Reviews:
+    def of(cls, model: DueProcess, authorities: tuple[str, ...], days: IntArray) -> Reviews:
         queues = {}
         for index, name in enumerate(sorted(set(authorities))):
             for reviewers in model.reviewers:
                 if reviewers.authority == name:
                     queues[index] = ReviewQueue(reviewers.reviewers, reviewers.mean_review_days)
-        return cls(queues, model.objections.wrong, model.objections.right, [])
+        return cls(queues, model.objections.wrong, model.objections.right, [], days)
 
 
 def object_and_review(
     rng: np.random.Generator, store: RecordStore, reviews: Reviews, month: Month
-) -> int:
-    """File the month's objections and schedule their decisions; return how many were filed."""
+) -> tuple[int, int]:
+    """File the month's objections and schedule their decisions; return how many were filed
+    and how many will be decided after the review deadline (or never: no reviewers), which
+    suspends the record from the deadline to the decision."""
     notified = store["notified"]
     served = (notified >= month.first) & (notified <= month.last)
     rows = np.nonzero(served & (store["subject"] != NONE) & (store["disputed"] == NONE))[0]
@@ -55,6 +60,7 @@ def object_and_review(
     store["disputed"][rows] = arrival.astype(np.int64)
     names = sorted(set(store.authorities))
     authority = np.array([names.index(store.authorities[i]) for i in store["item"][rows]])
+    late = len(rows)
     for index, queue in sorted(reviews.queues.items()):
         mine = np.nonzero(authority == index)[0] if len(rows) else np.zeros(0, dtype=np.int64)
         mine = mine[np.argsort(arrival[mine], kind="stable")]
@@ -64,4 +70,6 @@ def object_and_review(
         store["dispute_decided"][decided] = ends.astype(np.int64)
         is_wrong = store["error"][decided] != Error.NONE
         store["outcome"][decided] = np.where(is_wrong, REVOKED, UPHELD)
-    return len(rows)
+        deadline = store["disputed"][decided] + reviews.review_days[store["item"][decided]]
+        late -= int((store["dispute_decided"][decided] <= deadline).sum())
+    return len(rows), late

@@ -69,7 +69,9 @@ def new_lab(loaded: LoadedScenario, replicate: int) -> Lab:
     sets = [p for _m, p in loaded.policy_sets]
     size = population.size
     states = (WorldState.empty(size, sets), WorldState.empty(size, sets))
-    reviews = Reviews.of(s.due_process, store.authorities)
+    found = {c: p for _m, p in reversed(loaded.policy_sets) for c in p.items}
+    days = np.array([found[c].review_days(c) for c in store.items], dtype=np.int64)
+    reviews = Reviews.of(s.due_process, store.authorities, days)
     index = {sid: i for i, sid in enumerate(population.ids)}
     model = conducts(population, s.conduct)
     rates = _use_rates(loaded, population)
@@ -119,7 +121,9 @@ def step(rng: np.random.Generator, lab: Lab, month: Month) -> None:
     lab.tally.add(month.index, "new_records", len(new[0]))
     lab.tally.add(month.index, "erroneous_records", int((filed["error"] != Error.NONE).sum()))
     comply(rng, lab.store, s.conduct.compliance.monthly, month)
-    lab.tally.add(month.index, "objections", object_and_review(rng, lab.store, lab.reviews, month))
+    objections, late = object_and_review(rng, lab.store, lab.reviews, month)
+    lab.tally.add(month.index, "objections", objections)
+    lab.tally.add(month.index, "objections_late", late)
     changed = month.index > 0 and lab.loaded.policies_at(month.index) is not (
         lab.loaded.policies_at(month.index - 1)
     )

@@ -38,6 +38,7 @@ INTENDED = (
 )
 DUE_PROCESS = (
     ("objections", "objections filed"),
+    ("objections_late", "objections decided after the deadline or never (record suspended)"),
     ("review_wait_days_mean", "days an objection waits for a reviewer (mean)"),
 )
 

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast install lint typecheck schema clean
+.PHONY: demo test test-fast install lint typecheck schema clean bench-sim
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,19 @@ test-fast: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -x -m "not slow and not spark"
 
+# Benchmark-only dependencies (Mesa) are installed for the benchmarks, never for `make test`.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark,bench]'
+	touch $(BENCH_STAMP)
+
+bench-sim: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/sim.py
+
 schema: $(STAMP)
 	$(BIN)/socialcredit policy schema > schema/policy.schema.json
+	$(BIN)/python -c "import sys; from socialcredit.sim.scenario import scenario_json_schema_text as t; sys.stdout.write(t())" > schema/scenario.schema.json
 
 clean:
 	rm -rf $(VENV)

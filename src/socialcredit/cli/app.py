@@ -19,6 +19,7 @@ COMMANDS = {
     "assess": f"{_CLI}.assess_cmd:assess_command",
     "synth": f"{_CLI}.synth_cmd:synth_command",
     "batch": f"{_CLI}.batch_cmd:app",
+    "sim": f"{_CLI}.sim_cmd:app",
     # the registry (issue 3)
     "init": f"{_CLI}.db_cmd:init_command",
     "db": f"{_CLI}.db_cmd:app",

@@ -84,6 +84,8 @@ def resident_ids(
     The combination (county, birth date, sequence number) is a bijection of the index; the last
     digit of the sequence number is the sex digit (odd: male, even: female).
     """
+    if len(indices) == 0:
+        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     modulus = len(COUNTIES) * births.days * 1000
     combo = Bijection.seeded(modulus, seed, 11643)(indices)
     county, rest = np.divmod(combo, births.days * 1000)

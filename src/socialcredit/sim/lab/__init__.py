@@ -1,0 +1,1 @@
+"""The simulation lab: a scenario run month by month over a synthetic population."""

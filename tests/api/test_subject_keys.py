@@ -36,3 +36,26 @@ def test_the_subject_sees_the_key_issued(client: TestClient, keys: Keys) -> None
     listing = client.get(f"/v1/subjects/{P1}/accesses", headers=keys["subject"]).json()
     issued = [item for item in listing["items"] if item["action"] == "issue.subject.key"]
     assert len(issued) == 1 and issued[0]["role"] == "admin"
+
+
+def test_a_reviewer_reading_the_queue_is_listed_to_the_subject(
+    client: TestClient, keys: Keys
+) -> None:
+    record = {
+        "id": "q-1",
+        "subject": P1,
+        "item": "SPC-REFUSE",
+        "authority": "Beijing Chaoyang District People's Court",
+        "reference": "(2024) Jing 0105 Zhi q-1",
+        "decided_on": "2024-12-01",
+        "notified_on": "2024-12-02",
+    }
+    assert client.post("/v1/agency/records", json=record, headers=keys["court"]).status_code == 201
+    objection = {"record": "r1", "grounds": "the debt was paid in November"}
+    filed = client.post(f"/v1/subjects/{P1}/objections", json=objection, headers=keys["subject"])
+    assert filed.status_code == 201
+    queue = client.get("/v1/review/objections", headers=keys["reviewer"]).json()
+    assert queue["items"][0]["subject"] == P1
+    listing = client.get(f"/v1/subjects/{P1}/accesses", headers=keys["subject"]).json()
+    reads = [(i["role"], i["action"]) for i in listing["items"]]
+    assert ("reviewer", "read.review.objections") in reads

@@ -12,7 +12,7 @@ from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import ObjectionDecisionIn, RepairDecisionIn
 from socialcredit.api.views import ObjectionOut, PageOut, RepairOut, objection_out, repair_out
 from socialcredit.engine import DisputeOutcome
-from socialcredit.registry.workflows.objections import decide_objection, objections
+from socialcredit.registry.workflows.objections import QueueQuery, decide_objection, objections
 from socialcredit.registry.workflows.repair import decide_repair, repairs
 
 router = APIRouter(prefix="/v1/review", tags=["reviewer"], responses=PROBLEMS)
@@ -26,7 +26,7 @@ def objection_queue(
     reg: Reg, who: Reviewer, page: Page, status: ObjectionStatus = "pending"
 ) -> PageOut[ObjectionOut]:
     """Objections (default: pending), earliest deadline first; ``overdue`` when past it."""
-    found = objections(reg, page.limit, page.offset, status=status)
+    found = objections(reg, QueueQuery(page.limit, page.offset, status, reader=who.actor))
     today = reg.today()
     items = [objection_out(o, today) for o in found.rows]
     return PageOut[ObjectionOut](**page_body(items, found.total, page))
@@ -48,7 +48,7 @@ def repair_queue(
     reg: Reg, who: Reviewer, page: Page, status: RepairStatus = "pending"
 ) -> PageOut[RepairOut]:
     """Credit repair applications (default: pending), earliest deadline first."""
-    found = repairs(reg, page.limit, page.offset, status=status)
+    found = repairs(reg, QueueQuery(page.limit, page.offset, status, reader=who.actor))
     today = reg.today()
     items = [repair_out(r, today) for r in found.rows]
     return PageOut[RepairOut](**page_body(items, found.total, page))

@@ -34,7 +34,7 @@ from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.reads.copies import file_copy
 from socialcredit.registry.reads.ownfile import accesses_page, has_open_case, notices_page
 from socialcredit.registry.reads.subjectfile import subject_file
-from socialcredit.registry.workflows.objections import file_objection, objections
+from socialcredit.registry.workflows.objections import QueueQuery, file_objection, objections
 from socialcredit.registry.workflows.repair import apply_for_repair, repairs
 
 router = APIRouter(prefix="/v1/subjects/{subject_id}", tags=["subject"], responses=PROBLEMS)
@@ -122,7 +122,7 @@ def object_to(subject_id: str, body: ObjectionIn, reg: Reg, who: Own) -> Objecti
 def own_objections(subject_id: str, reg: Reg, who: Own, page: Page) -> PageOut[ObjectionOut]:
     """Your objections and their outcomes."""
     sid = own(reg, who, subject_id)
-    found = objections(reg, page.limit, page.offset, subject=sid)
+    found = objections(reg, QueueQuery(page.limit, page.offset, subject=sid))
     today = reg.today()
     items = [objection_out(o, today) for o in found.rows]
     return PageOut[ObjectionOut](**page_body(items, found.total, page))
@@ -141,7 +141,7 @@ def apply_repair(subject_id: str, body: RepairIn, reg: Reg, who: Own) -> RepairO
 def own_repairs(subject_id: str, reg: Reg, who: Own, page: Page) -> PageOut[RepairOut]:
     """Your credit repair applications and their decisions."""
     sid = own(reg, who, subject_id)
-    found = repairs(reg, page.limit, page.offset, subject=sid)
+    found = repairs(reg, QueueQuery(page.limit, page.offset, subject=sid))
     today = reg.today()
     items = [repair_out(r, today) for r in found.rows]
     return PageOut[RepairOut](**page_body(items, found.total, page))

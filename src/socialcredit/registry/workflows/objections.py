@@ -44,23 +44,37 @@ def page_of(session: Session, query: Select[Any], limit: int, offset: int) -> Pa
     return Page(list(session.execute(query.limit(limit).offset(offset)).scalars()), total)
 
 
-def queue_page(
-    reg: Registry,
-    model: type[Any],
-    limit: int,
-    offset: int,
-    status: str | None = None,
-    subject: str | None = None,
-) -> Page:
+@dataclass(frozen=True)
+class QueueQuery:
+    """Which due-process cases to list: a page, optionally of one status and of one subject;
+    ``reader`` (a reviewer) is recorded in the audit log for each subject on the page, since
+    the cases hold their grounds and statements."""
+
+    limit: int
+    offset: int
+    status: str | None = None
+    subject: str | None = None
+    reader: Actor | None = None
+
+
+def queue_page(reg: Registry, model: type[Any], query: QueueQuery) -> Page:
     """A page of due-process cases (objections or repair applications), earliest deadline
-    first, optionally of one status and of one subject."""
-    query = select(model)
-    if status is not None:
-        query = query.where(model.status == status)
-    if subject is not None:
-        query = query.where(model.subject_id == subject)
-    with reg.session() as session:
-        return page_of(session, query.order_by(model.deadline, model.id), limit, offset)
+    first; with a reader, each subject on the page sees the read in its access listing."""
+    select_cases = select(model)
+    if query.status is not None:
+        select_cases = select_cases.where(model.status == query.status)
+    if query.subject is not None:
+        select_cases = select_cases.where(model.subject_id == query.subject)
+    ordered = select_cases.order_by(model.deadline, model.id)
+    with reg.session() as session, session.begin():
+        found = page_of(session, ordered, query.limit, query.offset)
+        if query.reader is not None:
+            what = model.__tablename__
+            events = [
+                AuditEvent(f"read.review.{what}", c.subject_id, {"id": c.id}) for c in found.rows
+            ]
+            append(session, query.reader, events)
+        return found
 
 
 def overdue(session: Session, model: type[Any], today: date) -> list[Any]:
@@ -128,11 +142,9 @@ def file_objection(
         return objection
 
 
-def objections(
-    reg: Registry, limit: int, offset: int, status: str | None = None, subject: str | None = None
-) -> Page:
+def objections(reg: Registry, query: QueueQuery) -> Page:
     """A page of objections, earliest deadline first (the reviewer's queue)."""
-    return queue_page(reg, Objection, limit, offset, status, subject)
+    return queue_page(reg, Objection, query)
 
 
 def pending_row(session: Session, model: type[Any], entry_id: int, what: str) -> Any:

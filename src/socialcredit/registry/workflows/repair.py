@@ -24,6 +24,7 @@ from socialcredit.registry.store.models import AssessmentList, AssessmentRow, Re
 from socialcredit.registry.workflows.objections import (
     PENDING,
     Page,
+    QueueQuery,
     add_notice,
     overdue,
     pending_row,
@@ -104,11 +105,9 @@ def apply_for_repair(
         return application
 
 
-def repairs(
-    reg: Registry, limit: int, offset: int, status: str | None = None, subject: str | None = None
-) -> Page:
+def repairs(reg: Registry, query: QueueQuery) -> Page:
     """A page of repair applications, earliest deadline first."""
-    return queue_page(reg, RepairApplication, limit, offset, status, subject)
+    return queue_page(reg, RepairApplication, query)
 
 
 def _resolve_triggers(

@@ -18,6 +18,7 @@ from socialcredit.identity import SubjectKind, parse_subject
 from socialcredit.policy import PolicySet
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
+from socialcredit.registry.reads.publicreads import public_showings
 from socialcredit.registry.store.models import (
     AssessmentList,
     AssessmentRow,
@@ -127,7 +128,8 @@ def members_query(list_id: str) -> Select[Any]:
 
 
 def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Actor) -> Page:
-    """The members of a public list today (persons masked); each member shown is audited."""
+    """The members of a public list today (persons masked); each member's first showing of
+    the day is audited (:mod:`~socialcredit.registry.reads.publicreads`)."""
     with reg.session() as session, session.begin():
         lst = reg.policies(session).policy_set.lists.get(list_id)
         if lst is None or not lst.public:
@@ -146,6 +148,7 @@ def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Ac
             }
             for r in rows
         ]
-        events = [AuditEvent("read.public.list", r.subject_id, {"list": list_id}) for r in rows]
-        append(session, actor, events)
+        today = reg.state(session).as_of
+        shown = [r.subject_id for r in rows]
+        append(session, actor, public_showings(session, list_id, shown, today))
         return Page(members, found.total)

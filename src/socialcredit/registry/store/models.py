@@ -244,9 +244,6 @@ class RetiredRecord(Base):
     retired_on: Mapped[date]
 
 
-# Access control and due process (issue 4): principals, objections, credit repair, file copies.
-
-
 class Organisation(Base):
     """An organisation's registered name, for the public lookup by name."""
 
@@ -261,3 +258,16 @@ class Organisation(Base):
 def table(model: type[Base]) -> Table:
     """The Core table of ``model`` (for statements built once and executed with Core)."""
     return Base.metadata.tables[model.__tablename__]
+
+
+class PublicListRead(Base):
+    """How often a member of a public list was shown on the public list pages on one registry
+    day: the first showing of the day is an audit entry in the member's access listing, the
+    others only count here (anonymous reads would otherwise grow the log without bound)."""
+
+    __tablename__ = "public_list_reads"
+
+    list_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    reads: Mapped[int]

@@ -5,7 +5,8 @@ For the records retention deletes: their objections (grounds, reviewers' reasons
 applications none of whose records remain (statements, reasons), and the notices about them
 (content and addressee blanked; one still waiting in the outbox is withdrawn, never sent).
 For a subject left without records: every copy of its file handed out, every remaining
-objection and application, its notices, and the API principals bound to it. Each erasure is
+objection and application, its notices, the API principals bound to it and the counts of its
+public showings. Each erasure is
 counted for the audit entry; nothing erased is written anywhere.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy import ColumnElement, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from socialcredit.registry.store.casework import FileCopy, Objection, Principal, RepairApplication
-from socialcredit.registry.store.models import Notice, RecordRow
+from socialcredit.registry.store.models import Notice, PublicListRead, RecordRow
 
 WITHDRAWN = "withdrawn"
 """The status of a notice whose content retention erased before it was sent."""
@@ -67,6 +68,7 @@ def erase_subjects(session: Session, subjects: Sequence[str]) -> Counter[str]:
         ("repair_applications", RepairApplication),
         ("file_copies", FileCopy),
         ("principals", Principal),
+        ("public_list_reads", PublicListRead),
     ):
         column = model.subject_id
         found = session.execute(delete(model).where(column.in_(subjects)))

@@ -19,5 +19,11 @@ from socialcredit.registry.store.choose import backend_of
 
 def lock_subjects(session: Session, subjects: Iterable[str]) -> None:
     """Hold the writer's lock on each subject until the session's transaction ends."""
+    lock_keys(session, subjects)
+
+
+def lock_keys(session: Session, keys: Iterable[str]) -> None:
+    """Hold a writer's lock on each key (any text naming what writers take turns on) until the
+    session's transaction ends."""
     conn = session.connection()
-    backend_of(conn).lock_keys(conn, subjects)
+    backend_of(conn).lock_keys(conn, keys)

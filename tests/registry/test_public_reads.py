@@ -11,6 +11,7 @@ from socialcredit.registry import Actor, Registry
 from socialcredit.registry.reads.disclosure import list_members
 from socialcredit.registry.reads.ownfile import accesses_page
 from socialcredit.registry.store.models import AuditEntry, PublicListRead
+from socialcredit.registry.workflows.submissions import name_organisation
 from socialcredit.registry.writes.submit import Submission, submit_record
 from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR
@@ -41,3 +42,18 @@ def test_a_day_of_reads_is_one_entry_per_member(registry: Registry) -> None:
     listing = accesses_page(registry, company, 50, 0, OPERATOR).rows
     shown = [e.details for e in listing if e.action == "read.public.list"]
     assert [d["day"] for d in shown] == ["2025-01-01", "2025-01-02"]
+
+
+def test_a_rename_is_audited_with_the_old_and_the_new_name(registry: Registry) -> None:
+    company = organisation(8)
+    name_organisation(registry, company, "Old Name Trading Co.", OPERATOR)
+    name_organisation(registry, company, "New Name Trading Co.", Actor("other agency", "agency"))
+    with registry.session() as session:
+        query = select(AuditEntry).where(AuditEntry.action == "write.organisation.name")
+        rows = session.execute(query.order_by(AuditEntry.seq)).scalars()
+        found = [(e.actor, e.details) for e in rows]
+    assert [d for _, d in found] == [
+        {"old": None, "new": "Old Name Trading Co."},
+        {"old": "Old Name Trading Co.", "new": "New Name Trading Co."},
+    ]
+    assert found[1][0] == "other agency"

@@ -117,7 +117,9 @@ def correct_record(
 
 
 def name_organisation(reg: Registry, code: str, name: str, actor: Actor) -> Organisation:
-    """Register (or change) an organisation's name for the public lookup; audited."""
+    """Register (or change) an organisation's name for the public lookup; audited with the old
+    and the new name (an organisation's registered name is public, not personal data), so a
+    rename can be traced and undone."""
     sid = parse_subject(code)
     if sid.kind is not SubjectKind.ORGANISATION:
         raise NotFoundError("only organisations have a public name", {"kind": str(sid.kind)})
@@ -125,10 +127,11 @@ def name_organisation(reg: Registry, code: str, name: str, actor: Actor) -> Orga
         reg.state(session)
         found = session.get(Organisation, sid.value)
         now = datetime.now(UTC)
+        details = {"old": None if found is None else found.name, "new": name}
         if found is None:
             found = Organisation(id=sid.value, name=name, updated_at=now, updated_by=actor.name)
             session.add(found)
         else:
             found.name, found.updated_at, found.updated_by = name, now, actor.name
-        append(session, actor, [AuditEvent("write.organisation.name", sid.value, {})])
+        append(session, actor, [AuditEvent("write.organisation.name", sid.value, details)])
         return found

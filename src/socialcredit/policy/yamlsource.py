@@ -116,6 +116,9 @@ def parse_yaml(raw: bytes, display: str) -> SourceDocument:
         message = f"not valid YAML: {exc.problem or exc}"
         doc.problems.append(Problem(doc.path, "yaml", message, line, column))
         return doc
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        doc.problems.append(Problem(doc.path, "yaml", f"not valid YAML: {exc}"))
+        return doc
     if node is not None:
         try:
             doc.data = _Converter(doc).convert(node, ())

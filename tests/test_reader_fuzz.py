@@ -22,8 +22,7 @@ BODIES = st.one_of(
 
 
 def _write(suffix: str, data: bytes) -> Path:
-    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)
-    with handle:
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
         handle.write(data)
     return Path(handle.name)
 

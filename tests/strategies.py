@@ -11,6 +11,10 @@ from socialcredit.policy import PolicySet
 
 PERSON = "11010519491231002X"
 ORGANISATION = "91350100M000100Y43"
+MINOR = "110105201503010029"
+"""Born 2015-03-01: under 18 on every decision date the strategies draw (principle 13)."""
+TURNING_ADULT = "110108200402290054"
+"""Born 2004-02-29: a minor until 2022-02-28, an adult from 2022-03-01, inside the drawn dates."""
 START = date(2020, 1, 1)
 DAYS = 6 * 365
 

@@ -16,11 +16,20 @@ from socialcredit.engine import Record
 from socialcredit.policy import PolicySet, load_policies
 from tests.batch.conftest import assert_equal, batch_run, engine_run
 from tests.batch.random_policies import policy_documents
-from tests.strategies import ORGANISATION, PERSON, as_of_dates, record_lists
+from tests.strategies import (
+    MINOR,
+    ORGANISATION,
+    PERSON,
+    TURNING_ADULT,
+    as_of_dates,
+    record_lists,
+)
 
 SUBJECTS = (
     (PERSON, "person"),
     ("440524188001010014", "person"),
+    (MINOR, "person"),
+    (TURNING_ADULT, "person"),
     (ORGANISATION, "organisation"),
     ("91110000600037341L", "organisation"),
 )

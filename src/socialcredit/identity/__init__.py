@@ -5,6 +5,7 @@ social credit code (GB 32100). Every refusal is an :class:`~socialcredit.errors.
 whose ``details`` hold the ``identifier`` and a machine ``reason``.
 """
 
+from socialcredit.identity.birth import birth_date
 from socialcredit.identity.examples import example_credit_code, example_resident_id
 from socialcredit.identity.kinds import SubjectId, SubjectKind
 from socialcredit.identity.resident import (
@@ -18,6 +19,7 @@ from socialcredit.identity.uscc import is_valid_uscc, normalise_uscc, uscc_check
 __all__ = [
     "SubjectId",
     "SubjectKind",
+    "birth_date",
     "example_credit_code",
     "example_resident_id",
     "is_valid_resident_id",

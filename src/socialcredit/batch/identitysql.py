@@ -142,15 +142,16 @@ def _stages(dialect: Dialect, source: str) -> str:
               THEN substr(u, 1, 8) || substr(u, 10, 1) ELSE u END AS org
   FROM id_ymd
 ), id_kind AS (
-  SELECT id_checks.*, COALESCE(k, {_inferred(dialect)}) AS kind FROM id_checks
+  SELECT id_checks.*, {_inferred(dialect)} AS inferred, COALESCE(k, {_inferred(dialect)}) AS kind
+  FROM id_checks
 )"""
 
 
-def _valid() -> str:
-    """Whether the text is a valid identifier of ``kind`` (in canonical ``u``, or ``v`` for a
-    15-digit resident number), kind by kind."""
+def _valid(kind: str) -> str:
+    """Whether the text is a valid identifier of the kind in column ``kind`` (in canonical
+    ``u``, or ``v`` for a 15-digit resident number), kind by kind."""
     gb11643 = "digits18 AND born_ok AND check_ok"
-    return f"""CASE kind
+    return f"""CASE {kind}
     WHEN '{K.RESIDENT}' THEN (({gb11643}) OR (legacy_shape AND born_ok))
       AND {_in("substr(u, 1, 2)", PROVINCES)}
     WHEN '{K.RESIDENCE_PERMIT}' THEN {gb11643} AND {_in("substr(u, 1, 6)", PERMIT_REGIONS)}
@@ -173,12 +174,18 @@ WITH {_stages(dialect, source)}, id_more AS (
          {dialect.matches("u", "^[A-Z]{3}[0-9]{12}$")} AS u_card_2004,
          {dialect.matches("u", "^[A-Z]{3}:[A-Z0-9]{1,9}$")} AS u_passport,
          (length(u) = 18 AND {dialect.matches("u", _USCC_SHAPE)}) AS u_uscc,
+         (length(u) = 18 AND {_uscc_check("substr(u, 1, 17)")} = substr(u, 18, 1)) AS uscc_ok,
          CASE WHEN kind = '{K.ORGANISATION_CODE}' AND length(org) = 9
                    AND {dialect.matches("org", "^[0-9A-Z]{8}[0-9X]$")}
               THEN {_org_check("org")} END AS org_check
   FROM id_kind
 ), id_valid AS (
-  SELECT id_more.*, COALESCE({_valid()}, FALSE) AS valid FROM id_more
+  SELECT id_more.*,
+         COALESCE({_valid("kind")}, FALSE)
+           AND NOT (k = '{K.USCC}' AND NOT uscc_ok AND inferred <> '{K.USCC}'
+                    AND COALESCE({_valid("inferred")}, FALSE))
+           AS valid
+  FROM id_more
 )
 SELECT raw, kraw,
        CASE WHEN NOT valid THEN NULL
@@ -187,7 +194,6 @@ SELECT raw, kraw,
             ELSE u END AS c_subject,
        CASE WHEN NOT valid THEN NULL
             WHEN kind IN ({organisations}) THEN 'organisation' ELSE 'person' END AS c_kind,
-       CASE WHEN valid AND kind = '{K.USCC}'
-              AND {_uscc_check("substr(u, 1, 17)")} <> substr(u, 18, 1)
-            THEN '{USCC_WARNING}' END AS warning
+       CASE WHEN valid AND kind = '{K.USCC}' AND NOT uscc_ok THEN '{USCC_WARNING}' END
+         AS warning
 FROM id_valid"""

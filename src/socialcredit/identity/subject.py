@@ -158,18 +158,28 @@ def parse_subject(text: str, kind: IdentifierKind | str | None = None) -> Subjec
             raise
     declared = _declared(text, kind)
     try:
-        return READERS[declared](text)
+        found = READERS[declared](text)
     except IdentifierError as error:
-        other = inferred_kind(text)
-        if other is not None and other is not declared and _valid(text, other):
-            raise refusal(
-                text,
-                declared,
-                "wrong-kind",
-                f"it is a {NAMES[other]}, not a {NAMES[declared]}",
-                found=str(other),
-            ) from error
-        raise
+        raise _wrong_kind(text, declared) or error from error
+    if found.warnings:  # a flagged legacy credit code, unless it plainly is something else
+        wrong = _wrong_kind(text, declared)
+        if wrong is not None:
+            raise wrong
+    return found
+
+
+def _wrong_kind(text: str, declared: IdentifierKind) -> IdentifierError | None:
+    """The refusal of ``text`` as ``declared`` when it is a valid identifier of another kind."""
+    other = inferred_kind(text)
+    if other is None or other is declared or not _valid(text, other):
+        return None
+    return refusal(
+        text,
+        declared,
+        "wrong-kind",
+        f"it is a {NAMES[other]}, not a {NAMES[declared]}",
+        found=str(other),
+    )
 
 
 def _declared(text: str, kind: IdentifierKind | str) -> IdentifierKind:

@@ -25,7 +25,7 @@ from socialcredit.identity.resident import (
     normalise_resident_id,
     resident_check_character,
 )
-from socialcredit.identity.subject import inferred_kind, parse_subject
+from socialcredit.identity.subject import inferred_kind, key_kind, parse_subject
 from socialcredit.identity.uscc import is_valid_uscc, normalise_uscc, uscc_check_character
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "inferred_kind",
     "is_valid_resident_id",
     "is_valid_uscc",
+    "key_kind",
     "normalise_organisation_code",
     "normalise_passport",
     "normalise_permanent_residence",

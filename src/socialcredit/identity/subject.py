@@ -218,3 +218,14 @@ def _length_refusal(text: str, value: str) -> IdentifierError:
         "number issued before 1999, 9 for an organisation code, CCC:NUMBER for a passport)",
         {"identifier": identifier, "reason": "bad-length", "scheme": "subject"},
     )
+
+
+def key_kind(key: str, subject_kind: SubjectKind | str) -> IdentifierKind | None:
+    """The kind of a canonical key kept with its subject's kind (a registry's subject): an
+    organisation's 18 characters are a credit code even when all digits, 9 an organisation
+    code; a person's key is of the kind its format shows."""
+    if SubjectKind(subject_kind) is SubjectKind.ORGANISATION:
+        if len(key) == ORGANISATION_CODE_LENGTH:
+            return IdentifierKind.ORGANISATION_CODE
+        return IdentifierKind.USCC
+    return inferred_kind(key)

@@ -17,8 +17,10 @@ from socialcredit.policy import PolicySet, load_policies
 from tests.batch.conftest import assert_equal, batch_run, engine_run
 from tests.batch.random_policies import policy_documents
 from tests.strategies import (
+    CARD_HOLDER,
     MINOR,
     ORGANISATION,
+    PERMIT_MINOR,
     PERSON,
     TURNING_ADULT,
     as_of_dates,
@@ -30,6 +32,8 @@ SUBJECTS = (
     ("440524188001010014", "person"),
     (MINOR, "person"),
     (TURNING_ADULT, "person"),
+    (PERMIT_MINOR, "person"),
+    (CARD_HOLDER, "person"),
     (ORGANISATION, "organisation"),
     ("91110000600037341L", "organisation"),
 )

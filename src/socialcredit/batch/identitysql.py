@@ -91,7 +91,7 @@ def _person_region() -> str:
 
 def _inferred(dialect: Dialect) -> str:
     """``identity.subject.inferred_kind`` over the upper-case text ``u``."""
-    return f"""CASE WHEN strpos(u, ':') > 0 THEN '{K.PASSPORT}'
+    return f"""CASE WHEN instr(u, ':') > 0 THEN '{K.PASSPORT}'
        WHEN length(u) = 9 OR (length(u) = 10 AND substr(u, 9, 1) = '-')
          THEN '{K.ORGANISATION_CODE}'
        WHEN length(u) = 15 AND {dialect.matches("u", "^[A-Z]{3}")}

@@ -158,14 +158,14 @@ def parse_subject(text: str, kind: IdentifierKind | str | None = None) -> Subjec
             raise
     declared = _declared(text, kind)
     try:
-        found = READERS[declared](text)
+        read = READERS[declared](text)
     except IdentifierError as error:
         raise _wrong_kind(text, declared) or error from error
-    if found.warnings:  # a flagged legacy credit code, unless it plainly is something else
+    if read.warnings:  # a flagged legacy credit code, unless it plainly is something else
         wrong = _wrong_kind(text, declared)
         if wrong is not None:
             raise wrong
-    return found
+    return read
 
 
 def _wrong_kind(text: str, declared: IdentifierKind) -> IdentifierError | None:

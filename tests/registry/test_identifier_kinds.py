@@ -5,14 +5,17 @@ registered when declared, and its records keep working through their lifecycle."
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from socialcredit.batch.rescore import RescoreOptions, rescore
 from socialcredit.errors import RecordError
 from socialcredit.registry import Registry
 from socialcredit.registry.lifecycle import StatusChange, change_status
-from socialcredit.registry.models import Subject
+from socialcredit.registry.models import AssessmentRow, Subject
 from socialcredit.registry.submit import Submission, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, counts, spc
@@ -56,3 +59,25 @@ def test_a_declared_kind_that_does_not_match_is_refused(registry: Registry) -> N
     with pytest.raises(RecordError) as caught:
         submit_record(registry, wrong, COURT_SUB)
     assert "it is a resident identity number" in caught.value.problems[0].message
+
+
+def test_rescore_reads_a_declared_all_digit_credit_code_as_one(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """The export to the batch scorer says each key's kind, so the batch does not refuse an
+    all-digit credit code as a person's number."""
+    declared = spc("t-4", ALL_DIGITS, identifier_kind="unified-social-credit-code")
+    submit_record(registry, declared, COURT_SUB)
+    submit_record(registry, spc("t-5", "11010519491231002X"), COURT_SUB)
+    before = _body(registry)
+    assert before["subject_kind"] == "organisation" and before["lists"]
+    report = rescore(registry, OPERATOR, RescoreOptions(tmp_path / "work", bucket_size=40))
+    assert report.records == 2
+    assert _body(registry) == before
+
+
+def _body(registry: Registry) -> dict[str, Any]:
+    with registry.session() as session:
+        row = session.get(AssessmentRow, ALL_DIGITS)
+        assert row is not None
+        return dict(row.body)

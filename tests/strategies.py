@@ -11,6 +11,14 @@ from socialcredit.policy import PolicySet
 
 PERSON = "11010519491231002X"
 ORGANISATION = "91350100M000100Y43"
+MINOR = "110105201503010029"
+"""Born 2015-03-01: under 18 on every decision date the strategies draw (principle 13)."""
+PERMIT_MINOR = "810000201007150012"
+"""A Hong Kong resident's residence permit, born 2010-07-15: a minor on every drawn date."""
+CARD_HOLDER = "911840201203010024"
+"""A foreigner's permanent residence card (2023 format, United States), born 2012-03-01."""
+TURNING_ADULT = "110108200402290054"
+"""Born 2004-02-29: a minor until 2022-02-28, an adult from 2022-03-01, inside the drawn dates."""
 START = date(2020, 1, 1)
 DAYS = 6 * 365
 

@@ -5,7 +5,9 @@
 - a record revoked before it takes effect is the same as no record;
 - the result does not depend on the order of the records, and is deterministic;
 - scores stay within their bounds and carry the grade of their band;
-- the effect of a decision is the strongest effect among its reasons.
+- the effect of a decision is the strongest effect among its reasons;
+- a record decided while the subject was under 18 enters no black or watch list and never
+  restricts (principle 13).
 """
 
 from __future__ import annotations
@@ -19,10 +21,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialcredit.engine import Record, assess, assess_with_next_change, next_change_after
+from socialcredit.engine.minors import minor_on
 from socialcredit.engine.timeline import timeline
+from socialcredit.identity import birth_date, parse_subject
 from socialcredit.policy import PolicySet
 from socialcredit.policy.vocabulary import Polarity
-from tests.strategies import ORGANISATION, PERSON, as_of_dates, record_lists, records
+from tests.strategies import (
+    MINOR,
+    ORGANISATION,
+    PERSON,
+    TURNING_ADULT,
+    as_of_dates,
+    record_lists,
+    records,
+)
 
 SUBJECTS = st.sampled_from([(PERSON, "person"), (ORGANISATION, "organisation")])
 EFFECTS = ("deny", "restrict", "benefit", "allow")
@@ -153,3 +165,43 @@ def test_assess_with_next_change_equals_the_two_calls(
     together = assess_with_next_change(lab_policy, recs, sid, day)
     assert together[0].to_dict() == assess(lab_policy, recs, sid, day).to_dict()
     assert together[1] == next_change_after(lab_policy, recs, sid, day)
+
+
+MINOR_SUBJECTS = st.sampled_from([MINOR, TURNING_ADULT])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), subject=MINOR_SUBJECTS, day=as_of_dates())
+def test_a_minors_record_never_lists_or_restricts(
+    lab_policy: PolicySet, data: st.DataObject, subject: str, day: date
+) -> None:
+    """Principle 13: the records decided while the subject was under 18 are protected, enter
+    no black or watch list and never make a deny or restrict hold; leaving them out changes
+    nothing of the black and watch lists, and no restriction depends on them."""
+    recs = data.draw(record_lists(lab_policy, subject, "person"))
+    result = assess(lab_policy, recs, subject, day)
+    born = birth_date(parse_subject(subject))
+    assert born is not None
+    minors = {r.id for r in recs if r.decided_on <= day and minor_on(born, r.decided_on)}
+    assert {p.record for p in result.protections} == minors
+    adults_only = assess(lab_policy, [r for r in recs if r.id not in minors], subject, day)
+    guarded = ("black", "watch")
+    assert [m for m in result.lists if m.kind in guarded] == [
+        m for m in adults_only.lists if m.kind in guarded
+    ]
+    for decision in result.decisions:
+        for reason in decision.reasons:
+            if reason["effect"] in ("deny", "restrict"):
+                assert not minors & set(reason.get("records", ()))
+    restricted = {d.service for d in result.decisions if d.effect in ("deny", "restrict")}
+    assert restricted <= {
+        d.service for d in adults_only.decisions if d.effect in ("deny", "restrict")
+    }
+
+
+def test_age_is_reached_the_day_after_the_eighteenth_birthday() -> None:
+    assert minor_on(date(2007, 6, 2), date(2025, 6, 2))
+    assert not minor_on(date(2007, 6, 2), date(2025, 6, 3))
+    assert minor_on(date(2004, 2, 29), date(2022, 2, 28))
+    assert not minor_on(date(2004, 2, 29), date(2022, 3, 1))
+    assert not minor_on(date(1949, 12, 31), date(2020, 1, 1))

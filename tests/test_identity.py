@@ -13,6 +13,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import (
+    IdentifierKind,
     SubjectId,
     SubjectKind,
     example_credit_code,
@@ -26,11 +27,11 @@ from socialcredit.identity import (
     uscc_check_character,
 )
 from socialcredit.identity.resident import (
-    _birth_date_problem,
+    PROVINCES,
+    birth_date_problem,
     is_canonical_resident_id,
-    looks_like_resident_id,
 )
-from socialcredit.identity.subject import LOOKALIKE_WARNING
+from socialcredit.identity.subject import ALL_DIGITS_HINT
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 RESIDENT_CHECKS = "0123456789X"
@@ -38,7 +39,8 @@ REASONS = {
     "bad-length",
     "bad-characters",
     "bad-birth-date",
-    "bad-address-code",
+    "unknown-region",
+    "unknown-country",
     "bad-check-character",
 }
 
@@ -67,7 +69,9 @@ def refusal(call: Callable[[str], object], text: str) -> IdentifierError:
 
 # --- strategies ------------------------------------------------------------------------------
 
-addresses = st.from_regex(r"[1-8][0-9]{5}", fullmatch=True)
+addresses = st.tuples(
+    st.sampled_from(sorted(PROVINCES)), st.from_regex(r"[0-9]{4}", fullmatch=True)
+).map("".join)
 sequences = st.integers(min_value=0, max_value=999).map(lambda n: f"{n:03d}")
 birth_dates = st.dates(min_value=date(1800, 1, 1), max_value=date(2100, 12, 31))
 
@@ -222,11 +226,11 @@ def test_letters_and_symbols_are_refused(number: str, bad: str) -> None:
     assert not is_valid_resident_id(number)
 
 
-@pytest.mark.parametrize("first_digit", ["0", "9"])
-def test_address_code_must_start_with_1_to_8(first_digit: str) -> None:
-    first17 = first_digit + "1010519491231002"
+@pytest.mark.parametrize("region", ["01", "10", "16", "71", "81", "91"])
+def test_address_code_must_name_a_province(region: str) -> None:
+    first17 = region + "010519491231002"
     error = refusal(normalise_resident_id, first17 + resident_check_character(first17))
-    assert error.details["reason"] == "bad-address-code"
+    assert error.details["reason"] == "unknown-region"
 
 
 @pytest.mark.parametrize(
@@ -387,12 +391,17 @@ def find_lookalike(prefix16: str) -> str:
     raise AssertionError("no lookalike found")  # pragma: no cover
 
 
-def test_all_digit_resident_lookalike_with_valid_uscc_check_is_an_organisation() -> None:
+def test_all_digit_resident_lookalike_with_valid_uscc_check_is_refused_as_a_person() -> None:
+    """Never reinterpreted: a resident number failing its check is refused, even when the same
+    digits would make a credit code whose check matches; declared, it is a credit code."""
     number = find_lookalike("1101051949123100")
     assert not is_valid_resident_id(number)
     assert is_valid_uscc(number)
-    subject = parse_subject(number)
-    assert subject == SubjectId(SubjectKind.ORGANISATION, number, (LOOKALIKE_WARNING,))
+    error = refusal(parse_subject, number)
+    assert error.details["reason"] == "bad-check-character"
+    assert error.details["hint"] == ALL_DIGITS_HINT
+    declared = parse_subject(number, IdentifierKind.USCC)
+    assert declared == SubjectId(SubjectKind.ORGANISATION, number)
 
 
 def test_resident_lookalike_failing_both_checks_is_refused_as_a_resident_number() -> None:
@@ -403,19 +412,21 @@ def test_resident_lookalike_failing_both_checks_is_refused_as_a_resident_number(
     assert "resident identity number" in error.message
 
 
-def test_all_digits_with_impossible_date_fall_back_to_a_flagged_uscc() -> None:
-    # Not a plausible resident number (30 February), but a credit code of the right shape.
-    subject = parse_subject("110105194902300021")
-    assert subject.kind is SubjectKind.ORGANISATION
-    assert len(subject.warnings) == 1
-    assert subject.warnings[0].startswith("check character does not match")
+def test_a_mistyped_birth_date_is_refused_never_read_as_an_organisation() -> None:
+    """Regression: a resident number with an impossible date (30 February) was read as a
+    legacy credit code, an organisation, and then published unmasked on a public list."""
+    error = refusal(parse_subject, "110105194902300021")
+    assert error.details["reason"] == "bad-birth-date"
+    assert "resident identity number" in error.message
+    assert error.details["scheme"] == "resident-identity-number"
 
 
-def test_all_digits_starting_with_9_are_a_uscc() -> None:
-    # A resident address code never starts with 9; an industry-and-commerce code always does.
-    subject = parse_subject("913501001234567890")
-    assert subject.kind is SubjectKind.ORGANISATION
-    assert subject.warnings == (
+def test_all_digits_starting_with_9_are_a_permanent_residence_card_unless_declared() -> None:
+    error = refusal(parse_subject, "913501001234567890")
+    assert error.details["scheme"] == "permanent-residence-card"
+    declared = parse_subject("913501001234567890", "unified-social-credit-code")
+    assert declared.kind is SubjectKind.ORGANISATION
+    assert declared.warnings == (
         "check character does not match (expected 'U'); legacy code flagged for review",
     )
 
@@ -434,11 +445,15 @@ def test_parse_subject_reads_valid_resident_ids_as_persons(number: str) -> None:
 
 @given(valid_usccs())
 def test_parse_subject_reads_valid_usccs_as_organisations(code: str) -> None:
-    subject = parse_subject(code)
-    assert subject.value == code
-    # An all-digit valid USCC that is also a valid resident number is read as a person.
-    person = is_valid_resident_id(code)
-    assert subject.kind is (SubjectKind.PERSON if person else SubjectKind.ORGANISATION)
+    declared = parse_subject(code, IdentifierKind.USCC)
+    assert declared == SubjectId(SubjectKind.ORGANISATION, code)
+    if any(c.isalpha() for c in code[:17]) or code[17] not in RESIDENT_CHECKS:
+        assert parse_subject(code) == declared  # a letter: only a credit code has one
+    else:
+        try:  # all digits: a person's number of the layout of GB 11643, or refused
+            assert parse_subject(code).kind is SubjectKind.PERSON
+        except IdentifierError as error:
+            assert error.details["hint"] == ALL_DIGITS_HINT
 
 
 @given(
@@ -455,9 +470,10 @@ def test_parse_subject_is_idempotent_on_its_canonical_output(text: str) -> None:
     try:
         first = parse_subject(text)
     except IdentifierError as error:
-        # Only a legacy USCC that reads as a resident number with a bad check may be refused.
-        assert error.details["reason"] == "bad-check-character"
-        assert looks_like_resident_id(text)
+        # Only a credit code of digits (which must be declared) may be refused.
+        assert error.details["hint"] == ALL_DIGITS_HINT
+        declared = parse_subject(text, IdentifierKind.USCC)
+        assert parse_subject(declared.value, IdentifierKind.USCC) == declared
         return
     assert len(first.value) == 18
     assert first.value == first.value.upper()
@@ -475,7 +491,7 @@ def test_parse_subject_accepts_or_refuses_with_details(text: str) -> None:
         assert isinstance(error.details["identifier"], str)
         assert error.message.startswith(repr(error.details["identifier"]))
     else:
-        assert len(subject.value) == 18
+        assert subject.identifier_kind is not None
         assert parse_subject(subject.value) == subject
 
 
@@ -521,4 +537,4 @@ def test_birth_date_problem_matches_the_calendar(digits: str) -> None:
         real = 1800 <= year <= 2100 and date(year, month, day) is not None
     except ValueError:
         real = False
-    assert (_birth_date_problem("110101" + digits + "0000") is None) == real
+    assert (birth_date_problem("110101" + digits + "0000") is None) == real

@@ -14,11 +14,23 @@ from hypothesis import strategies as st
 
 from socialcredit.engine import Record
 from socialcredit.policy import PolicySet, load_policies
-from tests.strategies import ORGANISATION, PERSON, record_lists
+from tests.strategies import (
+    CARD_HOLDER,
+    MINOR,
+    ORGANISATION,
+    PERMIT_MINOR,
+    PERSON,
+    TURNING_ADULT,
+    record_lists,
+)
 
 SUBJECTS = (
     (PERSON, "person"),
     ("440524188001010014", "person"),
+    (MINOR, "person"),
+    (TURNING_ADULT, "person"),
+    (PERMIT_MINOR, "person"),
+    (CARD_HOLDER, "person"),
     (ORGANISATION, "organisation"),
     ("91110000600037341L", "organisation"),
 )

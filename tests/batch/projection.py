@@ -2,7 +2,8 @@
 
 Per subject: scores (value, grade, contributions), list memberships (kind, since, until,
 records), non-``allow`` decisions (effect, reasons as (memorandum, measure, effect, list or
-score model), remedy lists) and record states. ``allow`` decisions are implicit in the batch
+score model), remedy lists), record states and the records protected by principle 13 (a
+minor's). ``allow`` decisions are implicit in the batch
 output (a service without a row), so they are left out of both sides.
 """
 
@@ -62,6 +63,7 @@ def dict_projection(data: dict[str, Any]) -> Projection:
             r["record"]: (r["item"], str(r["status"]), r["effective_from"], r["counts_until"])
             for r in data["records"]
         },
+        "protected": sorted(p["record"] for p in data.get("protections", [])),
     }
 
 
@@ -79,6 +81,7 @@ def batch_projections(out: Path) -> dict[str, Projection]:
             "lists": {},
             "decisions": {},
             "records": {},
+            "protected": [],
         }
     contributions: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for row in _rows(out, "contributions"):
@@ -119,10 +122,14 @@ def batch_projections(out: Path) -> dict[str, Projection]:
             tuple(sorted(remedies[key])),
         )
     for row in _rows(out, "records"):
+        if row["minor"]:
+            result[row["subject"]]["protected"].append(row["record"])
         result[row["subject"]]["records"][row["record"]] = (
             row["item"],
             row["status"],
             _iso(row["effective_from"]),
             _iso(row["counts_until"]),
         )
+    for projection in result.values():
+        projection["protected"].sort()
     return result

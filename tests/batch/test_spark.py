@@ -17,14 +17,16 @@ import pytest
 
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
+from socialcredit.engine import Record
 from socialcredit.errors import DatasetError
 from socialcredit.ingest import read_records
 from socialcredit.policy import PolicySet, load_policies
 from socialcredit.sim import SynthOptions, synthesise
 from tests.batch.badrows import bad_rows, write_rows
-from tests.batch.conftest import assert_equal, engine_run
+from tests.batch.conftest import assert_equal, engine_run, write_records
 from tests.batch.projection import batch_projections
 from tests.conftest import ROOT
+from tests.strategies import MINOR, TURNING_ADULT
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -39,9 +41,24 @@ def spark() -> Iterator[Any]:
     session.stop()
 
 
+def _court(record_id: str, subject: str, item: str, decided: date) -> Record:
+    return Record(
+        record_id, subject, "person", item, decided, "The enforcing people's court", record_id
+    )
+
+
+MINORS = [
+    _court("m1", MINOR, "SPC-REFUSE", date(2024, 5, 2)),
+    _court("m2", TURNING_ADULT, "SPC-REFUSE", date(2022, 2, 28)),  # still a minor
+    _court("m3", TURNING_ADULT, "SPC-REFUSE", date(2022, 3, 1)),  # an adult from that day
+]
+"""Records of a child and of a person turning 18 (principle 13), added to the population."""
+
+
 def test_spark_equals_duckdb_and_engine(spark: Any, workdir: Path) -> None:
     policies = load_policies([ROOT / "policies" / "examples"])
     synthesise(policies, SynthOptions(150, 30, date(2021, 1, 1), 48, 11, workdir, buckets=2))
+    write_records(MINORS, workdir / "records" / "bucket=minors" / "part-0.parquet")
     day = date(2024, 7, 1)
     spark_out, duck_out = workdir / "spark", workdir / "duck"
     options = BatchOptions(workdir / "records", spark_out, day)
@@ -51,8 +68,11 @@ def test_spark_equals_duckdb_and_engine(spark: Any, workdir: Path) -> None:
     assert from_spark == batch_projections(duck_out)
     assert summary.subjects == len(from_spark)
     sample = read_records(workdir / "sample.jsonl", policies).records
-    expected = engine_run(policies, sample, day)
+    expected = engine_run(policies, [*sample, *MINORS], day)
     assert_equal(expected, {s: from_spark[s] for s in expected})
+    assert from_spark[MINOR]["protected"] == ["m1"] and from_spark[MINOR]["lists"] == {}
+    assert from_spark[TURNING_ADULT]["protected"] == ["m2"]
+    assert [m[3] for m in from_spark[TURNING_ADULT]["lists"].values()] == [("m3",)]
 
 
 def _quarantine(directory: Path) -> list[dict[str, Any]]:

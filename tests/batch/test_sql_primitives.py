@@ -14,26 +14,39 @@ from hypothesis import strategies as st
 from socialcredit.batch.dialect import DUCKDB, WHITESPACE
 from socialcredit.batch.identitysql import subject_ids_sql
 from socialcredit.errors import IdentifierError
-from socialcredit.identity import parse_subject
+from socialcredit.identity import IdentifierKind, parse_subject
 from socialcredit.policy.durations import add_months
 from socialcredit.sim.identities import BirthRange, credit_codes, resident_ids
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSVx \t\u3000\xa0"  # Python's whitespace, not only " "
 
 
-def _expected(text: str) -> tuple[str | None, str | None, bool]:
+KINDS = [None, *(kind.value for kind in IdentifierKind), " resident-identity-number ", "bogus"]
+
+
+def _expected(text: str, kind: str | None = None) -> tuple[str | None, str | None, bool]:
     try:
-        sid = parse_subject(text)
+        sid = parse_subject(text, kind.strip() or None if kind is not None else None)
     except IdentifierError:
         return None, None, False
     return sid.value, str(sid.kind), bool(sid.warnings)
 
 
-def _parsed(texts: list[str]) -> dict[str, tuple[str | None, str | None, bool]]:
+def _parsed(
+    texts: list[str], kinds: list[str | None] | None = None
+) -> dict[tuple[str, str | None], tuple[str | None, str | None, bool]]:
     con = duckdb.connect()
-    con.register("t", pa.table({"subject": pa.array(texts, pa.string())}))
+    declared = kinds if kinds is not None else [None] * len(texts)
+    table = {
+        "subject": pa.array(texts, pa.string()),
+        "identifier_kind": pa.array(declared, pa.string()),
+    }
+    con.register("t", pa.table(table))
     rows = con.execute(subject_ids_sql(DUCKDB, "t")).fetchall()
-    return {raw: (subject, kind, warning is not None) for raw, subject, kind, warning in rows}
+    return {
+        (raw, kraw): (subject, kind, warning is not None)
+        for raw, kraw, subject, kind, warning in rows
+    }
 
 
 def _corpus(seed: int) -> list[str]:
@@ -48,6 +61,26 @@ def _corpus(seed: int) -> list[str]:
     texts += [f"{p[:6]}{rng.choice(WHITESPACE)}{p[6:]}\u3000" for p in persons[:40] + orgs[:40]]
     texts += ["".join(rng.choice("0123456789X") for _ in range(18)) for _ in range(300)]
     texts += ["".join(rng.choice("0123456789") for _ in range(15)) for _ in range(300)]
+    texts += [
+        "810000199001010015",
+        "820000200501010012",
+        "830000199912310011",
+        "911840199001010012",
+        "USA110801010010",
+        "usa:E12345678",
+        "CHN:E1234567",
+        "XYZ:123",
+        "60003734-1",
+        "600037341",
+        "60003734X",
+        "911522010783710635",
+        "121200004013590816",
+    ]
+    texts += [
+        f"9{rng.choice(['11', '31', '44'])}{rng.choice(['840', '276', '999'])}" + p[6:]
+        for p in persons[:40]
+    ]
+    texts += [f"{rng.choice(['810000', '820000', '830000'])}" + p[6:] for p in persons[:40]]
     return texts
 
 
@@ -55,15 +88,32 @@ def test_identifier_sql_equals_the_identity_layer() -> None:
     texts = _corpus(7)
     parsed = _parsed(texts)
     for text in texts:
-        assert parsed[text] == _expected(text), text
+        assert parsed[(text, None)] == _expected(text), text
+
+
+def test_identifier_sql_with_declared_kinds_equals_the_identity_layer() -> None:
+    texts = _corpus(11)
+    rng = random.Random(3)
+    kinds = [rng.choice(KINDS) for _ in texts]
+    parsed = _parsed(texts, kinds)
+    for text, kind in zip(texts, kinds, strict=True):
+        assert parsed[(text, kind)] == _expected(text, kind), (text, kind)
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.lists(st.text(alphabet=ALPHABET, min_size=14, max_size=19), min_size=1, max_size=50))
-def test_identifier_sql_on_arbitrary_text(texts: list[str]) -> None:
-    parsed = _parsed(texts)
-    for text in texts:
-        assert parsed[text] == _expected(text), text
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=ALPHABET + ":-", min_size=8, max_size=19), st.sampled_from(KINDS)
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_identifier_sql_on_arbitrary_text(pairs: list[tuple[str, str | None]]) -> None:
+    parsed = _parsed([t for t, _ in pairs], [k for _, k in pairs])
+    for text, kind in pairs:
+        assert parsed[(text, kind)] == _expected(text, kind), (text, kind)
 
 
 def test_duckdb_months_clamp_like_add_months() -> None:

@@ -6,7 +6,9 @@ records and subjects with their next change). This module joins them back, per s
 values, in the engine's order (models and lists by id, records by record id). Decisions are
 written out by the engine's own ``decide`` from the rebuilt memberships and scores, so that
 their reasons and remedies carry the policy's wording; each is checked against the effect the
-batch scorer computed, and a disagreement is an error, never silently resolved.
+batch scorer computed, and a disagreement is an error, never silently resolved. The records
+protected by principle 13 are likewise the engine's own ``protections``, checked against the
+batch scorer's ``minor`` column.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from socialcredit.engine import Assessment, RecordState
 from socialcredit.engine.decisions import Decision, Situation, decide
 from socialcredit.engine.intervals import OPEN_END, OPEN_START
 from socialcredit.engine.lists import Membership
+from socialcredit.engine.minors import Decided, Protection, guarded_scores, protections
 from socialcredit.engine.scoring import Contribution, Score
 from socialcredit.engine.timeline import RecordStatus
+from socialcredit.identity import SubjectId, SubjectKind, birth_date
 from socialcredit.policy import PolicySet
 
 TABLES = ("subjects", "scores", "contributions", "lists", "list_records", "decisions", "records")
@@ -49,6 +53,8 @@ class _Subject:
     scores: list[Score] = field(default_factory=list)
     lists: list[Membership] = field(default_factory=list)
     records: list[RecordState] = field(default_factory=list)
+    decided: list[Decided] = field(default_factory=list)
+    minors: set[str] = field(default_factory=set)
     effects: dict[str, str] = field(default_factory=dict)
 
 
@@ -77,7 +83,11 @@ def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
             r["effective_from"],
             r["counts_until"],
         )
-        subjects[r["subject"]].records.append(state)
+        found = subjects[r["subject"]]
+        found.records.append(state)
+        found.decided.append(Decided(r["record"], r["item"], r["decided_on"]))
+        if r["minor"]:
+            found.minors.add(r["record"])
     for r in rows["decisions"]:
         subjects[r["subject"]].effects[r["service"]] = r["effect"]
     return subjects
@@ -92,11 +102,28 @@ def _checked(decision: Decision, effect: str, subject: str) -> Decision:
     return decision
 
 
+def _protections(policies: PolicySet, subject: str, found: _Subject) -> tuple[Protection, ...]:
+    """The engine's protections of the subject's records, which must be the batch's minors."""
+    born = birth_date(SubjectId(SubjectKind(found.kind), subject))
+    found_protections = protections(policies, found.kind, born, found.decided)
+    ids = {p.record for p in found_protections}
+    if ids != found.minors:
+        raise BatchError(
+            f"the batch scorer and the engine disagree on the records of {subject} protected as "
+            f"a minor's: {sorted(found.minors)} against {sorted(ids)}"
+        )
+    return found_protections
+
+
 def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date) -> Assessment:
     scores = tuple(sorted(found.scores, key=lambda s: s.model))
     lists = tuple(sorted(found.lists, key=lambda m: m.list))
     records = tuple(sorted(found.records, key=lambda r: r.record))
-    situation = Situation(found.kind, {m.list: m for m in lists}, {s.model: s for s in scores})
+    protected = _protections(policies, subject, found)
+    ids = frozenset(p.record for p in protected)
+    guarded = guarded_scores(policies, scores, ids) if ids else None
+    memberships = {m.list: m for m in lists}
+    situation = Situation(found.kind, memberships, {s.model: s for s in scores}, guarded)
     review_days = {r.record: policies.review_days(r.item) for r in records}
     # Where the batch scorer found no active measure the decision is ``allow`` with no
     # reasons and no remedies, exactly what ``decide`` gives then; elsewhere ``decide`` writes
@@ -108,7 +135,7 @@ def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date)
         for service in policies.service_ids()
     )
     return Assessment(
-        subject, found.kind, as_of, scores, lists, decisions, records, policies.policies
+        subject, found.kind, as_of, scores, lists, decisions, records, policies.policies, protected
     )
 
 

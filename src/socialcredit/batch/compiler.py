@@ -9,6 +9,8 @@ The steps, in order (each reads only earlier ones and the constant tables):
     subjects           the subjects with at least one valid record
     contributions      points of the records counting on the day
     scores             per subject and applicable model: value and grade on the day
+    guarded_scores     the scores without the records protected by principle 13 (minors),
+                       for the subjects that have such records
     score_segments     the score over time, for models used by list conditions
     windows            per record and list: its membership window
     condition_segments segments of time on which a list's score condition holds
@@ -58,12 +60,13 @@ def _list_steps(max_depth: int, as_of: str) -> list[Step]:
 def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
     return [
         Step("validated", validatesql.validated_sql(dialect), "rows with reasons"),
-        Step("records", timelinesql.records_sql(as_of), "valid records known on the day", False),
+        Step("records", timelinesql.records_sql(dialect, as_of), "records known on the day", False),
         Step("timeline", timelinesql.timeline_sql(dialect, as_of), "record timelines"),
         Step("parts", timelinesql.parts_sql(), "counting parts"),
         Step("subjects", timelinesql.subjects_sql(), "subjects"),
         Step("contributions", scoresql.contributions_sql(as_of), "points on the day"),
         Step("scores", scoresql.scores_sql(), "scores on the day"),
+        Step("guarded_scores", scoresql.guarded_scores_sql(), "scores without minors' records"),
         Step("score_segments", scoresql.score_segments_sql(), "scores over time"),
         Step("windows", listsql.windows_sql(dialect), "record windows on lists"),
         Step("condition_segments", listsql.condition_segments_sql(), "conditions", False),
@@ -86,7 +89,7 @@ OUTPUTS = (
     Output(
         "records",
         "SELECT subject, record, item, status, start AS effective_from, "
-        "stops_on AS counts_until FROM timeline",
+        "stops_on AS counts_until, decided_on, minor FROM timeline",
     ),
     Output("scores", "SELECT subject, kind, model, value, grade FROM scores"),
     Output("contributions", "SELECT subject, model, record, item, points FROM contributions"),

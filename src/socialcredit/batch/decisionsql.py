@@ -3,7 +3,9 @@ in SQL (docs/semantics.md section 4).
 
 A measure is active when its memorandum's list has a membership on the day, or its score
 condition holds on the day; it must apply to the subject's kind and target the subject itself
-(measures for responsible persons only are left out of ``c_measures``). The effect is the
+(measures for responsible persons only are left out of ``c_measures``). A score condition that
+would deny or restrict must also hold on the score without the records protected by principle
+13 (``guarded_scores``; a subject without such records has no row there). The effect is the
 strongest of the active measures; a service without one is ``allow`` and has no row.
 """
 
@@ -36,7 +38,11 @@ SELECT k.subject, m.service, m.memorandum, m.measure, m.effect, m.effect_rank,
        CAST(NULL AS STRING), k.model, k.value, k.grade
 FROM conditions_now k
 JOIN c_measures m ON m.cond_id = k.cond_id
-WHERE {applies("m", "k")}"""
+JOIN c_conds c ON c.cond_id = k.cond_id
+LEFT JOIN guarded_scores g ON g.subject = k.subject AND g.model = k.model
+LEFT JOIN c_cond_grades gg ON gg.cond_id = k.cond_id AND gg.grade = g.grade
+WHERE {applies("m", "k")}
+  AND (m.effect = 'benefit' OR g.subject IS NULL OR {condition_holds("c", "gg", "g.value")})"""
 
 
 def decisions_sql() -> str:

@@ -4,6 +4,8 @@
 - A record's window on a list: its counting parts from its first counting day until the
   earliest of that day + the entry term (``until_resolved``: the resolution, even for an item
   that keeps counting) and that day + the list's ``max_duration``.
+- A record protected by principle 13 (``timeline.minor``) has no window on a black or watch
+  list.
 - A list's days: the union of its windows and of the segments where its score condition holds,
   merged; then, level by level of ``excluded_by`` (a list excluded by nothing is level 0), minus
   the days of the lists that exclude it. Each level step holds its own lists' days only.
@@ -16,6 +18,11 @@ from __future__ import annotations
 from socialcredit.batch.dialect import OPEN_END, Dialect
 from socialcredit.batch.intervalsql import merge, minus
 from socialcredit.batch.scoresql import condition_holds
+from socialcredit.engine.minors import GUARDED_LIST_KINDS
+
+
+def _guarded_kinds() -> str:
+    return ", ".join(f"'{kind}'" for kind in sorted(GUARDED_LIST_KINDS))
 
 
 def windows_sql(dialect: Dialect) -> str:
@@ -36,7 +43,7 @@ WITH w_caps AS (
   FROM timeline t
   JOIN c_list_items li ON li.item = t.item
   JOIN c_lists l ON l.list_id = li.list_id
-  WHERE t.first_day IS NOT NULL
+  WHERE t.first_day IS NOT NULL AND NOT (t.minor AND l.list_kind IN ({_guarded_kinds()}))
 )
 SELECT w.subject, w.kind, w.list_id, w.record, p.s AS s, LEAST(p.e, w.cap) AS e
 FROM w_caps w JOIN parts p ON p.record = w.record AND p.subject = w.subject

@@ -1,9 +1,9 @@
 """The Parquet form of records, and the checks that name file, row group and column.
 
 Required columns: ``id``, ``subject``, ``item``, ``decided_on``. The other record fields are
-optional (an absent column is all null). Dates are Parquet dates (``date32``); ``amount`` is any
-number; text columns are strings. Any other column is refused, as ``validate_record`` refuses an
-unknown field.
+optional (an absent column is all null), ``identifier_kind`` included. Dates are Parquet
+dates (``date32``); ``amount`` is any number; text columns are strings. Any other column is
+refused, as ``validate_record`` refuses an unknown field.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from socialcredit.engine import RECORD_FIELDS
+from socialcredit.engine import INPUT_FIELDS
 from socialcredit.errors import Problem
 
 TEXT, DATE, NUMBER = "text", "date", "number"
 RECORD_COLUMNS: dict[str, str] = {
     name: NUMBER if name == "amount" else DATE if name.endswith("_on") else TEXT
-    for name in RECORD_FIELDS
+    for name in INPUT_FIELDS
 }
-"""Every field of ``engine.RECORD_FIELDS``, in order, with its kind (dates end in ``_on``)."""
+"""Every field of ``engine.INPUT_FIELDS``, in order, with its kind (dates end in ``_on``)."""
 REQUIRED = ("id", "subject", "item", "decided_on")
 SQL_TYPES = {TEXT: "STRING", DATE: "DATE", NUMBER: "DOUBLE"}
 

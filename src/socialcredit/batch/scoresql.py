@@ -27,7 +27,7 @@ def _clamped(model: str, points: str) -> str:
 
 def contributions_sql(as_of: str) -> str:
     return f"""
-SELECT p.subject, pt.model, p.record, p.item, pt.points
+SELECT p.subject, pt.model, p.record, p.item, pt.points, p.minor
 FROM parts p
 JOIN c_points pt ON pt.item = p.item
 JOIN c_models m ON m.model = pt.model
@@ -46,6 +46,21 @@ WITH s_sums AS (
   LEFT JOIN s_sums t ON t.subject = k.subject AND t.model = m.model
 )
 SELECT v.subject, v.kind, v.model, v.value, b.grade
+FROM s_values v JOIN c_bands b ON b.model = v.model AND v.value BETWEEN b.lo AND b.hi"""
+
+
+def guarded_scores_sql() -> str:
+    """``engine.minors.guarded_score``: for each score with a contribution of a record protected
+    by principle 13, the value and grade without those records."""
+    return f"""
+WITH s_guarded AS (
+  SELECT subject, model, SUM(CASE WHEN minor THEN 0 ELSE points END) AS total
+  FROM contributions GROUP BY subject, model HAVING MAX(CASE WHEN minor THEN 1 ELSE 0 END) = 1
+), s_values AS (
+  SELECT g.subject, g.model, {_clamped("m", "g.total")} AS value
+  FROM s_guarded g JOIN c_models m ON m.model = g.model
+)
+SELECT v.subject, v.model, v.value, b.grade
 FROM s_values v JOIN c_bands b ON b.model = v.model AND v.value BETWEEN b.lo AND b.hi"""
 
 

@@ -3,14 +3,30 @@
 ``engine.timeline`` in SQL (docs/semantics.md section 1): effective from, term end, stops on,
 the dispute suspension, and the counting set as at most two parts (a suspension can split a
 record's counting interval in two). ``status`` follows ``Timeline.status_on`` rule for rule.
+``minor`` marks the records protected by principle 13 (``engine.minors``): a person's record
+decided on or before the 18th birthday read from positions 7 to 14 of the identifier.
 """
 
 from __future__ import annotations
 
 from socialcredit.batch.dialect import OPEN_END, Dialect
+from socialcredit.engine.minors import ADULT_AGE
+from socialcredit.identity.birth import BIRTH_DATE
+from socialcredit.identity.kinds import IDENTIFIER_LENGTH
 
 
-def records_sql(as_of: str) -> str:
+def minor_sql(dialect: Dialect, subject: str, kind: str, decided: str) -> str:
+    """Whether the record of ``subject`` (canonical), decided on ``decided``, is about a person
+    under 18 on that day: the dates compared as numbers ``YYYYMMDD`` (``engine.minors``)."""
+    born = dialect.to_int(f"substr({subject}, {BIRTH_DATE.start + 1}, 8)")
+    day = f"(year({decided}) * 10000 + month({decided}) * 100 + dayofmonth({decided}))"
+    return (
+        f"COALESCE({kind} = 'person' AND length({subject}) = {IDENTIFIER_LENGTH} "
+        f"AND {day} <= {born} + {ADULT_AGE * 10_000}, FALSE)"
+    )
+
+
+def records_sql(dialect: Dialect, as_of: str) -> str:
     """The valid records as known on the day (``engine.timeline.known_on``): records decided
     later are left out, events dated later are treated as not having happened yet."""
 
@@ -21,7 +37,8 @@ def records_sql(as_of: str) -> str:
 SELECT rid AS record, c_subject AS subject, c_kind AS kind, item_code AS item, decided_on,
        notified_on, {seen("resolved_on")}, {seen("revoked_on")}, {seen("disputed_on")},
        {seen("dispute_decided_on")},
-       CASE WHEN dispute_decided_on <= {as_of} THEN outcome END AS outcome
+       CASE WHEN dispute_decided_on <= {as_of} THEN outcome END AS outcome,
+       {minor_sql(dialect, "c_subject", "c_kind", "decided_on")} AS minor
 FROM validated WHERE reasons = '' AND decided_on <= {as_of}"""
 
 
@@ -60,8 +77,8 @@ WITH t_start AS (
          CASE WHEN has_susp THEN GREATEST(start, susp_end) ELSE stops_on END AS p2_start
   FROM t_stops
 )
-SELECT record, subject, kind, item, resolved_on, start, term_end, stops_on, has_susp, deadline,
-       susp_end, p1_end, p2_start,
+SELECT record, subject, kind, item, decided_on, minor, resolved_on, start, term_end, stops_on,
+       has_susp, deadline, susp_end, p1_end, p2_start,
        CASE WHEN start < p1_end THEN start WHEN p2_start < stops_on THEN p2_start END AS first_day,
        CASE
          WHEN revoked IS NOT NULL AND revoked <= {as_of} THEN 'revoked'
@@ -80,9 +97,10 @@ FROM t_parts"""
 def parts_sql() -> str:
     """The counting set of every record, one row per part (at most two per record)."""
     return """
-SELECT record, subject, kind, item, start AS s, p1_end AS e FROM timeline WHERE start < p1_end
+SELECT record, subject, kind, item, minor, start AS s, p1_end AS e FROM timeline
+WHERE start < p1_end
 UNION ALL
-SELECT record, subject, kind, item, p2_start, stops_on FROM timeline
+SELECT record, subject, kind, item, minor, p2_start, stops_on FROM timeline
 WHERE has_susp AND p2_start < stops_on"""
 
 

@@ -29,7 +29,7 @@ def _reasons() -> list[tuple[str, str]]:
         ("no_subject", "subject: subject is missing"),
         (
             "NOT no_subject AND c_subject IS NULL",
-            "subject: not a valid resident identity number or unified social credit code",
+            "subject: not a valid identifier (of its identifier_kind, if declared)",
         ),
         ("item_code IS NULL", "item: item is missing"),
         ("item_code IS NOT NULL AND known_item IS NULL", "item: item is not in the catalogue"),
@@ -113,6 +113,7 @@ def _parsed_sql(dialect: Dialect) -> str:
          {_bad_text_sql(dialect)} AS bad_text,
          ids.c_subject, ids.c_kind, ids.warning
   FROM raw_records r LEFT JOIN v_ids ids ON ids.raw = r.subject
+    AND (ids.kraw = r.identifier_kind OR ids.kraw IS NULL AND r.identifier_kind IS NULL)
 )"""
 
 

@@ -3,10 +3,11 @@
 from socialcredit.engine.assess import assess
 from socialcredit.engine.assessment import Assessment, RecordState
 from socialcredit.engine.changes import assess_with_next_change, change_dates, next_change_after
-from socialcredit.engine.records import RECORD_FIELDS, DisputeOutcome, Record
+from socialcredit.engine.records import INPUT_FIELDS, RECORD_FIELDS, DisputeOutcome, Record
 from socialcredit.engine.validation import Checked, validate_record
 
 __all__ = [
+    "INPUT_FIELDS",
     "RECORD_FIELDS",
     "Assessment",
     "Checked",

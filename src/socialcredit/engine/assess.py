@@ -15,10 +15,11 @@ from socialcredit.engine.assessment import Assessment, RecordState
 from socialcredit.engine.compiled import compiled
 from socialcredit.engine.decisions import Situation, decide_all
 from socialcredit.engine.lists import ListHistory, Membership, histories_of, membership_on
+from socialcredit.engine.minors import Decided, Protection, guarded_scores, protections
 from socialcredit.engine.records import Record
 from socialcredit.engine.scoring import rule_score
 from socialcredit.engine.timeline import Timeline, known_on, timeline
-from socialcredit.identity import SubjectId, parse_subject
+from socialcredit.identity import SubjectId, birth_date, parse_subject
 from socialcredit.policy.models import ListDef
 from socialcredit.policy.policyset import PolicySet
 
@@ -45,6 +46,12 @@ class Evaluation:
     subject: SubjectId
     timelines: list[Timeline]
     histories: list[tuple[ListDef, ListHistory]]
+    protections: tuple[Protection, ...] = ()
+
+    @property
+    def protected(self) -> frozenset[str]:
+        """The ids of the records protected by principle 13."""
+        return frozenset(p.record for p in self.protections)
 
     @property
     def kind(self) -> str:
@@ -52,11 +59,11 @@ class Evaluation:
 
 
 def _histories(
-    policies: PolicySet, timelines: list[Timeline], kind: str
+    policies: PolicySet, timelines: list[Timeline], kind: str, protected: frozenset[str]
 ) -> list[tuple[ListDef, ListHistory]]:
     """The history of every list the subject can be on, by list id."""
     items = {t.record.item for t in timelines}
-    found = histories_of(policies, timelines, kind)
+    found = histories_of(policies, timelines, kind, protected)
     return [
         (rule.list, found.of(list_id))
         for list_id, rule in compiled(policies).lists.items()
@@ -71,7 +78,11 @@ def evaluate(
     """Timelines and list histories of the subject's records as known on ``day``."""
     sid = subject if isinstance(subject, SubjectId) else parse_subject(subject)
     timelines = timelines_for(policies, records, sid.value, day)
-    return Evaluation(sid, timelines, _histories(policies, timelines, str(sid.kind)))
+    kind = str(sid.kind)
+    decided = (Decided(t.record.id, t.record.item, t.record.decided_on) for t in timelines)
+    protected = protections(policies, kind, birth_date(sid), decided)
+    ids = frozenset(p.record for p in protected)
+    return Evaluation(sid, timelines, _histories(policies, timelines, kind, ids), protected)
 
 
 def _memberships(evaluation: Evaluation, day: date) -> list[Membership]:
@@ -103,7 +114,10 @@ def assessment_of(policies: PolicySet, evaluation: Evaluation, as_of: date) -> A
     rules = compiled(policies).models_by_kind.get(kind, ())
     scores = tuple(rule_score(rule, timelines, as_of) for rule in rules)
     memberships = _memberships(evaluation, as_of)
-    situation = Situation(kind, {m.list: m for m in memberships}, {s.model: s for s in scores})
+    protected = evaluation.protected
+    guarded = guarded_scores(policies, scores, protected) if protected else None
+    by_model = {s.model: s for s in scores}
+    situation = Situation(kind, {m.list: m for m in memberships}, by_model, guarded)
     # the review deadlines are only written in remedies, which only list memberships have
     review_days = (
         {t.record.id: policies.review_days(t.record.item) for t in timelines} if memberships else {}
@@ -117,4 +131,5 @@ def assessment_of(policies: PolicySet, evaluation: Evaluation, as_of: date) -> A
         decisions=decide_all(policies, situation, review_days),
         records=_states(timelines, as_of),
         policies=policies.policies,
+        protections=evaluation.protections,
     )

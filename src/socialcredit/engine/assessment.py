@@ -9,6 +9,7 @@ from typing import Any
 from socialcredit.engine.decisions import Decision
 from socialcredit.engine.intervals import render
 from socialcredit.engine.lists import Membership
+from socialcredit.engine.minors import Protection
 from socialcredit.engine.scoring import Score
 from socialcredit.policy.policyset import PolicyInfo
 
@@ -34,6 +35,8 @@ class Assessment:
     decisions: tuple[Decision, ...]
     records: tuple[RecordState, ...]
     policies: tuple[PolicyInfo, ...]
+    protections: tuple[Protection, ...] = ()
+    """The records protected by principle 13 (decided while the subject was a minor)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``socialcredit assess --json`` (docs/semantics.md)."""
@@ -52,6 +55,7 @@ class Assessment:
                 for d in self.decisions
             },
             "records": [_record(r) for r in self.records],
+            "protections": [p.to_dict() for p in self.protections],
             "policies": [p.as_dict() for p in self.policies],
         }
 

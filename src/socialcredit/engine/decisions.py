@@ -2,7 +2,9 @@
 
 The effect is ``deny`` if any active measure at the service denies, else ``restrict``, else
 ``benefit``, else ``allow``. A measure is active when its memorandum's list has a membership on
-the day, or (benefits, and restrictions inside the score's own domain) its score condition holds.
+the day, or (benefits, and restrictions inside the score's own domain) its score condition holds;
+a score condition that would deny or restrict must also hold on the score without the records
+protected by principle 13 (``Situation.guarded``).
 Measures apply only to the subject itself; measures that target only an organisation's
 responsible persons are not applied to the organisation.
 """
@@ -39,6 +41,8 @@ class Situation:
     subject_kind: str
     memberships: Mapping[str, Membership]
     scores: Mapping[str, Score]
+    guarded: Mapping[str, Score] | None = None
+    """The scores without the records protected by principle 13 (``None``: there are none)."""
 
 
 @dataclass(slots=True)
@@ -83,6 +87,10 @@ def _reason(rule: MeasureRule, shared: _Shared) -> dict[str, Any] | None:
     score = situation.scores.get(rule.score.model)
     if score is None or not holds(rule.score, score):
         return None
+    if situation.guarded is not None and rule.fields["effect"] != "benefit":
+        guarded = situation.guarded.get(rule.score.model)
+        if guarded is None or not holds(rule.score, guarded):
+            return None  # only a minor's record makes it hold: it never restricts
     score_trigger: dict[str, Any] = {
         "score_model": score.model,
         "value": score.value,

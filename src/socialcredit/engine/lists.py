@@ -2,7 +2,9 @@
 
 A black or watch membership starts when a listed record starts counting and ends at the earliest
 of the entry term, the record stopping to count and the list's maximum duration; overlapping or
-adjacent memberships merge. A red membership holds while its condition holds (items, or a score
+adjacent memberships merge; a record protected by principle 13 (its subject was a minor on its
+decision date, :mod:`socialcredit.engine.minors`) has no window on a black or watch list. A red
+membership holds while its condition holds (items, or a score
 condition), except while the subject is on one of the lists that exclude it.
 """
 
@@ -14,6 +16,7 @@ from datetime import date
 
 from socialcredit.engine.compiled import Compiled, after, compiled
 from socialcredit.engine.intervals import EMPTY, Interval, IntervalSet, union_all
+from socialcredit.engine.minors import GUARDED_LIST_KINDS
 from socialcredit.engine.scoring import condition_intervals
 from socialcredit.engine.timeline import Timeline
 from socialcredit.policy.durations import Duration
@@ -68,6 +71,7 @@ class Histories:
     timelines: Sequence[Timeline]
     subject_kind: str
     found: dict[str, ListHistory]
+    protected: frozenset[str] = frozenset()
 
     def of(self, list_id: str) -> ListHistory:
         history = self.found.get(list_id)
@@ -78,10 +82,11 @@ class Histories:
     def _compute(self, list_id: str) -> ListHistory:
         rule = self.index.lists[list_id]
         terms = rule.terms
+        kept = frozenset() if rule.list.kind not in GUARDED_LIST_KINDS else self.protected
         by_record = {
             t.record.id: _record_window(rule.list, term, t)
             for t in self.timelines
-            if (term := terms.get(t.record.item)) is not None
+            if (term := terms.get(t.record.item)) is not None and t.record.id not in kept
         }
         days = union_all(by_record.values())
         condition = rule.score
@@ -95,8 +100,14 @@ class Histories:
         return self.index.models[model_id].model.subject_kinds
 
 
-def histories_of(policies: PolicySet, timelines: Sequence[Timeline], kind: str) -> Histories:
-    return Histories(policies, compiled(policies), timelines, kind, {})
+def histories_of(
+    policies: PolicySet,
+    timelines: Sequence[Timeline],
+    kind: str,
+    protected: frozenset[str] = frozenset(),
+) -> Histories:
+    """The list histories of ``timelines``; ``protected`` records enter no black or watch list."""
+    return Histories(policies, compiled(policies), timelines, kind, {}, protected)
 
 
 def membership_on(history: ListHistory, lst: ListDef, day: date) -> Membership | None:

@@ -29,7 +29,12 @@ RECORD_FIELDS = (
     "dispute_decided_on",
     "dispute_outcome",
 )
-"""The fields of a record as they arrive in JSON Lines or CSV."""
+"""The fields of a record as it is kept (and as it arrives in JSON Lines, CSV or Parquet)."""
+
+INPUT_FIELDS = (*RECORD_FIELDS, "identifier_kind")
+"""What an incoming record may carry: its fields and, optionally, the kind of identifier its
+``subject`` is (``socialcredit.identity.IdentifierKind``); a declared kind is checked against
+the identifier, and the identifier is kept in canonical form, so the kind is not kept."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Turn one raw record (a mapping of strings, from JSON Lines or CSV) into a :class:`Record`.
 
-Every reason a record is refused is collected, never just the first: invalid identifier, unknown
+Every reason a record is refused is collected, never just the first: invalid identifier (or one
+not of its declared ``identifier_kind``), unknown
 item, item not applicable to the subject's kind, a negative record without its deciding
 authority or reference (principle 3), impossible dates, an unknown dispute outcome.
 """
@@ -14,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from socialcredit.engine.hygiene import RECORD_TEXT_LIMITS, date_problem, text_problem
-from socialcredit.engine.records import RECORD_FIELDS, DisputeOutcome, Record
+from socialcredit.engine.records import INPUT_FIELDS, DisputeOutcome, Record
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import SubjectId, parse_subject
 from socialcredit.policy.policyset import PolicySet
@@ -125,7 +126,7 @@ def _subject(raw: Mapping[str, Any], out: Checked) -> SubjectId | None:
         out.reasons.append("subject is missing")
         return None
     try:
-        sid = parse_subject(text)
+        sid = parse_subject(text, _text(raw, "identifier_kind"))
     except IdentifierError as exc:
         out.reasons.append(exc.message)
         return None
@@ -153,7 +154,7 @@ def _item(raw: Mapping[str, Any], policies: PolicySet, sid: SubjectId | None, ou
 def validate_record(raw: Mapping[str, Any], policies: PolicySet) -> Checked:
     """Validate one raw record against ``policies``; collect every reason it is refused."""
     out = Checked()
-    unknown = sorted(set(raw) - set(RECORD_FIELDS))
+    unknown = sorted(set(raw) - set(INPUT_FIELDS))
     if unknown:
         out.reasons.append(f"unknown field(s): {', '.join(map(str, unknown))}")
     _texts(raw, out)

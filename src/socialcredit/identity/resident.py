@@ -6,9 +6,11 @@ sequence number (odd for men, even for women) and an ISO 7064 MOD 11-2 check cha
 sequence number) are converted to 18 characters by inserting ``19`` before the year and
 appending the check character.
 
-A number whose check character does not match is refused. The address code is only checked
-for its first digit (1 to 8); whether it names a real county is not checked, because codes
-change over time and this layer holds no tables.
+A number whose check character does not match is refused. The address code is checked for its
+province (the first two digits name a province-level division of GB/T 2260: 11-15, 21-23,
+31-37, 41-46, 50-54 or 61-65); whether it names a real county is not checked, because county
+codes change over time and this layer holds no tables (python-stdnum does, so it refuses some
+numbers this layer accepts, never the other way round).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date
 from operator import mul
 
 from socialcredit.errors import IdentifierError
-from socialcredit.identity.kinds import IDENTIFIER_LENGTH, compact, shown
+from socialcredit.identity.kinds import IDENTIFIER_LENGTH, IdentifierKind, compact, refusal
 
 LEGACY_LENGTH = 15
 """Length of the numbers issued before GB 11643-1999."""
@@ -28,12 +30,17 @@ MIN_BIRTH_YEAR = 1800
 MAX_BIRTH_YEAR = 2100
 """Latest birth year accepted. The layer is pure, so it never compares with today's date."""
 
-SCHEME = "resident-identity-number"
+SCHEME = str(IdentifierKind.RESIDENT)
 
 _DIGITS = frozenset("0123456789")
 _LAST_CHARACTERS = _DIGITS | frozenset("Xx")
 _CANONICAL_LAST = _DIGITS | frozenset("X")
-_ADDRESS_FIRST_DIGITS = frozenset("12345678")
+PROVINCES = frozenset(
+    f"{n}"
+    for first, last in ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65))
+    for n in range(first, last + 1)
+)
+"""The province-level divisions of GB/T 2260 that issue resident identity numbers."""
 RESIDENT_CHECK_CHARACTERS = "10X98765432"
 """The check character for each value of the weighted sum modulo 11 (ISO 7064 MOD 11-2)."""
 RESIDENT_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
@@ -69,7 +76,7 @@ def normalise_resident_id(text: str) -> str:
 
     Whitespace is removed, a final ``x`` is upper-cased and a 15-digit number is converted to
     18 characters. Raise :class:`IdentifierError` if the number is not valid: wrong length,
-    characters other than digits (and a final ``X``), an address code starting with 0 or 9,
+    characters other than digits (and a final ``X``), an address code outside the provinces,
     an impossible birth date, or a check character that does not match.
     """
     value = compact(text)
@@ -97,10 +104,10 @@ def is_canonical_resident_id(value: str) -> bool:
     The quick test for the usual case; anything else goes through the full checks."""
     return (
         len(value) == IDENTIFIER_LENGTH
-        and value[0] in _ADDRESS_FIRST_DIGITS
+        and value[:2] in PROVINCES
         and _all_digits(value[:17])
         and value[17] in _CANONICAL_LAST
-        and _birth_date_problem(value) is None
+        and birth_date_problem(value) is None
         and _check_character_of(value[:17]) == value[17]
     )
 
@@ -109,15 +116,14 @@ def looks_like_resident_id(text: str) -> bool:
     """Tell whether ``text`` is an 18-character resident number except perhaps its check character.
 
     That is: 17 digits followed by any character (a mistyped check character included), an
-    address code starting with 1 to 8 and a real birth date in positions 7 to 14. Used to
-    decide what an 18-character identifier is.
+    address code in a province and a real birth date in positions 7 to 14.
     """
     value = compact(text).upper()
     return (
         len(value) == IDENTIFIER_LENGTH
         and _all_digits(value[:17])
-        and value[0] in _ADDRESS_FIRST_DIGITS
-        and _birth_date_problem(value) is None
+        and value[:2] in PROVINCES
+        and birth_date_problem(value) is None
     )
 
 
@@ -128,11 +134,7 @@ def _all_digits(text: str) -> bool:
 
 def _refusal(text: str, reason: str, explanation: str, **extra: str) -> IdentifierError:
     """Build the error refusing ``text`` as a resident identity number."""
-    identifier = shown(text)
-    return IdentifierError(
-        f"{identifier!r} is not a valid resident identity number: {explanation}",
-        {"identifier": identifier, "reason": reason, "scheme": SCHEME, **extra},
-    )
+    return refusal(text, IdentifierKind.RESIDENT, reason, explanation, **extra)
 
 
 def _check_length(text: str, value: str) -> None:
@@ -176,16 +178,17 @@ def _convert_legacy(value: str) -> str:
 
 
 def _check_address(text: str, value: str) -> None:
-    """Refuse an address code that does not start with a digit from 1 to 8."""
-    if value[0] not in _ADDRESS_FIRST_DIGITS:
+    """Refuse an address code whose first two digits name no province."""
+    if value[:2] not in PROVINCES:
         raise _refusal(
             text,
-            "bad-address-code",
-            "the address code (the first 6 digits) must start with a digit from 1 to 8",
+            "unknown-region",
+            f"the address code starts with {value[:2]!r}, which names no province-level "
+            "division that issues resident identity numbers",
         )
 
 
-def _birth_date_problem(value: str) -> str | None:
+def birth_date_problem(value: str) -> str | None:
     """Say what is wrong with the birth date in positions 7 to 14, or ``None`` if nothing."""
     digits = value[6:14]
     try:  # the usual case in one call (8 ASCII digits are ISO 8601's basic format)
@@ -206,7 +209,7 @@ def _birth_date_problem(value: str) -> str | None:
 
 def _check_birth_date(text: str, value: str) -> None:
     """Refuse a birth date that is not a real calendar date in the accepted years."""
-    problem = _birth_date_problem(value)
+    problem = birth_date_problem(value)
     if problem is not None:
         raise _refusal(text, "bad-birth-date", problem)
 

@@ -3,7 +3,8 @@
 One streaming ``SELECT`` (rows fetched in chunks); each row goes to the bucket of its subject
 (CRC-32 of the identifier, modulo the bucket count), buffered and flushed as row groups, so
 memory stays bounded whatever the registry's size. Record ids are the registry keys
-(``r<id>``) the live assessments use, so both paths explain records by the same ids.
+(``r<id>``) the live assessments use, so both paths explain records by the same ids; each
+record says the kind of its subject's key (``identifier_kind``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Row, func, select
 
 from socialcredit.batch.schema import DATE, NUMBER, RECORD_COLUMNS
+from socialcredit.identity import key_kind
 from socialcredit.registry import Registry
 from socialcredit.registry.store.models import RecordEvent, RecordRow, Subject, record_key, table
 
@@ -45,7 +47,9 @@ class Export:
     paths: dict[int, Path] = field(default_factory=dict)
 
 
-_STORED = tuple(c for c in RECORD_COLUMNS if c not in ("id", "subject", "amount"))
+_STORED = tuple(
+    c for c in RECORD_COLUMNS if c not in ("id", "subject", "amount", "identifier_kind")
+)
 
 
 def _row(record: Row[Any]) -> dict[str, Any]:
@@ -54,6 +58,8 @@ def _row(record: Row[Any]) -> dict[str, Any]:
     values["id"] = record_key(record.id)
     values["subject"] = record.subject_id
     values["amount"] = None if record.amount is None else float(record.amount)
+    # the key's kind, so that an all-digit credit code is read as one
+    values["identifier_kind"] = key_kind(record.subject_id, stored["subject_kind"])
     return values
 
 
@@ -97,8 +103,11 @@ def export_records(
         last_event = session.execute(select(func.max(RecordEvent.id))).scalar_one()
         export = Export(directory, max(1, math.ceil(subjects / bucket_size)), 0, last_event or 0)
         records = table(RecordRow)
+        query = select(records, Subject.kind.label("subject_kind")).join(
+            Subject, Subject.id == records.c.subject_id
+        )
         result = session.execute(
-            select(records).order_by(records.c.id), execution_options={"yield_per": FETCH}
+            query.order_by(records.c.id), execution_options={"yield_per": FETCH}
         )
         writers = _Writers(export)
         try:

@@ -1,7 +1,8 @@
 """What the public may see (principles 10 and 12): public-tier records of organisations within
 their disclosure period, memberships of lists that are public by their legal basis, and
 organisation names. Natural persons are never looked up publicly; they appear only as members
-of a public list, with the identity number masked. Every lookup of a subject is audited.
+of a public list, with the identity number masked, and never by a membership that rests on a
+record decided while they were minors (principle 13). Every lookup of a subject is audited.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from socialcredit.engine.minors import minor_on
 from socialcredit.errors import NotFoundError
-from socialcredit.identity import SubjectKind, parse_subject
+from socialcredit.identity import SubjectId, SubjectKind, birth_date, parse_subject
 from socialcredit.policy import PolicySet
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
@@ -24,6 +26,7 @@ from socialcredit.registry.store.models import (
     AssessmentRow,
     Organisation,
     RecordRow,
+    Subject,
 )
 from socialcredit.registry.workflows.objections import Page, page_of
 
@@ -127,16 +130,53 @@ def members_query(list_id: str) -> Select[Any]:
     return query.order_by(AssessmentList.subject_id)
 
 
+def _membership_records(
+    session: Session, list_id: str, subjects: list[str]
+) -> list[tuple[str, int]]:
+    """(subject, record id) for every record behind the subjects' stored membership of a list."""
+    query = select(AssessmentRow.subject_id, AssessmentRow.body)
+    bodies = session.execute(query.where(AssessmentRow.subject_id.in_(subjects)))
+    return [
+        (sid, int(key[1:]))
+        for sid, body in bodies
+        for m in body["lists"]
+        if m["list"] == list_id
+        for key in m["records"]
+    ]
+
+
+def _minors_memberships(session: Session, list_id: str, kinds: dict[str, str]) -> set[str]:
+    """The persons whose stored membership of ``list_id`` rests on a record decided while they
+    were minors (principle 13; the engine keeps such records off black and watch lists, so
+    this holds back red lists, and assessments stored before that rule)."""
+    born = {
+        sid: day
+        for sid, kind in kinds.items()
+        if (day := birth_date(SubjectId(SubjectKind(kind), sid))) is not None
+    }
+    if not born:
+        return set()
+    behind = _membership_records(session, list_id, list(born))
+    query = select(RecordRow.id, RecordRow.decided_on)
+    rows = session.execute(query.where(RecordRow.id.in_([i for _, i in behind])))
+    decided = {record_id: day for record_id, day in rows}
+    return {sid for sid, i in behind if i in decided and minor_on(born[sid], decided[i])}
+
+
 def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Actor) -> Page:
-    """The members of a public list today (persons masked); each member's first showing of
-    the day is audited (:mod:`~socialcredit.registry.reads.publicreads`)."""
+    """The members of a public list today (persons masked, minors' memberships held back);
+    each member's first showing of the day is audited
+    (:mod:`~socialcredit.registry.reads.publicreads`)."""
     with reg.session() as session, session.begin():
         lst = reg.policies(session).policy_set.lists.get(list_id)
         if lst is None or not lst.public:
             raise NotFoundError(f"no public list {list_id!r}", {"list": list_id})
         found = page_of(session, members_query(list_id), limit, offset)
-        rows = found.rows
-        kinds = {r.subject_id: str(parse_subject(r.subject_id).kind) for r in rows}
+        ids = [r.subject_id for r in found.rows]
+        query = select(Subject.id, Subject.kind).where(Subject.id.in_(ids))
+        kinds: dict[str, str] = {sid: kind for sid, kind in session.execute(query)}
+        withheld = _minors_memberships(session, list_id, kinds)
+        rows = [r for r in found.rows if r.subject_id not in withheld]
         names = _names(session, list(kinds))
         members = [
             {
@@ -151,4 +191,4 @@ def list_members(reg: Registry, list_id: str, limit: int, offset: int, actor: Ac
         today = reg.state(session).as_of
         shown = [r.subject_id for r in rows]
         append(session, actor, public_showings(session, list_id, shown, today))
-        return Page(members, found.total)
+        return Page(members, found.total - len(withheld))

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from socialcredit.engine import RECORD_FIELDS, DisputeOutcome, validate_record
 from socialcredit.errors import LifecycleError, NotFoundError
+from socialcredit.identity import key_kind
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.store.models import RecordRow
+from socialcredit.registry.store.models import RecordRow, Subject
 from socialcredit.registry.writes.events import decision_events, event_row
 from socialcredit.registry.writes.reassess import Scope, reassess
 from socialcredit.registry.writes.turns import lock_subjects
@@ -133,6 +134,9 @@ def apply_change(
     check_change(row, change)
     events = _apply(row, change)
     raw = {k: (None if v is None else str(v)) for k, v in _engine_fields(row).items()}
+    subject = session.get(Subject, row.subject_id)
+    if subject is not None:  # the key's kind, so that an all-digit credit code reads as one
+        raw["identifier_kind"] = key_kind(row.subject_id, subject.kind)
     checked = validate_record(raw, active.policy_set)
     if checked.reasons:
         raise _refuse(change, "; ".join(checked.reasons))

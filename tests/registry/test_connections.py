@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 
 from socialcredit.errors import NotFoundError
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.reads.checks import CheckRequest, check, check_many
 from socialcredit.registry.reads import checkrun
+from socialcredit.registry.reads.checks import CheckRequest, check, check_many
 from socialcredit.registry.store import pgcheck
 from socialcredit.registry.store.postgres import PostgresBackend, PostgresTuning
 from tests.registry.conftest import PG_URL, open_registry

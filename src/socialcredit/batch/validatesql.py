@@ -77,11 +77,12 @@ def _reasons() -> list[tuple[str, str]]:
 
 
 def _bad_text_sql(dialect: Dialect) -> str:
-    """Whether any text field breaks ``engine.hygiene``: too long or a control character."""
-    tests = [
-        f"length(r.{name}) > {RECORD_TEXT_LIMITS[name]} OR {dialect.has_control(f'r.{name}')}"
-        for name in TEXT_COLUMNS
-    ]
+    """Whether any text field, stripped as the engine reads it, breaks ``engine.hygiene``: too
+    long or a control character."""
+    tests = []
+    for name in TEXT_COLUMNS:
+        text = dialect.trimmed(f"r.{name}")  # as the engine reads it: stripped
+        tests.append(f"length({text}) > {RECORD_TEXT_LIMITS[name]} OR {dialect.has_control(text)}")
     return "COALESCE(" + " OR ".join(f"({test})" for test in tests) + ", FALSE)"
 
 

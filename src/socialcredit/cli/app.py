@@ -20,7 +20,7 @@ COMMANDS = {
     "synth": f"{_CLI}.synth_cmd:synth_command",
     "batch": f"{_CLI}.batch_cmd:app",
     "sim": f"{_CLI}.sim_cmd:app",
-    # the registry (issue 3)
+    # the registry
     "init": f"{_CLI}.db_cmd:init_command",
     "db": f"{_CLI}.db_cmd:app",
     "records": f"{_CLI}.records_cmd:app",
@@ -28,7 +28,7 @@ COMMANDS = {
     "check": f"{_CLI}.subject_cmd:check_command",
     "audit": f"{_CLI}.audit_cmd:app",
     "registry": f"{_CLI}.registry_cmd:app",
-    # the HTTP API (issue 4)
+    # the HTTP API
     "principal": f"{_CLI}.principal_cmd:app",
     "serve": f"{_CLI}.serve_cmd:serve_command",
     "version": f"{_CLI}.version_cmd:version_command",

@@ -15,6 +15,34 @@ from socialcredit.errors import InputError
 from socialcredit.registry.settings import ENV_DATABASE_URL, RegistrySettings
 from socialcredit.web.settings import ENV_SECRET, ENV_SMTP, ENV_SMTP_TO
 
+AnchorsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--anchors",
+        envvar="SOCIALCREDIT_ANCHOR_DIR",
+        help="Directory of the audit chain's signed checkpoints (enables access proofs).",
+    ),
+]
+PublicRateOpt = Annotated[
+    int,
+    typer.Option(
+        "--public-reads-per-minute",
+        min=1,
+        help="Requests a minute each client may make to /v1/public without a key.",
+    ),
+]
+PublicBurstOpt = Annotated[
+    int, typer.Option("--public-burst", min=1, help="Requests without a key a client may burst to.")
+]
+
+
+def _export_api_settings(anchors: str | None, rate: int, burst: int) -> None:
+    """The API's settings for the workers (``socialcredit.api.main`` reads them)."""
+    if anchors:
+        os.environ["SOCIALCREDIT_ANCHOR_DIR"] = anchors
+    os.environ["SOCIALCREDIT_PUBLIC_READS_PER_MINUTE"] = str(rate)
+    os.environ["SOCIALCREDIT_PUBLIC_BURST"] = str(burst)
+
 
 def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
@@ -36,26 +64,9 @@ def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line op
         typer.Option("--smtp-to", help="A subject's address ({subject} is replaced)."),
     ] = "{subject}@notices.invalid",
     db: DbOpt = None,
-    anchors: Annotated[
-        str | None,
-        typer.Option(
-            "--anchors",
-            envvar="SOCIALCREDIT_ANCHOR_DIR",
-            help="Directory of the audit chain's signed checkpoints (enables access proofs).",
-        ),
-    ] = None,
-    public_rate: Annotated[
-        int,
-        typer.Option(
-            "--public-reads-per-minute",
-            min=1,
-            help="Requests a minute each client may make to /v1/public without a key.",
-        ),
-    ] = 120,
-    public_burst: Annotated[
-        int,
-        typer.Option("--public-burst", min=1, help="Requests without a key a client may burst to."),
-    ] = 60,
+    anchors: AnchorsOpt = None,
+    public_rate: PublicRateOpt = 120,
+    public_burst: PublicBurstOpt = 60,
 ) -> None:
     """Serve the HTTP API (under /v1, documented at /docs) and the portal (under /) on the
     registry at --db."""
@@ -65,10 +76,7 @@ def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line op
         if smtp is not None and not smtp.rpartition(":")[2].isdigit():
             raise InputError(f"--smtp must be HOST:PORT, not {smtp!r}")
     os.environ[ENV_DATABASE_URL] = url
-    if anchors:
-        os.environ["SOCIALCREDIT_ANCHOR_DIR"] = anchors
-    os.environ["SOCIALCREDIT_PUBLIC_READS_PER_MINUTE"] = str(public_rate)
-    os.environ["SOCIALCREDIT_PUBLIC_BURST"] = str(public_burst)
+    _export_api_settings(anchors, public_rate, public_burst)
     os.environ.setdefault(ENV_SECRET, secrets.token_urlsafe(32))  # one for every worker
     os.environ[ENV_SMTP_TO] = smtp_to
     if smtp is not None:

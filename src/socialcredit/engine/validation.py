@@ -66,10 +66,11 @@ def _dates(raw: Mapping[str, Any], out: Checked) -> dict[str, date | None]:
 
 
 def _texts(raw: Mapping[str, Any], out: Checked) -> None:
-    """Input hygiene (``engine.hygiene``): lengths and control characters."""
+    """Input hygiene (``engine.hygiene``): lengths and control characters, in the text as it
+    is read (stripped of surrounding whitespace)."""
     for key, limit in RECORD_TEXT_LIMITS.items():
-        value = raw.get(key)
-        problem = None if value is None else text_problem(key, str(value), limit)
+        value = raw.get(key)  # surrounding whitespace is stripped when read (tabs too)
+        problem = None if value is None else text_problem(key, str(value).strip(), limit)
         if problem is not None:
             out.reasons.append(problem)
 

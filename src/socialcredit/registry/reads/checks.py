@@ -32,8 +32,8 @@ from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
 from socialcredit.registry.context import Registry
 from socialcredit.registry.policystore import ActivePolicies
-from socialcredit.registry.reads.checkrun import AuditRows, Found
 from socialcredit.registry.reads import checkrun
+from socialcredit.registry.reads.checkrun import AuditRows, Found
 
 MAX_BATCH = 1000
 

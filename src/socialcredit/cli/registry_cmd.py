@@ -131,13 +131,21 @@ def demo_data(
     policy: Annotated[
         list[Path] | None, typer.Option("--policy", help="Policies (default policies/examples).")
     ] = None,
+    until: Annotated[
+        datetime,
+        typer.Option(
+            "--until",
+            formats=["%Y-%m-%d"],
+            help="Records are decided before this date (a registry refuses later decisions).",
+        ),
+    ] = datetime(2025, 6, 1),
 ) -> None:
     """Write deterministic example records, one JSON Lines file per agency."""
     with reported_errors():
         policies = load_policies(policy or [Path("policies/examples")])
         out.mkdir(parents=True, exist_ok=True)
         index = []
-        grouped = by_agency(demo_records(policies, subjects, seed))
+        grouped = by_agency(demo_records(policies, subjects, seed, until.date()))
         for number, (agency, records) in enumerate(sorted(grouped.items()), start=1):
             path = out / f"agency-{number:02d}.jsonl"
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))

@@ -21,6 +21,7 @@ from socialcredit.api.ratelimit import PublicRateLimit, RateLimit
 from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
 from socialcredit.registry import Registry, RegistrySettings
 from socialcredit.registry.anchor import AnchorStore
+from socialcredit.registry.workflows.revocations import signal_path
 
 DESCRIPTION = """\
 The registry by audience: agencies submit and maintain their own records; service providers
@@ -75,7 +76,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     app.state.registry = reg
     app.state.checks = checks
-    app.state.keys = KeyCache(settings.auth_cache_seconds)
+    signal = signal_path(settings.registry.database_url)
+    app.state.keys = KeyCache(settings.auth_cache_seconds, signal)
     app.state.anchors = None if settings.anchor_dir is None else AnchorStore(settings.anchor_dir)
     limit = RateLimit(settings.public_reads_per_minute, settings.public_burst)
     app.add_middleware(PublicRateLimit, limit=limit)

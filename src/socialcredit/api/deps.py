@@ -8,6 +8,7 @@ key stops working within that time (at once when revoked through the API).
 
 from __future__ import annotations
 
+import pathlib
 import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -28,6 +29,7 @@ from socialcredit.engine.hygiene import SINGLE_LINE_PATTERN
 from socialcredit.errors import AccessDeniedError, AuthenticationError
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.workflows.principals import Identity, authenticate, hash_key
+from socialcredit.registry.workflows.revocations import revocation_stamp
 
 PUBLIC = "public"
 ROLES = (PUBLIC, "agency", "service", "subject", "reviewer", "admin")
@@ -38,15 +40,21 @@ bearer = HTTPBearer(
 
 
 class KeyCache:
-    """Resolved keys by their hash, for ``ttl`` seconds (thread-safe)."""
+    """Resolved keys by their hash, for ``ttl`` seconds (thread-safe), emptied when the
+    registry's revocation signal changes (a key revoked by any process of this host)."""
 
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
+    def __init__(self, ttl: float, signal: pathlib.Path) -> None:
+        self.ttl, self.signal = ttl, signal
         self._found: dict[str, tuple[float, Identity | None]] = {}
         self._lock = threading.Lock()
+        self._stamp = revocation_stamp(signal)
 
     def get(self, digest: str) -> tuple[bool, Identity | None]:
+        stamp = revocation_stamp(self.signal)
         with self._lock:
+            if stamp != self._stamp:
+                self._found.clear()
+                self._stamp = stamp
             hit = self._found.get(digest)
         if hit is None or hit[0] < time.monotonic():
             return False, None

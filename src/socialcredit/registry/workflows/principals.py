@@ -22,6 +22,7 @@ from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.casework import Principal
+from socialcredit.registry.workflows.revocations import signal_revocation
 
 ROLES = ("agency", "service", "subject", "reviewer", "admin")
 KEY_PREFIX = "sck_"
@@ -144,7 +145,8 @@ def list_principals(
 
 
 def revoke_principal(reg: Registry, principal_id: int, actor: Actor) -> Principal:
-    """Revoke a principal's key from now on (a revoked principal stays listed)."""
+    """Revoke a principal's key from now on (a revoked principal stays listed); this host's
+    servers drop their cached keys at once (:mod:`.revocations`)."""
     with reg.session() as session, session.begin():
         row = session.get(Principal, principal_id)
         if row is None:
@@ -157,7 +159,8 @@ def revoke_principal(reg: Registry, principal_id: int, actor: Actor) -> Principa
         row.revoked_at = datetime.now(UTC)
         details = {"principal": row.id, "name": row.name, "role": row.role}
         append(session, actor, [AuditEvent("write.principal.revoke", None, details)])
-        return row
+    signal_revocation(reg.settings.database_url)
+    return row
 
 
 def identity_of(row: Principal) -> Identity:

@@ -37,7 +37,7 @@ def _notices(reg: Registry) -> list[Notice]:
 
 def test_negative_record_and_list_entry_are_queued(noticed: Registry) -> None:
     found = [(n.kind, n.subject_id, n.status) for n in _notices(noticed)]
-    assert found == [("record", P1, "pending"), ("list-entry", P1, "pending")]
+    assert found == [("record", P1, "queued"), ("list-entry", P1, "queued")]
 
 
 def test_file_sender_delivers_once(noticed: Registry, tmp_path: Path) -> None:

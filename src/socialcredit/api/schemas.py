@@ -34,6 +34,7 @@ class RecordIn(Strict):
     authority: Short | None = None
     reference: Short | None = None
     notified_on: date | None = None
+    notice: Literal["served", "substitute", "pending", "failed"] | None = None
     amount: Amount | None = None
     resolved_on: date | None = None
     revoked_on: date | None = None

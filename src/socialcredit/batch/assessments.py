@@ -74,8 +74,8 @@ def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
             r["record"],
             r["item"],
             RecordStatus(r["status"]),
-            r["effective_from"],
-            r["counts_until"],
+            r["effective_from"] or OPEN_END,  # NULL: a notice not served, never effective
+            r["counts_until"] or OPEN_END,
         )
         subjects[r["subject"]].records.append(state)
     for r in rows["decisions"]:

@@ -2,12 +2,16 @@
 
 ``engine.timeline`` in SQL (docs/semantics.md section 1): effective from, term end, stops on,
 the dispute suspension, and the counting set as at most two parts (a suspension can split a
-record's counting interval in two). ``status`` follows ``Timeline.status_on`` rule for rule.
+record's counting interval in two); a negative record whose notice is unserved never starts.
+``status`` follows ``Timeline.status_on`` rule for rule.
 """
 
 from __future__ import annotations
 
 from socialcredit.batch.dialect import OPEN_END, Dialect
+from socialcredit.engine.records import UNSERVED
+
+UNSERVED_SQL = ", ".join(f"'{state.value}'" for state in UNSERVED)
 
 
 def records_sql(as_of: str) -> str:
@@ -19,7 +23,7 @@ def records_sql(as_of: str) -> str:
 
     return f"""
 SELECT rid AS record, c_subject AS subject, c_kind AS kind, item_code AS item, decided_on,
-       notified_on, {seen("resolved_on")}, {seen("revoked_on")}, {seen("disputed_on")},
+       notified_on, notice, {seen("resolved_on")}, {seen("revoked_on")}, {seen("disputed_on")},
        {seen("dispute_decided_on")},
        CASE WHEN dispute_decided_on <= {as_of} THEN outcome END AS outcome
 FROM validated WHERE reasons = '' AND decided_on <= {as_of}"""
@@ -27,7 +31,8 @@ FROM validated WHERE reasons = '' AND decided_on <= {as_of}"""
 
 def timeline_sql(dialect: Dialect, as_of: str) -> str:
     start = (
-        "CASE WHEN i.negative THEN "
+        f"CASE WHEN i.negative AND r.notice IN ({UNSERVED_SQL}) THEN {OPEN_END} "
+        "WHEN i.negative THEN "
         f"{dialect.add_days('COALESCE(r.notified_on, r.decided_on)', 'i.notice_days')} "
         "ELSE r.decided_on END"
     )
@@ -44,7 +49,8 @@ WITH t_start AS (
   FROM records r JOIN c_items i ON i.item = r.item
 ), t_ends AS (
   SELECT t_start.*,
-         {dialect.shift("start", "counts_months", "counts_days")} AS term_end,
+         CASE WHEN start = {OPEN_END} THEN {OPEN_END}
+              ELSE {dialect.shift("start", "counts_months", "counts_days")} END AS term_end,
          COALESCE(dispute_decided_on, {OPEN_END}) AS susp_end
   FROM t_start
 ), t_stops AS (

@@ -1,4 +1,4 @@
-"""``socialcredit registry tick|retention|deliver`` and ``socialcredit policy load``."""
+"""``socialcredit registry tick|retention|deliver|receipt`` and ``socialcredit policy load``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from socialcredit.registry.workflows.policies import load_policy_files
 from socialcredit.registry.workflows.senders import FileSender, SmtpSender
 from socialcredit.registry.writes.notices import NoticeSender, deliver
 from socialcredit.registry.writes.retention import retention
+from socialcredit.registry.writes.service import Receipt, record_receipt
 from socialcredit.registry.writes.tick import count_due, tick
 
 app = typer.Typer(
@@ -106,6 +107,28 @@ def deliver_command(
     )
     if report.failed:
         raise typer.Exit(EXIT_REFUSED)
+
+
+@app.command("receipt")
+def receipt_command(
+    notice: Annotated[int, typer.Argument(help="The notice's id.")],
+    delivered: Annotated[
+        bool,
+        typer.Option(
+            "--delivered/--failed", help="The channel confirmed delivery, or reported failure."
+        ),
+    ],
+    detail: Annotated[str, typer.Option("--detail", help="The channel's own report.")] = "",
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Record the channel's receipt for a sent notice: delivery serves the record's notice; a
+    failure starts substitute service (publication, complete 30 days later)."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "operator", "record a notice receipt")
+        done = record_receipt(registry, Receipt(notice, delivered, detail), who)
+    served = "" if done.served_on is None else f", served on {done.served_on.isoformat()}"
+    stdout().print(f"notice {done.id}: {done.status}{served}", markup=False)
 
 
 def policy_load(

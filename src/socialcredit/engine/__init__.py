@@ -3,7 +3,7 @@
 from socialcredit.engine.assess import assess
 from socialcredit.engine.assessment import Assessment, RecordState
 from socialcredit.engine.changes import assess_with_next_change, change_dates, next_change_after
-from socialcredit.engine.records import RECORD_FIELDS, DisputeOutcome, Record
+from socialcredit.engine.records import RECORD_FIELDS, DisputeOutcome, NoticeState, Record
 from socialcredit.engine.validation import Checked, validate_record
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Assessment",
     "Checked",
     "DisputeOutcome",
+    "NoticeState",
     "Record",
     "RecordState",
     "assess",

@@ -2,7 +2,8 @@
 
 Reference semantics (docs/semantics.md):
 - a negative record is effective from ``notified_on + notice_days`` (``notified_on`` defaults to
-  ``decided_on``); a positive one from ``decided_on``;
+  ``decided_on``); a positive one from ``decided_on``; a negative record whose notice is
+  ``pending`` or ``failed`` has not been served and is not effective at all;
 - it counts until ``effective_from + counts_for``, and not from ``revoked_on`` on, nor from
   ``resolved_on`` on (unless the item says ``keep_counting``), nor from a dispute decision with
   outcome revoked or corrected;
@@ -18,7 +19,7 @@ from enum import StrEnum
 
 from socialcredit.engine.compiled import after
 from socialcredit.engine.intervals import EMPTY, OPEN_END, IntervalSet
-from socialcredit.engine.records import DisputeOutcome, Record
+from socialcredit.engine.records import UNSERVED, DisputeOutcome, Record
 from socialcredit.policy.models import Item
 from socialcredit.policy.vocabulary import Polarity
 
@@ -83,6 +84,8 @@ def _dispute_open(record: Record, day: date) -> bool:
 def effective_from(record: Record, item: Item) -> date:
     if item.polarity is Polarity.POSITIVE:
         return record.decided_on
+    if record.notice in UNSERVED:
+        return OPEN_END  # notice before effect: never, until it is served
     notified = record.notified_on or record.decided_on
     return notified + timedelta(days=item.notice_days or 0)
 
@@ -138,7 +141,7 @@ def _all_known(record: Record, day: date) -> bool:
 def timeline(record: Record, item: Item, review_days: int) -> Timeline:
     """The full timeline of ``record`` under ``item``."""
     start = effective_from(record, item)
-    term_end = after(item.counts_for, start)
+    term_end = OPEN_END if start == OPEN_END else after(item.counts_for, start)
     stops_on = term_end
     revoked = _revoked_by(record)
     if revoked is not None and revoked < stops_on:

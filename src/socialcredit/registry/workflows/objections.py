@@ -22,7 +22,13 @@ from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.casework import Objection
-from socialcredit.registry.store.models import Notice, RecordRow, record_key, table
+from socialcredit.registry.store.models import (
+    Notice,
+    RecordRow,
+    RegistryState,
+    record_key,
+    table,
+)
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
 from socialcredit.registry.writes.notices import notice_values
 
@@ -73,9 +79,10 @@ def overdue(session: Session, model: type[Any], today: date) -> list[Any]:
 def add_notice(
     session: Session, subject: str, kind: str, body: dict[str, Any], record_id: int | None = None
 ) -> None:
-    """Queue a notice to ``subject`` in the caller's transaction (the outbox delivers it)."""
-    now = datetime.now(UTC)
-    values = notice_values(subject, kind, body, now.date(), now, record_id)
+    """Queue a notice to ``subject`` in the caller's transaction (the outbox delivers it),
+    dated the registry's date (the wall clock only says when it may be sent)."""
+    today = session.execute(select(RegistryState.as_of)).scalar_one()
+    values = notice_values(subject, kind, body, today, datetime.now(UTC), record_id)
     session.execute(insert(table(Notice)), [values])
 
 

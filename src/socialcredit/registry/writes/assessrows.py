@@ -21,6 +21,7 @@ from socialcredit.engine import (
     RECORD_FIELDS,
     Assessment,
     DisputeOutcome,
+    NoticeState,
     Record,
 )
 from socialcredit.engine.timeline import suspension
@@ -44,6 +45,7 @@ def to_record(row: RecordRow | Row[Any], kind: str) -> Record:
         authority=row.authority,
         reference=row.reference,
         notified_on=row.notified_on,
+        notice=None if row.notice is None else NoticeState(row.notice),
         amount=None if row.amount is None else Decimal(row.amount),
         resolved_on=row.resolved_on,
         revoked_on=row.revoked_on,

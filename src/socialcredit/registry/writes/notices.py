@@ -1,9 +1,10 @@
 """The notices outbox: notices are rows first, delivered later by a sender, never lost.
 
-A notice stays ``pending`` until its sender reports success. A failure is recorded with the
-error, and the notice is retried after an exponential backoff (1, 2, 4 ... minutes, at most a
-day). Delivery uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two deliverers never send the
-same notice.
+A notice stays ``queued`` until its sender accepts it; it is then ``sent``, and its service
+goes on with the channel's receipt (``registry.writes.service``). A failed attempt is recorded
+with the error, and the notice is retried after an exponential backoff (1, 2, 4 ... minutes, at
+most a day). Delivery uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two deliverers never
+send the same notice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from socialcredit.registry.store.models import Notice
 
 MAX_BACKOFF = timedelta(days=1)
+QUEUED, SENT = "queued", "sent"
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def notice_values(
         "list_id": body.get("list"),
         "created_on": on,
         "body": body,
-        "status": "pending",
+        "status": QUEUED,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": None,
@@ -79,7 +81,7 @@ def due_query(now: datetime, limit: int) -> Select[Any]:
     ``ix_notices_due`` in its own order (in id order, every delivery read and sorted all the
     due notices, a whole backlog when a sender had been failing)."""
     due = Notice.next_attempt_at
-    query = select(Notice).where(Notice.status == "pending", due <= now)
+    query = select(Notice).where(Notice.status == QUEUED, due <= now)
     return query.order_by(due, Notice.id).limit(limit)
 
 
@@ -97,7 +99,7 @@ def _attempt(notice: Notice, sender: NoticeSender, now: datetime) -> bool:
         notice.last_error = f"{type(exc).__name__}: {exc}"[:1000]
         notice.next_attempt_at = now + backoff(notice.attempts)
         return False
-    notice.status, notice.sent_at, notice.last_error = "sent", now, None
+    notice.status, notice.sent_at, notice.last_error = SENT, now, None
     return True
 
 
@@ -107,7 +109,7 @@ def deliver(
     now: datetime | None = None,
     limit: int = 1000,
 ) -> DeliveryReport:
-    """Send the due notices, one transaction per notice; failures stay pending."""
+    """Send the due notices, one transaction per notice; failures stay queued."""
     moment = now or datetime.now(UTC)
     sent = failed = 0
     with sessions() as session, session.begin():
@@ -116,7 +118,7 @@ def deliver(
         with sessions() as session, session.begin():
             notice = session.execute(
                 select(Notice)
-                .where(Notice.id == notice_id, Notice.status == "pending")
+                .where(Notice.id == notice_id, Notice.status == QUEUED)
                 .with_for_update(skip_locked=True)
             ).scalar_one_or_none()
             if notice is None:
@@ -127,6 +129,6 @@ def deliver(
                 failed += 1
     with sessions() as session:
         pending = session.execute(
-            select(func.count()).select_from(Notice).where(Notice.status == "pending")
+            select(func.count()).select_from(Notice).where(Notice.status == QUEUED)
         ).scalar_one()
     return DeliveryReport(sent, failed, pending)

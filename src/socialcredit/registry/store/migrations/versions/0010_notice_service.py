@@ -1,0 +1,35 @@
+"""service of notice: a record's notice state, a notice's service date, queued notices
+
+A negative record takes effect only once its notice is served (principle 4): the record row
+keeps the state of its notice's service (``records.notice``: pending, failed, served,
+substitute) and a notice the date its service completed (``notices.served_on``). Notices not
+yet sent are ``queued`` (they were ``pending``).
+
+Revision ID: 0010
+Revises: 0007
+Create Date: 2026-12-06 22:30:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0007"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+
+def upgrade() -> None:
+    op.add_column("records", sa.Column("notice", sa.String(16), nullable=True))
+    op.add_column("notices", sa.Column("served_on", sa.Date(), nullable=True))
+    op.execute("UPDATE notices SET status = 'queued' WHERE status = 'pending'")
+
+
+def downgrade() -> None:
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35 and later): a copied table would break
+    # the foreign keys that point at ``records``
+    op.execute("UPDATE notices SET status = 'pending' WHERE status = 'queued'")
+    op.execute("ALTER TABLE notices DROP COLUMN served_on")
+    op.execute("ALTER TABLE records DROP COLUMN notice")

@@ -97,7 +97,7 @@ def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date)
     lists = tuple(sorted(found.lists, key=lambda m: m.list))
     records = tuple(sorted(found.records, key=lambda r: r.record))
     situation = Situation(found.kind, {m.list: m for m in lists}, {s.model: s for s in scores})
-    review_days = {r.record: policies.review_days(r.item) for r in records}
+    review_days = {r.record: policies.review_term(r.item) for r in records}
     # Where the batch scorer found no active measure the decision is ``allow`` with no
     # reasons and no remedies, exactly what ``decide`` gives then; elsewhere ``decide`` writes
     # the reasons and remedies, and must agree with the batch scorer's effect.

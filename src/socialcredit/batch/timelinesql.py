@@ -2,7 +2,8 @@
 
 ``engine.timeline`` in SQL (docs/semantics.md section 1): effective from, term end, stops on,
 the dispute suspension, and the counting set as at most two parts (a suspension can split a
-record's counting interval in two); a negative record whose notice is unserved never starts.
+record's counting interval in two); a negative record whose notice is unserved never starts;
+a review deadline in working days is looked up in the calendar (``c_days``).
 ``status`` follows ``Timeline.status_on`` rule for rule.
 """
 
@@ -45,8 +46,11 @@ def timeline_sql(dialect: Dialect, as_of: str) -> str:
 WITH t_start AS (
   SELECT r.*, i.stop_on_resolution, {start} AS start, {revoked} AS revoked,
          i.counts_months, i.counts_days,
-         {dialect.add_days("r.disputed_on", "i.review_days")} AS deadline
+         CASE WHEN i.review_working THEN wd.day
+              ELSE {dialect.add_days("r.disputed_on", "i.review_days")} END AS deadline
   FROM records r JOIN c_items i ON i.item = r.item
+  LEFT JOIN c_days cd ON i.review_working AND cd.day = r.disputed_on
+  LEFT JOIN c_days wd ON wd.working AND wd.n = cd.n + i.review_days
 ), t_ends AS (
   SELECT t_start.*,
          CASE WHEN start = {OPEN_END} THEN {OPEN_END}

@@ -10,13 +10,14 @@ A decision (upheld, corrected, revoked) is final, carries its reasons and produc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import DisputeOutcome
+from socialcredit.engine.workdays import deadline as review_deadline
 from socialcredit.errors import AlreadyDecidedError, NotFoundError
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
@@ -104,12 +105,13 @@ def file_objection(
     with reg.session() as session, session.begin():
         today = reg.state(session).as_of
         row = record_of(session, sid, record)
-        days = reg.policies(session).policy_set.review_days(row.item)
+        found = reg.policies(session).policy_set
+        days, working = found.review_days(row.item), found.review_working(row.item)
         objection = Objection(
             record_id=row.id,
             subject_id=sid,
             filed_on=today,
-            deadline=today + timedelta(days=days),
+            deadline=review_deadline(today, days, working),
             grounds=grounds,
             status=PENDING,
             overdue_noticed=False,

@@ -10,11 +10,12 @@ the listing ended are recorded and notified.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from socialcredit.engine.workdays import deadline as decision_deadline
 from socialcredit.errors import NotFoundError, RegistryError, RequestInvalidError
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
@@ -80,7 +81,9 @@ def apply_for_repair(
             list_id=list_id,
             records=records,
             filed_on=today,
-            deadline=today + timedelta(days=lst.repair.decision_days),
+            deadline=decision_deadline(
+                today, lst.repair.decision_days, lst.repair.decision_in == "working_days"
+            ),
             statement=statement,
             obligation_performed=performed[0],
             commitment=performed[1],

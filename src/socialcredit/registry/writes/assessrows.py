@@ -185,7 +185,10 @@ def time_events(
         record = by_key.get(state.record)
         if record is None or record.disputed_on is None:
             continue
-        suspended = suspension(record, policies.policy_set.review_days(record.item))
+        pset = policies.policy_set
+        suspended = suspension(
+            record, pset.review_days(record.item), pset.review_working(record.item)
+        )
         if suspended and suspended.parts[0].start <= day:
             found_events.append((state.record, "suspended", suspended.parts[0].start))
     return found_events

@@ -24,5 +24,7 @@ def retain_until(policies: PolicySet, record: Record) -> date:
     item = policies.items[record.item]
     if record.notice in UNSERVED:
         record = replace(record, notice=None, notified_on=None)
-    line = timeline(record, item, policies.review_days(record.item))
+    line = timeline(
+        record, item, policies.review_days(record.item), policies.review_working(record.item)
+    )
     return max(line.term_end, item.disclosure.period.after(line.effective_from))

@@ -44,7 +44,8 @@ SPECS = (
     PrincipalSpec("airline", "service", services=SERVICES),
     PrincipalSpec("subject", "subject", subject=P1),
     PrincipalSpec("other-subject", "subject", subject=P2),
-    PrincipalSpec("reviewer", "reviewer"),
+    PrincipalSpec("reviewer", "reviewer", authority=COURT),
+    PrincipalSpec("tax-reviewer", "reviewer", authority=TAX),
     PrincipalSpec("admin", "admin"),
 )
 ROLE_PRINCIPAL = {

@@ -43,33 +43,28 @@ def test_registry_commands_end_to_end(db: str, tmp_path: Path) -> None:
     assert "deny" in run("check", P1, "flight-booking", "--db", db, "--actor", "airline")
     decision = json.loads(run("check", P1, "flight-booking", "--db", db, "--json"))
     assert decision["effect"] == "deny" and decision["remedies"]
-    run("records", "dispute", "c-1", "--agency", COURT, "--on", "2025-01-02", "--db", db)
-    run(
-        "records",
-        "decide-dispute",
-        "c-1",
-        "--agency",
-        COURT,
-        "--on",
-        "2025-01-05",
-        "--outcome",
-        "upheld",
-        "--db",
-        db,
-    )
-    run("records", "resolve", "c-1", "--agency", COURT, "--on", "2025-01-06", "--db", db)
-    run("records", "revoke", "c-3", "--agency", COURT, "--on", "2025-01-06", "--db", db)
-    run("records", "revoke", "c-3", "--agency", COURT, "--on", "2025-01-07", "--db", db, code=1)
+    run("records", "dispute", "c-1", "--agency", COURT, "--db", db, code=2)  # no grounds
+    filed = run("records", "dispute", "c-1", "--agency", COURT, "--grounds", "paid", "--db", db)
+    assert f"to be decided by 2025-01-16 by {COURT}" in " ".join(filed.split())
+    decide = ("records", "decide-dispute", "c-1", "--agency", COURT, "--outcome", "upheld")
+    run(*decide, "--db", db, code=2)  # no reason
+    assert "upheld on 2025-01-01" in run(*decide, "--reason", "not paid", "--db", db)
+    resolve = ("records", "resolve", "c-1", "--agency", COURT, "--on", "2025-01-06")
+    run(*resolve, "--db", db, code=2)  # no reason
+    run(*resolve, "--reason", "paid in full", "--db", db)
+    revoke = ("records", "revoke", "c-3", "--agency", COURT, "--reason", "set aside on appeal")
+    run(*revoke, "--on", "2025-01-06", "--db", db)
+    run(*revoke, "--on", "2025-01-07", "--db", db, code=1)
     run(
         "records",
         "decide-dispute",
         "c-3",
         "--agency",
         COURT,
-        "--on",
-        "2025-01-07",
         "--outcome",
         "upheld",
+        "--reason",
+        "no objection was filed",
         "--db",
         db,
         code=1,

@@ -52,7 +52,7 @@ class RecordBatchIn(Strict):
 
 class StatusChangeIn(Strict):
     on: date | None = Field(default=None, description="Default: the registry date.")
-    reason: Reason | None = None
+    reason: Reason = Field(description="Why: stored, shown to the subject and notified.")
 
 
 class CorrectionIn(Strict):

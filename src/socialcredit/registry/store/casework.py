@@ -47,6 +47,7 @@ class Objection(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    authority: Mapped[str | None] = mapped_column(String(300), index=True)  # who decides
     filed_on: Mapped[date]
     deadline: Mapped[date]
     grounds: Mapped[str] = mapped_column(Text)
@@ -68,6 +69,7 @@ class RepairApplication(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
     list_id: Mapped[str] = mapped_column(String(64))
+    authority: Mapped[str | None] = mapped_column(String(300), index=True)  # who decides
     records: Mapped[list[Any]]
     filed_on: Mapped[date]
     deadline: Mapped[date]

@@ -30,6 +30,7 @@ from socialcredit.registry.store.models import (
     record_key,
     table,
 )
+from socialcredit.registry.workflows.routing import ensure_routed
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
 from socialcredit.registry.writes.notices import notice_values
 
@@ -50,17 +51,22 @@ def page_of(session: Session, query: Select[Any], limit: int, offset: int) -> Pa
     return Page(list(session.execute(query.limit(limit).offset(offset)).scalars()), total)
 
 
-def queue_page(
+def queue_page(  # noqa: PLR0913 - the queue's filters
     reg: Registry,
     model: type[Any],
     limit: int,
     offset: int,
     status: str | None = None,
     subject: str | None = None,
+    *,
+    authority: str | None = None,
 ) -> Page:
     """A page of due-process cases (objections or repair applications), earliest deadline
-    first, optionally of one status and of one subject."""
+    first, optionally of one status, of one subject and of one authority's queue (with the
+    cases filed before routing, which any reviewer decides)."""
     query = select(model)
+    if authority is not None:
+        query = query.where((model.authority == authority) | model.authority.is_(None))
     if status is not None:
         query = query.where(model.status == status)
     if subject is not None:
@@ -110,6 +116,7 @@ def file_objection(
         objection = Objection(
             record_id=row.id,
             subject_id=sid,
+            authority=row.agency,
             filed_on=today,
             deadline=review_deadline(today, days, working),
             grounds=grounds,
@@ -135,10 +142,15 @@ def file_objection(
 
 
 def objections(
-    reg: Registry, limit: int, offset: int, status: str | None = None, subject: str | None = None
+    reg: Registry,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    subject: str | None = None,
+    authority: str | None = None,
 ) -> Page:
-    """A page of objections, earliest deadline first (the reviewer's queue)."""
-    return queue_page(reg, Objection, limit, offset, status, subject)
+    """A page of objections, earliest deadline first (an authority's reviewers' queue)."""
+    return queue_page(reg, Objection, limit, offset, status, subject, authority=authority)
 
 
 def pending_row(session: Session, model: type[Any], entry_id: int, what: str) -> Any:
@@ -154,10 +166,18 @@ def pending_row(session: Session, model: type[Any], entry_id: int, what: str) ->
 
 
 def decide_objection(
-    reg: Registry, objection_id: int, outcome: DisputeOutcome, reason: str, actor: Actor
+    reg: Registry,
+    objection_id: int,
+    outcome: DisputeOutcome,
+    reason: str,
+    actor: Actor,
+    *,
+    authority: str | None = None,
 ) -> Objection:
     """Decide a pending objection (final): upheld keeps the record, corrected and revoked end
-    it; the subject is notified of the outcome and its reasons."""
+    it; the subject is notified of the outcome and its reasons. ``authority``: the reviewer's
+    (a reviewer of another authority is refused)."""
+    ensure_routed(reg, Objection, objection_id, authority, actor)
     with reg.session() as session, session.begin():
         found: Objection = pending_row(session, Objection, objection_id, "objection")
         today = reg.state(session).as_of

@@ -30,6 +30,7 @@ from socialcredit.registry.workflows.objections import (
     pending_row,
     queue_page,
 )
+from socialcredit.registry.workflows.routing import ensure_routed, list_authority
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
 
 GRANTED, REFUSED = "granted", "refused"
@@ -60,7 +61,8 @@ def apply_for_repair(
     sid = parse_subject(subject).value
     with reg.session() as session, session.begin():
         today = reg.state(session).as_of
-        lst = reg.policies(session).policy_set.lists.get(list_id)
+        policy_set = reg.policies(session).policy_set
+        lst = policy_set.lists.get(list_id)
         if lst is None:
             raise NotFoundError(f"no list {list_id!r} in the active policies", {"list": list_id})
         if lst.repair is None:  # pragma: no cover - the safeguards require a repair procedure
@@ -79,6 +81,7 @@ def apply_for_repair(
         application = RepairApplication(
             subject_id=sid,
             list_id=list_id,
+            authority=list_authority(policy_set, lst),
             records=records,
             filed_on=today,
             deadline=decision_deadline(
@@ -106,10 +109,15 @@ def apply_for_repair(
 
 
 def repairs(
-    reg: Registry, limit: int, offset: int, status: str | None = None, subject: str | None = None
+    reg: Registry,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    subject: str | None = None,
+    authority: str | None = None,
 ) -> Page:
-    """A page of repair applications, earliest deadline first."""
-    return queue_page(reg, RepairApplication, limit, offset, status, subject)
+    """A page of repair applications, earliest deadline first (an authority's queue)."""
+    return queue_page(reg, RepairApplication, limit, offset, status, subject, authority=authority)
 
 
 def _resolve_triggers(
@@ -127,9 +135,17 @@ def _resolve_triggers(
 
 
 def decide_repair(
-    reg: Registry, application_id: int, grant: bool, reason: str, actor: Actor
+    reg: Registry,
+    application_id: int,
+    grant: bool,
+    reason: str,
+    actor: Actor,
+    *,
+    authority: str | None = None,
 ) -> RepairApplication:
-    """Grant or refuse a pending application (final); a grant resolves the triggering records."""
+    """Grant or refuse a pending application (final); a grant resolves the triggering records.
+    ``authority``: the reviewer's (a reviewer of another authority is refused)."""
+    ensure_routed(reg, RepairApplication, application_id, authority, actor)
     with reg.session() as session, session.begin():
         found: RepairApplication = pending_row(
             session, RepairApplication, application_id, "application"
@@ -153,6 +169,15 @@ def decide_repair(
         details = {"application": found.id, "decision": found.status, "ended": not still}
         append(session, actor, [AuditEvent("write.repair.decide", found.subject_id, details)])
         return found
+
+
+def withdrawn_from_disclosure(session: Session, subject: str) -> set[str]:
+    """The records (``r<id>``) that a granted repair covers: their public disclosure is
+    withdrawn (Measures for the Administration of Credit Information Repair, 2023)."""
+    query = select(RepairApplication.records).where(
+        RepairApplication.subject_id == subject, RepairApplication.status == GRANTED
+    )
+    return {str(key) for keys in session.execute(query).scalars() for key in keys}
 
 
 def notify_overdue_repairs(session: Session, today: date, actor: Actor) -> int:

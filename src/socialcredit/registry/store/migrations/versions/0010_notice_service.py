@@ -1,9 +1,14 @@
-"""service of notice: a record's notice state, a notice's service date, queued notices
+"""service of notice and routing of due-process cases
+
+Service of notice: a record's notice state, a notice's service date, queued notices.
 
 A negative record takes effect only once its notice is served (principle 4): the record row
 keeps the state of its notice's service (``records.notice``: pending, failed, served,
 substitute) and a notice the date its service completed (``notices.served_on``). Notices not
 yet sent are ``queued`` (they were ``pending``).
+
+Routing: objections and repair applications name the authority whose reviewers decide them
+(indexed: a queue per authority); pending objections get their record's agency.
 
 Revision ID: 0010
 Revises: 0007
@@ -20,14 +25,26 @@ down_revision: str | None = "0007"
 branch_labels: str | None = None
 depends_on: str | None = None
 
+_CASES = ("objections", "repair_applications")
+
 
 def upgrade() -> None:
     op.add_column("records", sa.Column("notice", sa.String(16), nullable=True))
     op.add_column("notices", sa.Column("served_on", sa.Date(), nullable=True))
     op.execute("UPDATE notices SET status = 'queued' WHERE status = 'pending'")
+    for table in _CASES:
+        op.add_column(table, sa.Column("authority", sa.String(300), nullable=True))
+        op.create_index(f"ix_{table}_authority", table, ["authority"], unique=False)
+    op.execute(
+        "UPDATE objections SET authority = "
+        "(SELECT agency FROM records WHERE records.id = objections.record_id)"
+    )
 
 
 def downgrade() -> None:
+    for table in _CASES:
+        op.drop_index(f"ix_{table}_authority", table_name=table)
+        op.execute(f"ALTER TABLE {table} DROP COLUMN authority")
     # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35 and later): a copied table would break
     # the foreign keys that point at ``records``
     op.execute("UPDATE notices SET status = 'pending' WHERE status = 'queued'")

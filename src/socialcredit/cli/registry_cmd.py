@@ -23,7 +23,7 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.errors import InputError
 from socialcredit.policy import load_policies
-from socialcredit.registry.workflows.demo import by_agency, demo_records
+from socialcredit.registry.workflows.demo import by_catalogue_authority, demo_records
 from socialcredit.registry.workflows.policies import load_policy_files
 from socialcredit.registry.workflows.senders import FileSender, SmtpSender
 from socialcredit.registry.writes.notices import NoticeSender, deliver
@@ -146,6 +146,10 @@ def policy_load(
         stdout().print(f"{state}  {p.policy_id} {p.version} sha256:{p.sha256}", markup=False)
 
 
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 @app.command("demo-data")
 def demo_data(
     out: Annotated[Path, typer.Option("--out", help="Directory for the record files.")],
@@ -154,13 +158,20 @@ def demo_data(
     policy: Annotated[
         list[Path] | None, typer.Option("--policy", help="Policies (default policies/examples).")
     ] = None,
+    include: Annotated[
+        list[Path] | None,
+        typer.Option("--include", help="Also these JSON Lines records, with their agencies."),
+    ] = None,
 ) -> None:
     """Write deterministic example records, one JSON Lines file per agency."""
     with reported_errors():
         policies = load_policies(policy or [Path("policies/examples")])
         out.mkdir(parents=True, exist_ok=True)
         index = []
-        grouped = by_agency(demo_records(policies, subjects, seed))
+        extra = [json.loads(line) for path in include or [] for line in _lines(path)]
+        grouped = by_catalogue_authority(
+            policies, [*demo_records(policies, subjects, seed), *extra]
+        )
         for number, (agency, records) in enumerate(sorted(grouped.items()), start=1):
             path = out / f"agency-{number:02d}.jsonl"
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))

@@ -95,3 +95,16 @@ class FileCopy(Base):
     year: Mapped[int]
     free: Mapped[bool]
     made_at: Mapped[datetime]
+
+
+class Contact(Base):
+    """A subject's own channels for notices and the language it reads them in (personal data:
+    deleted with the subject at retention)."""
+
+    __tablename__ = "contacts"
+
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from socialcredit.registry.store.casework import Contact
 from socialcredit.registry.store.models import Notice
 
 MAX_BACKOFF = timedelta(days=1)
@@ -25,12 +26,15 @@ QUEUED, SENT = "queued", "sent"
 
 @dataclass(frozen=True)
 class OutgoingNotice:
-    """What a sender receives: the notice id, its subject and its content."""
+    """What a sender receives: the notice id, its subject and its content, and the subject's
+    own channels from the contact directory (its language, its e-mail address), if any."""
 
     id: int
     subject: str
     kind: str
     body: Mapping[str, Any]
+    locale: str | None = None
+    email: str | None = None
 
 
 class NoticeSender(Protocol):
@@ -90,8 +94,19 @@ def _due(session: Session, now: datetime, limit: int) -> list[Notice]:
     return list(session.execute(query).scalars())
 
 
-def _attempt(notice: Notice, sender: NoticeSender, now: datetime) -> bool:
-    outgoing = OutgoingNotice(notice.id, notice.subject_id or "", notice.kind, notice.body or {})
+def _outgoing(session: Session, notice: Notice) -> OutgoingNotice:
+    contact = None if notice.subject_id is None else session.get(Contact, notice.subject_id)
+    return OutgoingNotice(
+        notice.id,
+        notice.subject_id or "",
+        notice.kind,
+        notice.body or {},
+        None if contact is None else contact.locale,
+        None if contact is None else contact.email,
+    )
+
+
+def _attempt(notice: Notice, outgoing: OutgoingNotice, sender: NoticeSender, now: datetime) -> bool:
     notice.attempts += 1
     try:
         sender.send(outgoing)
@@ -123,7 +138,7 @@ def deliver(
             ).scalar_one_or_none()
             if notice is None:
                 continue
-            if _attempt(notice, sender, moment):
+            if _attempt(notice, _outgoing(session, notice), sender, moment):
                 sent += 1
             else:
                 failed += 1

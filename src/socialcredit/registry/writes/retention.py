@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from socialcredit.errors import RegistryError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
+from socialcredit.registry.store.casework import Contact
 from socialcredit.registry.store.models import (
     Notice,
     RecordEvent,
@@ -96,8 +97,14 @@ def _drop_empty_subjects(session: Session, subjects: list[str]) -> list[str]:
     empty = [s for s in subjects if s not in keep]
     if empty:
         _blank_notices(session, Notice.subject_id.in_(empty))
+        _delete_contacts(session, empty)
         session.execute(delete(Subject).where(Subject.id.in_(empty)))
     return empty
+
+
+def _delete_contacts(session: Session, subjects: list[str]) -> None:
+    """The subjects' contact entries (their own channels: personal data)."""
+    session.execute(delete(Contact).where(Contact.subject_id.in_(subjects)))
 
 
 def retention(

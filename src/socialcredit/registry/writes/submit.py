@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from socialcredit.engine import NoticeState, Record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
+from socialcredit.policy.policyset import PolicySet
 from socialcredit.policy.vocabulary import Polarity
 from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.context import Registry
@@ -164,8 +165,7 @@ def _children(
         for kind, on, details in submitted_events(row, today, negative):
             out.events.append(event_values(record_id, kind, on, now, sub.actor.name, details))
         if negative:
-            review = active.policy_set.review_days(row["item"])
-            body = record_notice_body(record_id, row, item.title, review)
+            body = record_notice_body(record_id, row, active.policy_set)
             out.notices.append(
                 notice_values(row["subject_id"], "record", body, today, now, record_id)
             )
@@ -209,19 +209,30 @@ def _register(session: Session, under: _Under, new: list[Candidate]) -> None:
 
 
 def record_notice_body(
-    record_id: int, row: Mapping[str, Any], title: str, review_days: int
+    record_id: int, row: Mapping[str, Any], policies: PolicySet
 ) -> dict[str, Any]:
+    """What a record's notice says: what was recorded, by whom, under which legal basis, from
+    when it takes effect and how to object (rendered per locale by ``workflows.templating``)."""
+    code = row["item"]
+    item = policies.items[code]
     notified = row["notified_on"]
+    days = policies.review_days(code)
+    working = policies.review_working(code)
     return {
         "record": record_key(record_id),
-        "item": row["item"],
-        "title": title,
+        "item": code,
+        "title": item.title,
         "authority": row["authority"],
         "reference": row["reference"],
         "decided_on": row["decided_on"].isoformat(),
         "notified_on": None if notified is None else notified.isoformat(),
+        "legal_basis": item.legal_basis,
+        "notice_days": item.notice_days or 0,
+        "objection_authority": row["agency"],
+        "review_term": policies.review_term(code),
+        "review_term_zh": f"{days}个工作日" if working else f"{days}日",
         "objection": f"you may object to this record; an objection is decided within "
-        f"{review_days} days, and suspends the record if it is not",
+        f"{policies.review_term(code)}, and suspends the record if it is not",
     }
 
 

@@ -7,6 +7,8 @@ keeps the state of its notice's service (``records.notice``: pending, failed, se
 substitute) and a notice the date its service completed (``notices.served_on``). Notices not
 yet sent are ``queued`` (they were ``pending``).
 
+Contacts: each subject's own channels (e-mail, phone) and the language of its notices.
+
 Routing: objections and repair applications name the authority whose reviewers decide them
 (indexed: a queue per authority); pending objections get their record's agency.
 
@@ -39,9 +41,19 @@ def upgrade() -> None:
         "UPDATE objections SET authority = "
         "(SELECT agency FROM records WHERE records.id = objections.record_id)"
     )
+    op.create_table(
+        "contacts",
+        sa.Column("subject_id", sa.String(18), nullable=False),
+        sa.Column("locale", sa.String(8), nullable=False),
+        sa.Column("email", sa.String(320), nullable=True),
+        sa.Column("phone", sa.String(32), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("subject_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("contacts")
     for table in _CASES:
         op.drop_index(f"ix_{table}_authority", table_name=table)
         op.execute(f"ALTER TABLE {table} DROP COLUMN authority")

@@ -24,16 +24,12 @@ DEMO_DB := sqlite:///$(CURDIR)/$(DEMO_DIR)/registry.db
 demo: $(STAMP)
 	$(BIN)/socialcredit policy check policies/examples
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/socialcredit init --db $(DEMO_DB) --policy policies/examples --as-of 2025-01-01
+	$(BIN)/socialcredit init --db $(DEMO_DB) --policy policies/examples --as-of 2025-06-01
 	$(BIN)/socialcredit registry demo-data --out $(DEMO_DIR)/records --subjects 2000 --seed 1 \
-		--until 2025-01-01
+		--until 2025-06-01 --include examples/records.jsonl
 	while IFS="$$(printf '\t')" read -r file agency; do \
 		$(BIN)/socialcredit records submit "$$file" --agency "$$agency" --db $(DEMO_DB) || exit 1; \
 	done < $(DEMO_DIR)/records/agencies.tsv
-	$(BIN)/socialcredit registry tick --as-of 2025-06-01 --db $(DEMO_DB)
-	grep '"item": "SPC-' examples/records.jsonl > $(DEMO_DIR)/court-records.jsonl
-	$(BIN)/socialcredit records submit $(DEMO_DIR)/court-records.jsonl \
-		--agency "The enforcing people's court" --db $(DEMO_DB)
 	$(BIN)/socialcredit subject show 11010519491231002X --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 11010519491231002X flight-booking --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit audit keygen --out $(DEMO_DIR)/anchor-key.pem

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
-from socialcredit.engine import DisputeOutcome, Record
+from socialcredit.engine import DisputeOutcome, NoticeState, Record
+from socialcredit.engine.records import UNSERVED
 from socialcredit.policy import PolicySet
 
 PERSON = "11010519491231002X"
@@ -42,6 +43,10 @@ def records(
     disputed = draw(maybe(day_after(decided, 400)))
     dispute_decided = draw(maybe(day_after(disputed, 60))) if disputed else None
     outcome = draw(st.sampled_from(list(DisputeOutcome))) if dispute_decided else None
+    notice = draw(st.sampled_from([None, *NoticeState]))
+    notified = None if notice in UNSERVED else draw(maybe(day_after(decided, 30)))
+    if notice is not None and notice not in UNSERVED and notified is None:
+        notified = decided
     return Record(
         id=record_id,
         subject=subject,
@@ -50,7 +55,8 @@ def records(
         decided_on=decided,
         authority="Test Authority",
         reference=f"REF-{record_id}",
-        notified_on=draw(maybe(day_after(decided, 30))),
+        notified_on=notified,
+        notice=notice,
         resolved_on=draw(maybe(day_after(decided, 900))),
         revoked_on=draw(maybe(day_after(decided, 900))),
         disputed_on=disputed,

@@ -124,6 +124,12 @@ class LifecycleError(RegistryError):
     http_status = 422
 
 
+class TemplateMissingError(RegistryError):
+    """No notice template for a kind of notice in the subject's language."""
+
+    code = "template-missing"
+
+
 class AccessDeniedError(RegistryError):
     """The actor may not do this (principle 12: least access)."""
 

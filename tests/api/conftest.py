@@ -48,7 +48,8 @@ SPECS = (
     PrincipalSpec(
         "other-subject", "subject", subject=P2, verification="identity card seen, ref T-2"
     ),
-    PrincipalSpec("reviewer", "reviewer"),
+    PrincipalSpec("reviewer", "reviewer", authority=COURT),
+    PrincipalSpec("tax-reviewer", "reviewer", authority=TAX),
     PrincipalSpec("admin", "admin"),
 )
 ROLE_PRINCIPAL = {

@@ -67,6 +67,6 @@ def test_policy_versions_and_statistics(client: TestClient, keys: Keys) -> None:
     assert [v["id"] for v in first["items"]] == [v["id"] for v in versions["items"][:2]]
     assert first["next_offset"] == 2 and versions["items"][0]["id"] > versions["items"][1]["id"]
     stats = client.get("/v1/admin/statistics", headers=keys["admin"]).json()
-    assert stats["principals"] == 7 and stats["registry_date"] == "2025-01-01"
+    assert stats["principals"] == 8 and stats["registry_date"] == "2025-01-01"
     back = client.post("/v1/admin/tick", json={"as_of": "2024-01-01"}, headers=keys["admin"])
     problem(back, 409, "registry-error")

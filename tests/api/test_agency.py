@@ -81,10 +81,17 @@ def test_status_changes_and_reads_stay_within_the_agency(client: TestClient, key
     client.post(URL, json=spc("A1"), headers=court)
     client.post(URL, json=spc("A2", subject=P2), headers=court)
     problem(client.get(f"{URL}/A1", headers=keys["tax"]), 404, "not-found")
-    resolved = client.post(f"{URL}/A1/resolve", json={"on": "2025-01-01"}, headers=court).json()
+    without = client.post(f"{URL}/A1/resolve", json={"on": "2025-01-01"}, headers=court)
+    assert without.status_code == 422  # a resolution states its reason
+    paid = {"on": "2025-01-01", "reason": "paid in full, receipt 2025-001"}
+    resolved = client.post(f"{URL}/A1/resolve", json=paid, headers=court).json()
     assert resolved["status"]["resolved_on"] == "2025-01-01"
-    assert [e["kind"] for e in resolved["history"]][-1] == "resolved"
-    twice = client.post(f"{URL}/A1/resolve", json={}, headers=court)
+    assert resolved["history"][-1]["kind"] == "resolved"
+    assert resolved["history"][-1]["details"]["reason"] == "paid in full, receipt 2025-001"
+    notices = client.get(f"/v1/subjects/{P1}/notices", headers=keys["subject"]).json()["items"]
+    assert notices[-1]["kind"] == "record-status"
+    assert notices[-1]["body"]["reason"] == "paid in full, receipt 2025-001"
+    twice = client.post(f"{URL}/A1/resolve", json={"reason": "again"}, headers=court)
     problem(twice, 422, "lifecycle-invalid")
     page = client.get(URL, params={"limit": 1}, headers=court).json()
     assert (page["total"], page["next_offset"], page["items"][0]["source_id"]) == (2, 1, "A1")

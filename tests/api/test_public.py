@@ -6,11 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from socialcredit.registry import Registry
+from socialcredit.registry.store.models import Notice
 from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
+from socialcredit.registry.workflows.senders import FileSender
+from socialcredit.registry.writes.notices import deliver
+from socialcredit.registry.writes.service import Receipt, record_receipt
 from tests.api.conftest import ADMIN, Keys
 from tests.api.helpers import audit, problem
+from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import O1, P1, spc
 
 SOCIAL = "Social-insurance agency under the human resources and social security department"
@@ -25,6 +31,16 @@ def _org(record_id: str, item: str, decided: str) -> dict[str, Any]:
         "authority": "Tax bureau of Fuzhou",
         "reference": f"Rong Shui {record_id}",
     }
+
+
+def _serve_notices(registry: Registry) -> None:
+    """Send the queued notices and confirm the delivery of the records' ones."""
+    deliver(registry.sessions, FileSender(None))
+    with registry.session() as session:
+        query = select(Notice.id).where(Notice.kind == "record", Notice.status == "sent")
+        sent = list(session.execute(query).scalars())
+    for notice in sent:
+        record_receipt(registry, Receipt(notice, delivered=True), OPERATOR)
 
 
 def test_published_policies_with_legal_bases(client: TestClient) -> None:
@@ -61,7 +77,10 @@ def test_organisation_lookup_shows_only_public_records_in_their_period(
     )
     found = client.get(f"/v1/public/organisations/{O1}").json()
     assert found["name"] == "Fuzhou Example Trading Co."
-    assert found["records"] == []  # in its notice period (notified today, 7 days)
+    assert found["records"] == []  # its notice is not served yet
+    _serve_notices(registry)
+    found = client.get(f"/v1/public/organisations/{O1}").json()
+    assert found["records"] == []  # in its notice period (served today, 7 days)
     client.post("/v1/admin/tick", json={"as_of": "2025-01-10"}, headers=keys["admin"])
     found = client.get(f"/v1/public/organisations/{O1}").json()
     assert [(r["item"], r["disclosed_until"]) for r in found["records"]] == [

@@ -30,6 +30,7 @@ def record_rows(records: Iterable[Record]) -> list[dict[str, Any]]:
         row["dispute_outcome"] = (
             None if record.dispute_outcome is None else str(record.dispute_outcome)
         )
+        row["notice"] = None if record.notice is None else str(record.notice)
         rows.append(row)
     return rows
 

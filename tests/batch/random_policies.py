@@ -252,6 +252,7 @@ def policy_documents(draw: st.DrawFn) -> dict[str, Any]:
             "title": "Random policy",
             "authority": "Test Authority",
             "objection_review_days": draw(st.integers(1, 30)),
+            "objection_review_in": draw(st.sampled_from(["days", "working_days"])),
         },
         "services": [
             {"id": s, "base": b, "title": f"Service {s}", "domain": d} for s, b, d in SERVICES

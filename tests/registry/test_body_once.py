@@ -49,8 +49,7 @@ def test_the_body_holds_null_for_each_stored_decision_and_reads_back_whole(
     assert json.dumps(whole) == json.dumps(full_body(stored, whole["decisions"]))
 
     _migrate(registry, "0003", up=False)
-    assert _stored(registry) == whole  # bodies whole again
-    assert subject_file(registry, P1, OPERATOR).assessment == whole
+    assert _stored(registry) == whole  # bodies whole again (the file needs the head schema)
     _migrate(registry, "head", up=True)
     assert current_revision(registry.engine) == head_revision()
     assert _stored(registry) == stored

@@ -3,7 +3,7 @@ changed, and on a registry without a state row."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -12,9 +12,17 @@ from socialcredit.errors import NotFoundError
 from socialcredit.registry import Actor, Registry, RegistrySettings
 from socialcredit.registry.audit import accesses, verify
 from socialcredit.registry.reads.checks import CheckRequest, check, check_many
-from socialcredit.registry.store.models import AuditEntry, PolicyVersion, RegistryState
+from socialcredit.registry.store.models import (
+    AssessmentRow,
+    AuditEntry,
+    PolicyVersion,
+    RegistryState,
+)
 from socialcredit.registry.store.postgres import PostgresTuning
-from tests.registry.helpers import P1, P2
+from socialcredit.registry.writes.submit import Submission, submit_record
+from socialcredit.registry.writes.tick import tick
+from tests.registry.conftest import OPERATOR
+from tests.registry.helpers import COURT, P1, P2, spc
 
 AIRLINE = Actor("airline", "service", "ticket sale")
 
@@ -74,3 +82,16 @@ def test_a_batch_above_the_copy_size_keeps_the_chain(registry: Registry) -> None
     with registry.session() as session:
         assert verify(session).ok
         assert len(accesses(session, P2)) == (COPY_FROM + 4) // 2
+
+
+def test_after_a_tick_a_check_answers_as_of_the_new_date(registry: Registry) -> None:
+    """The tick reassesses only subjects whose assessment changes; a subject it leaves alone
+    still has the assessment made on an earlier date, which holds on the new one."""
+    submit_record(registry, spc("c-1", decided=date(2024, 12, 1)), Submission(COURT, OPERATOR))
+    assert check(registry, P1, "flight-booking", AIRLINE).as_of == "2025-01-01"
+    tick(registry, date(2025, 1, 2), OPERATOR)
+    with registry.session() as session:
+        stored = session.execute(select(AssessmentRow.as_of)).scalar_one()
+    assert stored == date(2025, 1, 1)  # not reassessed: nothing changed
+    assert check(registry, P1, "flight-booking", AIRLINE).as_of == "2025-01-02"
+    assert check(registry, P2, "flight-booking", AIRLINE).as_of == "2025-01-02"  # no records

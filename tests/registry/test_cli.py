@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -43,33 +44,28 @@ def test_registry_commands_end_to_end(db: str, tmp_path: Path) -> None:
     assert "deny" in run("check", P1, "flight-booking", "--db", db, "--actor", "airline")
     decision = json.loads(run("check", P1, "flight-booking", "--db", db, "--json"))
     assert decision["effect"] == "deny" and decision["remedies"]
-    run("records", "dispute", "c-1", "--agency", COURT, "--on", "2025-01-02", "--db", db)
-    run(
-        "records",
-        "decide-dispute",
-        "c-1",
-        "--agency",
-        COURT,
-        "--on",
-        "2025-01-05",
-        "--outcome",
-        "upheld",
-        "--db",
-        db,
-    )
-    run("records", "resolve", "c-1", "--agency", COURT, "--on", "2025-01-06", "--db", db)
-    run("records", "revoke", "c-3", "--agency", COURT, "--on", "2025-01-06", "--db", db)
-    run("records", "revoke", "c-3", "--agency", COURT, "--on", "2025-01-07", "--db", db, code=1)
+    run("records", "dispute", "c-1", "--agency", COURT, "--db", db, code=2)  # no grounds
+    filed = run("records", "dispute", "c-1", "--agency", COURT, "--grounds", "paid", "--db", db)
+    assert f"to be decided by 2025-01-16 by {COURT}" in " ".join(filed.split())
+    decide = ("records", "decide-dispute", "c-1", "--agency", COURT, "--outcome", "upheld")
+    run(*decide, "--db", db, code=2)  # no reason
+    assert "upheld on 2025-01-01" in run(*decide, "--reason", "not paid", "--db", db)
+    resolve = ("records", "resolve", "c-1", "--agency", COURT, "--on", "2025-01-06")
+    run(*resolve, "--db", db, code=2)  # no reason
+    run(*resolve, "--reason", "paid in full", "--db", db)
+    revoke = ("records", "revoke", "c-3", "--agency", COURT, "--reason", "set aside on appeal")
+    run(*revoke, "--on", "2025-01-06", "--db", db)
+    run(*revoke, "--on", "2025-01-07", "--db", db, code=1)
     run(
         "records",
         "decide-dispute",
         "c-3",
         "--agency",
         COURT,
-        "--on",
-        "2025-01-07",
         "--outcome",
         "upheld",
+        "--reason",
+        "no objection was filed",
         "--db",
         db,
         code=1,
@@ -96,3 +92,46 @@ def test_registry_commands_end_to_end(db: str, tmp_path: Path) -> None:
 def test_uninitialised_database_is_a_clear_error(tmp_path: Path) -> None:
     out = run("check", P1, "flight-booking", "--db", f"sqlite:///{tmp_path / 'x.db'}", code=1)
     assert "socialcredit init" in out
+
+
+def test_the_demo_shows_the_readme_subject_as_the_readme_assesses_it(
+    db: str, tmp_path: Path
+) -> None:
+    """``make demo``'s steps (fewer generated subjects): the README subject's scores in the
+    registry on 2025-06-01 are those of the README's ``assess`` of the example records."""
+    examples = EXAMPLES.parents[1] / "examples" / "records.jsonl"
+    out = tmp_path / "records"
+    run("registry", "demo-data", "--out", str(out), "--subjects", "50", "--include", str(examples))
+    for line in (out / "agencies.tsv").read_text(encoding="utf-8").splitlines():
+        path, agency = line.split("\t")
+        run("records", "submit", path, "--agency", agency, "--db", db)
+    run("registry", "tick", "--as-of", "2025-06-01", "--db", db)
+    shown = json.loads(run("subject", "show", P1, "--db", db, "--json"))["assessment"]
+    assessed = json.loads(
+        run(
+            "assess",
+            "--policy",
+            str(EXAMPLES),
+            "--records",
+            str(examples),
+            "--as-of",
+            "2025-06-01",
+            "--subject",
+            P1,
+            "--json",
+        )
+    )
+
+    # the registry names records by its keys (r<id>), the file by the agencies' ids
+    def figures(assessment: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "scores": {
+                model: (s["value"], s["grade"], sorted(c["points"] for c in s["contributions"]))
+                for model, s in assessment["scores"].items()
+            },
+            "lists": sorted(m["list"] for m in assessment["lists"]),
+            "effects": {k: d["effect"] for k, d in assessment["decisions"].items()},
+        }
+
+    assert figures(shown) == figures(assessed)
+    assert figures(shown)["scores"]["rongcheng-personal"][:2] == (960, "A")

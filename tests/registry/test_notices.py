@@ -6,7 +6,7 @@ import json
 import socket
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from socialcredit.errors import RequestInvalidError, TemplateMissingError
 from socialcredit.registry import Registry
 from socialcredit.registry.store.models import Notice
+from socialcredit.registry.workflows.contacts import ContactSpec, set_contact
 from socialcredit.registry.workflows.senders import FileSender, SmtpSender
+from socialcredit.registry.workflows.templating import render_notice
 from socialcredit.registry.writes.notices import OutgoingNotice, deliver, due_query
 from socialcredit.registry.writes.submit import Submission, submit_record
 from tests.registry.conftest import OPERATOR
@@ -37,7 +40,7 @@ def _notices(reg: Registry) -> list[Notice]:
 
 def test_negative_record_and_list_entry_are_queued(noticed: Registry) -> None:
     found = [(n.kind, n.subject_id, n.status) for n in _notices(noticed)]
-    assert found == [("record", P1, "pending"), ("list-entry", P1, "pending")]
+    assert found == [("record", P1, "queued"), ("list-entry", P1, "queued")]
 
 
 def test_file_sender_delivers_once(noticed: Registry, tmp_path: Path) -> None:
@@ -91,7 +94,7 @@ class Inbox:
         self.messages: list[Any] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 
@@ -113,7 +116,43 @@ def test_smtp_sender_against_a_real_server(
     report = deliver(noticed.sessions, SmtpSender("127.0.0.1", port, recipient="{subject}@x.test"))
     assert (report.sent, report.pending) == (2, 0)
     assert [m["To"] for m in inbox.messages] == [f"{P1}@x.test"] * 2
-    assert "registered about you" in inbox.messages[0]["Subject"]
+    first = inbox.messages[0]
+    assert first["Subject"] == "关于您的一条信用记录已登记"  # Chinese without a contact entry
+    assert first["Content-Language"] == "zh"
+    text = first.get_content()
+    assert "法律依据" in text and "7 日后生效" in text and "15日内" in text
+
+
+def test_smtp_sends_to_the_subjects_own_address_in_its_language(
+    noticed: Registry, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    set_contact(noticed, P1, ContactSpec("en", email="subject@example.test"), OPERATOR)
+    report = deliver(noticed.sessions, SmtpSender("127.0.0.1", port, recipient="{subject}@x.test"))
+    assert report.sent == 2
+    record = inbox.messages[0]
+    assert (record["To"], record["Subject"]) == (
+        "subject@example.test",
+        "A record has been registered about you",
+    )
+    text = record.get_content()
+    assert "The enforcing people's court decides within 15 days" in text
+    assert "takes effect 7 days after this notice is served" in text
+    assert "Legal basis: " in text and "none stated" not in text
+    assert inbox.messages[1]["Subject"] == "A notice from the credit registry (list-entry)"
+
+
+def test_a_locale_without_templates_is_a_precise_error() -> None:
+    notice = OutgoingNotice(1, P1, "record", {"record": "r1"})
+    with pytest.raises(
+        TemplateMissingError, match="no template for 'record' notices in locale 'fr'"
+    ):
+        render_notice(notice, "fr")
+
+
+def test_a_contact_in_a_language_without_templates_is_refused(registry: Registry) -> None:
+    with pytest.raises(RequestInvalidError, match="locale 'fr' has no notice templates"):
+        set_contact(registry, P1, ContactSpec("fr"), OPERATOR)
 
 
 def test_smtp_server_down_keeps_notices(noticed: Registry) -> None:

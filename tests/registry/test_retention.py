@@ -11,7 +11,9 @@ from socialcredit.errors import RecordError, RegistryError
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import verify
 from socialcredit.registry.reads.subjectfile import subject_accesses, subject_file
+from socialcredit.registry.store.casework import Contact
 from socialcredit.registry.store.models import Notice, RecordRow, RetiredRecord
+from socialcredit.registry.workflows.contacts import ContactSpec, set_contact
 from socialcredit.registry.writes.lifecycle import StatusChange, change_status
 from socialcredit.registry.writes.retention import expired_query, retention
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
@@ -80,3 +82,13 @@ def test_retention_in_chunks_passes_over_a_record_awaiting_its_dispute(registry:
         assert session.scalar(select(func.count()).select_from(RetiredRecord)) == 69
     assert kept == ["old-7"]
     assert retention(registry, None, OPERATOR).records == 0
+
+
+def test_retention_deletes_the_contact_entry_with_the_subject(registry: Registry) -> None:
+    submit_record(registry, spc("old", decided=date(2021, 1, 4)), SUB)
+    submit_record(registry, spc("new", subject=P2, decided=date(2024, 12, 1)), SUB)
+    for subject in (P1, P2):
+        set_contact(registry, subject, ContactSpec("zh", email="x@example.test"), OPERATOR)
+    assert retention(registry, None, OPERATOR).subjects == 1
+    with registry.session() as session:
+        assert list(session.execute(select(Contact.subject_id)).scalars()) == [P2]

@@ -75,7 +75,7 @@ def test_every_copy_of_personal_data_goes(registry: Registry, tmp_path: Path) ->
         notices = list(session.execute(select(Notice).where(Notice.subject_id.is_(None))))
         assert notices, "P1's notices lost their addressee"
         statuses = session.execute(select(Notice.status).where(Notice.body.is_(None))).scalars()
-        assert "pending" not in set(statuses)
+        assert "queued" not in set(statuses)
         erased = session.execute(
             select(AuditEntry.details).where(AuditEntry.action == "write.retention.erase")
         ).scalars()

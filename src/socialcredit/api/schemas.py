@@ -49,6 +49,7 @@ class RecordIn(Strict):
     authority: Short | None = None
     reference: Short | None = None
     notified_on: date | None = None
+    notice: Literal["served", "substitute", "pending", "failed"] | None = None
     amount: Amount | None = None
     resolved_on: date | None = None
     revoked_on: date | None = None
@@ -66,7 +67,7 @@ class RecordBatchIn(Strict):
 
 class StatusChangeIn(Strict):
     on: date | None = Field(default=None, description="Default: the registry date.")
-    reason: Reason | None = None
+    reason: Reason = Field(description="Why: stored, shown to the subject and notified.")
 
 
 class CorrectionIn(Strict):

@@ -80,8 +80,8 @@ def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
             r["record"],
             r["item"],
             RecordStatus(r["status"]),
-            r["effective_from"],
-            r["counts_until"],
+            r["effective_from"] or OPEN_END,  # NULL: a notice not served, never effective
+            r["counts_until"] or OPEN_END,
         )
         found = subjects[r["subject"]]
         found.records.append(state)
@@ -124,7 +124,7 @@ def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date)
     guarded = guarded_scores(policies, scores, ids) if ids else None
     memberships = {m.list: m for m in lists}
     situation = Situation(found.kind, memberships, {s.model: s for s in scores}, guarded)
-    review_days = {r.record: policies.review_days(r.item) for r in records}
+    review_days = {r.record: policies.review_term(r.item) for r in records}
     # Where the batch scorer found no active measure the decision is ``allow`` with no
     # reasons and no remedies, exactly what ``decide`` gives then; elsewhere ``decide`` writes
     # the reasons and remedies, and must agree with the batch scorer's effect.

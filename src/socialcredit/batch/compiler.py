@@ -88,8 +88,9 @@ OUTPUTS = (
     ),
     Output(
         "records",
-        "SELECT subject, record, item, status, start AS effective_from, "
-        "stops_on AS counts_until, decided_on, minor FROM timeline",
+        "SELECT subject, record, item, status, "
+        f"{open_to_null('start')} AS effective_from, "
+        f"{open_to_null('stops_on')} AS counts_until, decided_on, minor FROM timeline",
     ),
     Output("scores", "SELECT subject, kind, model, value, grade FROM scores"),
     Output("contributions", "SELECT subject, model, record, item, points FROM contributions"),

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
 
 import pyarrow as pa
 
 from socialcredit.engine.decisions import EFFECT_ORDER
+from socialcredit.engine.workdays import is_working_day
 from socialcredit.errors import SocialCreditError
 from socialcredit.policy import PolicySet
 from socialcredit.policy.durations import Duration
@@ -102,6 +105,7 @@ def _items(policies: PolicySet) -> pa.Table:
                 "counts_days": days,
                 "stop_on_resolution": item.on_resolution == "stop_counting",
                 "review_days": policies.review_days(code),
+                "review_working": policies.review_working(code),
                 **_kinds(item.subject_kinds),
             }
         )
@@ -114,6 +118,7 @@ def _items(policies: PolicySet) -> pa.Table:
             ("counts_days", pa.int32()),
             ("stop_on_resolution", pa.bool_()),
             ("review_days", pa.int32()),
+            ("review_working", pa.bool_()),
             *_KIND_FIELDS,
         ]
     )
@@ -265,12 +270,35 @@ def _measures(policies: PolicySet, conditions: Conditions) -> pa.Table:
     return pa.Table.from_pylist(rows, schema)
 
 
+CALENDAR_FROM, CALENDAR_UNTIL = date(2000, 1, 1), date(2101, 1, 1)
+
+
+@cache
+def _days() -> pa.Table:
+    """Every day of the calendar range: whether it is a working day (``engine.workdays``) and
+    ``n``, how many working days there are from the start of the range to it (inclusive). The
+    ``k``-th working day after a day ``d`` is the working day whose ``n`` is ``d``'s plus ``k``.
+    (Review deadlines of objections filed outside the range are not computed.)"""
+    days, working, counts = [], [], []
+    day, n = CALENDAR_FROM, 0
+    while day < CALENDAR_UNTIL:
+        work = is_working_day(day)
+        n += work
+        days.append(day)
+        working.append(work)
+        counts.append(n)
+        day += timedelta(days=1)
+    schema = pa.schema([("day", pa.date32()), ("working", pa.bool_()), ("n", pa.int32())])
+    return pa.Table.from_pydict({"day": days, "working": working, "n": counts}, schema)
+
+
 def constant_tables(policies: PolicySet) -> dict[str, pa.Table]:
     """Every constant table of the plan, by name."""
     conditions = Conditions.of(policies)
     models, bands = _models(policies)
     return {
         "c_items": _items(policies),
+        "c_days": _days(),
         "c_points": _points(policies),
         "c_models": models,
         "c_bands": bands,

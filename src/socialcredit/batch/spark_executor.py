@@ -45,6 +45,7 @@ _ARROW_TO_SPARK = {
     pa.bool_(): T.BooleanType(),
     pa.int32(): T.IntegerType(),
     pa.int64(): T.LongType(),
+    pa.date32(): T.DateType(),
 }
 
 

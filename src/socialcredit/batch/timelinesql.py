@@ -2,7 +2,9 @@
 
 ``engine.timeline`` in SQL (docs/semantics.md section 1): effective from, term end, stops on,
 the dispute suspension, and the counting set as at most two parts (a suspension can split a
-record's counting interval in two). ``status`` follows ``Timeline.status_on`` rule for rule.
+record's counting interval in two); a negative record whose notice is unserved never starts;
+a review deadline in working days is looked up in the calendar (``c_days``).
+``status`` follows ``Timeline.status_on`` rule for rule.
 ``minor`` marks the records protected by principle 13 (``engine.minors``): a person's record
 decided on or before the 18th birthday read from positions 7 to 14 of the identifier.
 """
@@ -11,8 +13,11 @@ from __future__ import annotations
 
 from socialcredit.batch.dialect import OPEN_END, Dialect
 from socialcredit.engine.minors import ADULT_AGE
+from socialcredit.engine.records import UNSERVED
 from socialcredit.identity.birth import BIRTH_DATE
 from socialcredit.identity.kinds import IDENTIFIER_LENGTH
+
+UNSERVED_SQL = ", ".join(f"'{state.value}'" for state in UNSERVED)
 
 
 def minor_sql(dialect: Dialect, subject: str, kind: str, decided: str) -> str:
@@ -35,7 +40,7 @@ def records_sql(dialect: Dialect, as_of: str) -> str:
 
     return f"""
 SELECT rid AS record, c_subject AS subject, c_kind AS kind, item_code AS item, decided_on,
-       notified_on, {seen("resolved_on")}, {seen("revoked_on")}, {seen("disputed_on")},
+       notified_on, notice, {seen("resolved_on")}, {seen("revoked_on")}, {seen("disputed_on")},
        {seen("dispute_decided_on")},
        CASE WHEN dispute_decided_on <= {as_of} THEN outcome END AS outcome,
        {minor_sql(dialect, "c_subject", "c_kind", "decided_on")} AS minor
@@ -44,7 +49,8 @@ FROM validated WHERE reasons = '' AND decided_on <= {as_of}"""
 
 def timeline_sql(dialect: Dialect, as_of: str) -> str:
     start = (
-        "CASE WHEN i.negative THEN "
+        f"CASE WHEN i.negative AND r.notice IN ({UNSERVED_SQL}) THEN {OPEN_END} "
+        "WHEN i.negative THEN "
         f"{dialect.add_days('COALESCE(r.notified_on, r.decided_on)', 'i.notice_days')} "
         "ELSE r.decided_on END"
     )
@@ -57,11 +63,15 @@ def timeline_sql(dialect: Dialect, as_of: str) -> str:
 WITH t_start AS (
   SELECT r.*, i.stop_on_resolution, {start} AS start, {revoked} AS revoked,
          i.counts_months, i.counts_days,
-         {dialect.add_days("r.disputed_on", "i.review_days")} AS deadline
+         CASE WHEN i.review_working THEN wd.day
+              ELSE {dialect.add_days("r.disputed_on", "i.review_days")} END AS deadline
   FROM records r JOIN c_items i ON i.item = r.item
+  LEFT JOIN c_days cd ON i.review_working AND cd.day = r.disputed_on
+  LEFT JOIN c_days wd ON wd.working AND wd.n = cd.n + i.review_days
 ), t_ends AS (
   SELECT t_start.*,
-         {dialect.shift("start", "counts_months", "counts_days")} AS term_end,
+         CASE WHEN start = {OPEN_END} THEN {OPEN_END}
+              ELSE {dialect.shift("start", "counts_months", "counts_days")} END AS term_end,
          COALESCE(dispute_decided_on, {OPEN_END}) AS susp_end
   FROM t_start
 ), t_stops AS (

@@ -10,13 +10,15 @@ from __future__ import annotations
 from socialcredit.batch.dialect import Dialect
 from socialcredit.batch.identitysql import subject_ids_sql
 from socialcredit.batch.schema import RECORD_COLUMNS
-from socialcredit.engine import DisputeOutcome
+from socialcredit.engine import DisputeOutcome, NoticeState
 from socialcredit.engine.hygiene import EARLIEST_DATE, LATEST_DATE, RECORD_TEXT_LIMITS
+from socialcredit.engine.records import UNSERVED
 
 DATE_COLUMNS = ("notified_on", "resolved_on", "revoked_on", "disputed_on")
 ALL_DATES = ("decided_on", *DATE_COLUMNS, "dispute_decided_on")
 TEXT_COLUMNS = tuple(name for name in RECORD_TEXT_LIMITS if name != "amount")
 OUTCOMES = tuple(outcome.value for outcome in DisputeOutcome)
+NOTICES = tuple(state.value for state in NoticeState)
 
 
 def _reasons() -> list[tuple[str, str]]:
@@ -73,7 +75,28 @@ def _reasons() -> list[tuple[str, str]]:
     window = f"DATE '{EARLIEST_DATE}' AND DATE '{LATEST_DATE}'"
     span = f"outside {EARLIEST_DATE} to {LATEST_DATE}"
     pairs += [(f"{c} NOT BETWEEN {window}", f"{c}: {c} {span}") for c in ALL_DATES]
-    return pairs
+    return pairs + _notice_reasons()
+
+
+def _notice_reasons() -> list[tuple[str, str]]:
+    """A notice state is one of ``NoticeState``, with a date exactly when it is served."""
+    notices = ", ".join(f"'{n}'" for n in NOTICES)
+    unserved = ", ".join(f"'{n.value}'" for n in UNSERVED)
+    served = ", ".join(f"'{n.value}'" for n in NoticeState if n not in UNSERVED)
+    return [
+        (
+            f"notice IS NOT NULL AND notice NOT IN ({notices})",
+            f"notice: not one of {', '.join(NOTICES)}",
+        ),
+        (
+            f"notice IN ({unserved}) AND notified_on IS NOT NULL",
+            "notice: notified_on is set but the notice is not served",
+        ),
+        (
+            f"notice IN ({served}) AND notified_on IS NULL",
+            "notice: served without notified_on, the date service completed",
+        ),
+    ]
 
 
 def _bad_text_sql(dialect: Dialect) -> str:
@@ -108,6 +131,7 @@ def _parsed_sql(dialect: Dialect) -> str:
          r.disputed_on, r.dispute_decided_on, r.amount,
          {dialect.trimmed("r.id")} AS rid, {dialect.trimmed("r.item")} AS item_code,
          {dialect.trimmed("r.dispute_outcome")} AS outcome,
+         {dialect.trimmed("r.notice")} AS notice,
          {dialect.blank("r.subject")} AS no_subject,
          {dialect.blank("r.authority")} AS no_authority,
          {dialect.blank("r.reference")} AS no_reference,
@@ -134,7 +158,7 @@ WITH v_ids AS ({subject_ids_sql(dialect, "raw_records")}
   LEFT JOIN v_seq q ON q.src_file = p.src_file AND q.src_row = p.src_row
 )
 SELECT src_file, src_row, rid, c_subject, c_kind, item_code, decided_on, notified_on,
-       resolved_on, revoked_on, disputed_on, dispute_decided_on, outcome, warning,
+       notice, resolved_on, revoked_on, disputed_on, dispute_decided_on, outcome, warning,
        CASE WHEN COALESCE({refused}, FALSE) THEN concat_ws('; ',
     {reasons}) ELSE '' END AS reasons
 FROM v_joined"""

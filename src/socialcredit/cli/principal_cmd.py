@@ -37,7 +37,11 @@ def create(  # noqa: PLR0913, PLR0917 - one parameter per option
     role: Annotated[Role, typer.Option("--role", help="The principal's role.")],
     authority: Annotated[
         str | None,
-        typer.Option("--authority", help="agency: the catalogue authority it submits for."),
+        typer.Option(
+            "--authority",
+            help="agency: the catalogue authority it submits for; reviewer: the authority "
+            "whose objections and repair applications it decides.",
+        ),
     ] = None,
     service: Annotated[
         list[str] | None,

@@ -21,7 +21,8 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.engine import DisputeOutcome
 from socialcredit.ingest.files import rows
-from socialcredit.registry.writes.lifecycle import StatusChange, change_status
+from socialcredit.registry.workflows.status import decide_dispute, dispute, resolve_or_revoke
+from socialcredit.registry.writes.lifecycle import StatusChange
 from socialcredit.registry.writes.submit import Submission, SubmitReport, submit_lines
 
 app = typer.Typer(help="Submit records to the registry and change their status.")
@@ -71,45 +72,68 @@ def submit(
         raise typer.Exit(EXIT_REFUSED)
 
 
-def _change(change: StatusChange, db: str | None, actor: str | None, role: str) -> None:
-    with reported_errors(), opened(db) as registry:
-        who = actor_of(actor, role, f"{change.action} a record")
-        row = change_status(registry, change, who)
-    stdout().print(
-        f"{change.action}: record {row.source_id} ({row.key}) on {change.on}", markup=False
-    )
+ReasonOpt = Annotated[
+    str, typer.Option("--reason", help="Why: stored, shown to the subject and notified.")
+]
 
 
-def _status_command(action: str, default_role: str, help_text: str) -> None:
-    """Register ``records ACTION RECORD --agency --on`` (resolve, revoke, dispute)."""
+def _status_command(action: str, help_text: str) -> None:
+    """Register ``records ACTION RECORD --agency --on --reason`` (resolve, revoke)."""
 
-    def command(
+    def command(  # noqa: PLR0913, PLR0917 - one parameter per option
         record: RecordArg,
         agency: AgencyOpt,
         on: OnOpt,
+        reason: ReasonOpt,
         db: DbOpt = None,
         actor: ActorOpt = None,
-        role: RoleOpt = default_role,
+        role: RoleOpt = "agency",
     ) -> None:
-        _change(StatusChange(action, agency, record, on.date()), db, actor, role)
+        change = StatusChange(action, agency, record, on.date())
+        with reported_errors(), opened(db) as registry:
+            who = actor_of(actor, role, f"{action} a record")
+            row = resolve_or_revoke(registry, change, reason, who)
+        stdout().print(f"{action}: record {row.source_id} ({row.key}) on {on.date()}", markup=False)
 
     app.command(action, help=help_text)(command)
 
 
-_status_command("resolve", "agency", "The obligation was fulfilled on --on.")
-_status_command("revoke", "agency", "The decision behind the record was revoked on --on.")
-_status_command("dispute", "subject", "The subject objected to the record on --on.")
+_status_command("resolve", "The obligation was fulfilled on --on, for --reason.")
+_status_command("revoke", "The decision behind the record was revoked on --on, for --reason.")
+
+
+@app.command("dispute")
+def dispute_command(
+    record: RecordArg,
+    agency: AgencyOpt,
+    grounds: Annotated[str, typer.Option("--grounds", help="Why the subject objects.")],
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+    role: RoleOpt = "subject",
+) -> None:
+    """The subject objects to the record today (the registry's date), on --grounds: the
+    objection goes to the queue of the authority that decided it."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, role, "object to a record")
+        found = dispute(registry, agency, record, grounds, who)
+    stdout().print(
+        f"objection {found.id}: record {record} disputed on {found.filed_on}, to be decided "
+        f"by {found.deadline} by {found.authority}",
+        markup=False,
+    )
 
 
 @app.command("decide-dispute")
-def decide_dispute(
+def decide_dispute_command(
     record: RecordArg,
     agency: AgencyOpt,
-    on: OnOpt,
     outcome: Annotated[DisputeOutcome, typer.Option("--outcome", help="upheld|revoked|corrected")],
+    reason: ReasonOpt,
     db: DbOpt = None,
     actor: ActorOpt = None,
 ) -> None:
-    """The objection was decided on --on with --outcome (role: reviewer)."""
-    change = StatusChange("decide-dispute", agency, record, on.date(), outcome)
-    _change(change, db, actor, "reviewer")
+    """Decide the record's pending objection today with --outcome and --reason (role: reviewer)."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "reviewer", "decide an objection")
+        found = decide_dispute(registry, agency, record, outcome, reason, who)
+    stdout().print(f"objection {found.id}: {found.outcome} on {found.decided_on}", markup=False)

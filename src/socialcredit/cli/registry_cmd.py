@@ -1,4 +1,4 @@
-"""``socialcredit registry tick|retention|deliver`` and ``socialcredit policy load``."""
+"""``socialcredit registry tick|retention|deliver|receipt`` and ``socialcredit policy load``."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.errors import InputError
 from socialcredit.policy import load_policies
-from socialcredit.registry.workflows.demo import by_agency, demo_records
+from socialcredit.registry.workflows.demo import by_catalogue_authority, demo_records
 from socialcredit.registry.workflows.policies import load_policy_files
 from socialcredit.registry.workflows.senders import FileSender, SmtpSender
 from socialcredit.registry.writes.notices import NoticeSender, deliver
 from socialcredit.registry.writes.retention import retention
+from socialcredit.registry.writes.service import Receipt, record_receipt
 from socialcredit.registry.writes.tick import count_due, tick
 
 app = typer.Typer(
@@ -108,6 +109,28 @@ def deliver_command(
         raise typer.Exit(EXIT_REFUSED)
 
 
+@app.command("receipt")
+def receipt_command(
+    notice: Annotated[int, typer.Argument(help="The notice's id.")],
+    delivered: Annotated[
+        bool,
+        typer.Option(
+            "--delivered/--failed", help="The channel confirmed delivery, or reported failure."
+        ),
+    ],
+    detail: Annotated[str, typer.Option("--detail", help="The channel's own report.")] = "",
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Record the channel's receipt for a sent notice: delivery serves the record's notice; a
+    failure starts substitute service (publication, complete 30 days later)."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "operator", "record a notice receipt")
+        done = record_receipt(registry, Receipt(notice, delivered, detail), who)
+    served = "" if done.served_on is None else f", served on {done.served_on.isoformat()}"
+    stdout().print(f"notice {done.id}: {done.status}{served}", markup=False)
+
+
 def policy_load(
     paths: Annotated[list[Path], typer.Argument(help="Policy files or directories.")],
     db: DbOpt = None,
@@ -121,6 +144,10 @@ def policy_load(
     for p in loaded:
         state = "loaded" if p.changed else "unchanged"
         stdout().print(f"{state}  {p.policy_id} {p.version} sha256:{p.sha256}", markup=False)
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @app.command("demo-data")
@@ -139,13 +166,19 @@ def demo_data(
             help="Records are decided before this date (a registry refuses later decisions).",
         ),
     ] = datetime(2025, 6, 1),
+    include: Annotated[
+        list[Path] | None,
+        typer.Option("--include", help="Also these JSON Lines records, with their agencies."),
+    ] = None,
 ) -> None:
     """Write deterministic example records, one JSON Lines file per agency."""
     with reported_errors():
         policies = load_policies(policy or [Path("policies/examples")])
         out.mkdir(parents=True, exist_ok=True)
         index = []
-        grouped = by_agency(demo_records(policies, subjects, seed, until.date()))
+        extra = [json.loads(line) for path in include or [] for line in _lines(path)]
+        generated = demo_records(policies, subjects, seed, until.date())
+        grouped = by_catalogue_authority(policies, [*generated, *extra])
         for number, (agency, records) in enumerate(sorted(grouped.items()), start=1):
             path = out / f"agency-{number:02d}.jsonl"
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))

@@ -25,6 +25,7 @@ from socialcredit.cli.report import EFFECT_STYLE, titled_table
 from socialcredit.cli.subject_report import render_assessment_body, render_decision
 from socialcredit.registry.reads.checks import check
 from socialcredit.registry.reads.subjectfile import SubjectFile, subject_accesses, subject_file
+from socialcredit.registry.workflows.contacts import ContactSpec, set_contact
 
 app = typer.Typer(help="A subject's file and who read it (every read is audited).")
 
@@ -100,6 +101,22 @@ def accesses(
     for e in entries:
         table.add_row(str(e.seq), e.at, e.actor, e.role, e.action, e.purpose)
     stdout().print(table)
+
+
+@app.command("contact")
+def contact(
+    subject: SubjectArg,
+    locale: Annotated[str, typer.Option("--locale", help="Language of notices: zh or en.")],
+    email: Annotated[str | None, typer.Option("--email", help="E-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Set the subject's own channels for notices and their language (audited)."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "operator", "set a subject's contact channels")
+        row = set_contact(registry, subject, ContactSpec(locale, email, phone), who)
+    stdout().print(f"contact of {row.subject_id}: notices in {row.locale}", markup=False)
 
 
 def check_command(

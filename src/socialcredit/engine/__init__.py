@@ -3,7 +3,13 @@
 from socialcredit.engine.assess import assess
 from socialcredit.engine.assessment import Assessment, RecordState
 from socialcredit.engine.changes import assess_with_next_change, change_dates, next_change_after
-from socialcredit.engine.records import INPUT_FIELDS, RECORD_FIELDS, DisputeOutcome, Record
+from socialcredit.engine.records import (
+    INPUT_FIELDS,
+    RECORD_FIELDS,
+    DisputeOutcome,
+    NoticeState,
+    Record,
+)
 from socialcredit.engine.validation import Checked, validate_record
 
 __all__ = [
@@ -12,6 +18,7 @@ __all__ = [
     "Assessment",
     "Checked",
     "DisputeOutcome",
+    "NoticeState",
     "Record",
     "RecordState",
     "assess",

@@ -36,7 +36,10 @@ def timelines_for(
             own.append(seen)
     own.sort(key=_BY_ID)
     items = policies.items
-    return [timeline(r, items[r.item], policies.review_days(r.item)) for r in own]
+    return [
+        timeline(r, items[r.item], policies.review_days(r.item), policies.review_working(r.item))
+        for r in own
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +123,7 @@ def assessment_of(policies: PolicySet, evaluation: Evaluation, as_of: date) -> A
     situation = Situation(kind, {m.list: m for m in memberships}, by_model, guarded)
     # the review deadlines are only written in remedies, which only list memberships have
     review_days = (
-        {t.record.id: policies.review_days(t.record.item) for t in timelines} if memberships else {}
+        {t.record.id: policies.review_term(t.record.item) for t in timelines} if memberships else {}
     )
     return Assessment(
         subject=sid.value,

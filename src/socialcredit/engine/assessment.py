@@ -80,11 +80,16 @@ def _membership(m: Membership) -> dict[str, Any]:
     }
 
 
+def _day(day: date) -> str | None:
+    """A date, or ``None`` for the open end (a record whose notice is not served)."""
+    return None if day == date.max else day.isoformat()
+
+
 def _record(r: RecordState) -> dict[str, Any]:
     return {
         "record": r.record,
         "item": r.item,
         "status": r.status,
-        "effective_from": r.effective_from.isoformat(),
-        "counts_until": r.counts_until.isoformat(),
+        "effective_from": _day(r.effective_from),
+        "counts_until": _day(r.counts_until),
     }

@@ -52,7 +52,7 @@ class _Shared:
     the list restricts gives it). Reasons copy the trigger; remedies are the same mapping."""
 
     situation: Situation
-    review_days: Mapping[str, int]
+    review_days: Mapping[str, str]
     triggers: dict[str, dict[str, Any]] = field(default_factory=dict)
     remedies: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -99,10 +99,10 @@ def _reason(rule: MeasureRule, shared: _Shared) -> dict[str, Any] | None:
     return score_trigger | rule.fields
 
 
-def _remedy(lst: ListDef, member: Membership, review_days: Mapping[str, int]) -> dict[str, Any]:
+def _remedy(lst: ListDef, member: Membership, review_days: Mapping[str, str]) -> dict[str, Any]:
     repair = lst.repair
     objections = [
-        f"record {rid}: object to it; a reviewer must decide within {review_days[rid]} days, "
+        f"record {rid}: object to it; a reviewer must decide within {review_days[rid]}, "
         "or the record is suspended until decided"
         for rid in member.records
     ]
@@ -136,9 +136,10 @@ def _decision(
 
 
 def decide(
-    policies: PolicySet, service: str, situation: Situation, review_days: Mapping[str, int]
+    policies: PolicySet, service: str, situation: Situation, review_days: Mapping[str, str]
 ) -> Decision:
-    """The decision for one service; ``review_days`` maps record ids to their review deadline."""
+    """The decision for one service; ``review_days`` maps record ids to their review deadline
+    in words (``15 days``, ``15 working days``)."""
     plan = compiled(policies).plans.get(situation.subject_kind)
     rules = () if plan is None else plan.rules.get(service, ())
     return _decision(policies, service, rules, _Shared(situation, review_days))
@@ -163,7 +164,7 @@ def _reached(plan: Plan, situation: Situation) -> set[str]:
 
 
 def decide_all(
-    policies: PolicySet, situation: Situation, review_days: Mapping[str, int]
+    policies: PolicySet, situation: Situation, review_days: Mapping[str, str]
 ) -> tuple[Decision, ...]:
     """The decision at every service named by a loaded measure, by service id."""
     plan = compiled(policies).plans.get(situation.subject_kind)

@@ -14,6 +14,22 @@ class DisputeOutcome(StrEnum):
     CORRECTED = "corrected"  # this version stops counting; the corrected one is a new record
 
 
+class NoticeState(StrEnum):
+    """How far the service of a negative record's notice has come (principle 4).
+
+    A record without a notice state was served on ``notified_on`` (or ``decided_on``), as the
+    submitting agency attests.
+    """
+
+    SERVED = "served"  # delivery confirmed by the channel on ``notified_on``
+    SUBSTITUTE = "substitute"  # substitute service (publication) completed on ``notified_on``
+    PENDING = "pending"  # queued or sent, not yet confirmed: not served
+    FAILED = "failed"  # delivery failed and no substitute service yet: not served
+
+
+UNSERVED = (NoticeState.PENDING, NoticeState.FAILED)
+
+
 RECORD_FIELDS = (
     "id",
     "subject",
@@ -22,6 +38,7 @@ RECORD_FIELDS = (
     "reference",
     "decided_on",
     "notified_on",
+    "notice",
     "amount",
     "resolved_on",
     "revoked_on",
@@ -49,6 +66,7 @@ class Record:
     authority: str | None = None
     reference: str | None = None
     notified_on: date | None = None
+    notice: NoticeState | None = None
     amount: Decimal | None = None
     resolved_on: date | None = None
     revoked_on: date | None = None

@@ -2,12 +2,14 @@
 
 Reference semantics (docs/semantics.md):
 - a negative record is effective from ``notified_on + notice_days`` (``notified_on`` defaults to
-  ``decided_on``); a positive one from ``decided_on``;
+  ``decided_on``); a positive one from ``decided_on``; a negative record whose notice is
+  ``pending`` or ``failed`` has not been served and is not effective at all;
 - it counts until ``effective_from + counts_for``, and not from ``revoked_on`` on, nor from
   ``resolved_on`` on (unless the item says ``keep_counting``), nor from a dispute decision with
   outcome revoked or corrected;
-- a dispute not decided within the policy's ``objection_review_days`` suspends the record from
-  the deadline until the decision.
+- a dispute not decided within the policy's ``objection_review_days`` (calendar days, or working
+  days on the official Chinese calendar: ``engine.workdays``) suspends the record from the
+  deadline until the decision.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from enum import StrEnum
 
 from socialcredit.engine.compiled import after
 from socialcredit.engine.intervals import EMPTY, OPEN_END, IntervalSet
-from socialcredit.engine.records import DisputeOutcome, Record
+from socialcredit.engine.records import UNSERVED, DisputeOutcome, Record
+from socialcredit.engine.workdays import deadline as review_deadline
 from socialcredit.policy.models import Item
 from socialcredit.policy.vocabulary import Polarity
 
@@ -83,15 +86,17 @@ def _dispute_open(record: Record, day: date) -> bool:
 def effective_from(record: Record, item: Item) -> date:
     if item.polarity is Polarity.POSITIVE:
         return record.decided_on
+    if record.notice in UNSERVED:
+        return OPEN_END  # notice before effect: never, until it is served
     notified = record.notified_on or record.decided_on
     return notified + timedelta(days=item.notice_days or 0)
 
 
-def suspension(record: Record, review_days: int) -> IntervalSet:
+def suspension(record: Record, review_days: int, working: bool = False) -> IntervalSet:
     """From the review deadline of an undecided objection until its decision."""
     if record.disputed_on is None:
         return EMPTY
-    deadline = record.disputed_on + timedelta(days=review_days)
+    deadline = review_deadline(record.disputed_on, review_days, working)
     return IntervalSet.span(deadline, record.dispute_decided_on or OPEN_END)
 
 
@@ -135,10 +140,10 @@ def _all_known(record: Record, day: date) -> bool:
     )
 
 
-def timeline(record: Record, item: Item, review_days: int) -> Timeline:
+def timeline(record: Record, item: Item, review_days: int, working: bool = False) -> Timeline:
     """The full timeline of ``record`` under ``item``."""
     start = effective_from(record, item)
-    term_end = after(item.counts_for, start)
+    term_end = OPEN_END if start == OPEN_END else after(item.counts_for, start)
     stops_on = term_end
     revoked = _revoked_by(record)
     if revoked is not None and revoked < stops_on:
@@ -148,7 +153,7 @@ def timeline(record: Record, item: Item, review_days: int) -> Timeline:
     if resolved is not None and resolution_stops and resolved < stops_on:
         stops_on = resolved
     stops_on = max(start, stops_on)
-    suspended = suspension(record, review_days)
+    suspended = suspension(record, review_days, working)
     counting = IntervalSet.span(start, stops_on).minus(suspended)
     return Timeline(
         record, start, term_end, stops_on, counting, suspended, resolution_stops, revoked

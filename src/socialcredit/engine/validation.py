@@ -3,7 +3,8 @@
 Every reason a record is refused is collected, never just the first: invalid identifier (or one
 not of its declared ``identifier_kind``), unknown
 item, item not applicable to the subject's kind, a negative record without its deciding
-authority or reference (principle 3), impossible dates, an unknown dispute outcome.
+authority or reference (principle 3), impossible dates, an unknown dispute outcome, a notice
+state that contradicts its date.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from socialcredit.engine.hygiene import RECORD_TEXT_LIMITS, date_problem, text_problem
-from socialcredit.engine.records import INPUT_FIELDS, DisputeOutcome, Record
+from socialcredit.engine.records import (
+    INPUT_FIELDS,
+    UNSERVED,
+    DisputeOutcome,
+    NoticeState,
+    Record,
+)
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import SubjectId, parse_subject
 from socialcredit.policy.policyset import PolicySet
@@ -107,6 +114,25 @@ def _outcome(raw: Mapping[str, Any], decided: bool, out: Checked) -> DisputeOutc
         return None
 
 
+def _notice(raw: Mapping[str, Any], notified: date | None, out: Checked) -> NoticeState | None:
+    text = _text(raw, "notice")
+    if text is None:
+        return None
+    try:
+        state = NoticeState(text)
+    except ValueError:
+        allowed = ", ".join(s.value for s in NoticeState)
+        out.reasons.append(f"notice {text!r} is not one of: {allowed}")
+        return None
+    if state in UNSERVED and notified is not None:
+        out.reasons.append(
+            f"notified_on is set but notice is {text}: an unserved notice has no date"
+        )
+    elif state not in UNSERVED and notified is None:
+        out.reasons.append(f"notice is {text} without notified_on, the date service completed")
+    return state
+
+
 def _amount(raw: Mapping[str, Any], out: Checked) -> Decimal | None:
     text = _text(raw, "amount")
     if text is None:
@@ -167,6 +193,7 @@ def validate_record(raw: Mapping[str, Any], policies: PolicySet) -> Checked:
     dates = _dates(raw, out)
     _date_order(dates, out)
     outcome = _outcome(raw, dates["dispute_decided_on"] is not None, out)
+    notice = _notice(raw, dates["notified_on"], out)
     amount = _amount(raw, out)
     if out.reasons or sid is None or record_id is None or dates["decided_on"] is None:
         return out
@@ -181,6 +208,7 @@ def validate_record(raw: Mapping[str, Any], policies: PolicySet) -> Checked:
         dispute_outcome=outcome,
         decided_on=dates["decided_on"],
         notified_on=dates["notified_on"],
+        notice=notice,
         resolved_on=dates["resolved_on"],
         revoked_on=dates["revoked_on"],
         disputed_on=dates["disputed_on"],

@@ -124,6 +124,7 @@ def _compile(index: PolicyIndex) -> PolicySet:
             source=p.doc.path,
             sha256=p.doc.sha256,
             objection_review_days=p.model.policy.objection_review_days,
+            objection_review_in=p.model.policy.objection_review_in,
         )
         for p in index.accepted
     )

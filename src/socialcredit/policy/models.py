@@ -39,7 +39,12 @@ class PolicyHeader(Strict):
     published_on: date | None = None
     description: str = ""
     objection_review_days: int = Field(
-        description="Calendar days a reviewer has to decide an objection (1 to 90, principle 9)."
+        description="Days a reviewer has to decide an objection (1 to 90, principle 9)."
+    )
+    objection_review_in: Literal["days", "working_days"] = Field(
+        default="days",
+        description="How objection_review_days are counted: calendar days, or working days on "
+        "the official Chinese calendar (holidays and make-up working days).",
     )
 
 
@@ -147,6 +152,11 @@ class ListEntry(Strict):
 class Repair(Strict):
     procedure: Text
     decision_days: int = Field(ge=1, le=90, description="Days to decide a repair application.")
+    decision_in: Literal["days", "working_days"] = Field(
+        default="days",
+        description="How decision_days are counted: calendar days, or working days on the "
+        "official Chinese calendar.",
+    )
 
 
 class ExitCondition(Strict):

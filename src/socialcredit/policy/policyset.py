@@ -19,6 +19,7 @@ class PolicyInfo:
     source: str
     sha256: str
     objection_review_days: int
+    objection_review_in: str = "days"
 
     def as_dict(self) -> dict[str, str]:
         return {"id": self.id, "version": self.version, "sha256": self.sha256}
@@ -47,6 +48,20 @@ class PolicySet:
     def review_days(self, item_code: str) -> int:
         """The objection review deadline of the policy that catalogues ``item_code``."""
         return self._review_days[item_code]
+
+    def review_working(self, item_code: str) -> bool:
+        """Whether that deadline is counted in working days (else calendar days)."""
+        return self._review_working[item_code]
+
+    def review_term(self, item_code: str) -> str:
+        """That deadline in words: ``15 days`` or ``15 working days``."""
+        unit = "working days" if self.review_working(item_code) else "days"
+        return f"{self.review_days(item_code)} {unit}"
+
+    @cached_property
+    def _review_working(self) -> dict[str, bool]:
+        working = {p.id: p.objection_review_in == "working_days" for p in self.policies}
+        return {code: working[policy_id] for code, policy_id in self.item_policy.items()}
 
     @cached_property
     def _review_days(self) -> dict[str, int]:

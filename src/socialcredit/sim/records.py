@@ -184,6 +184,7 @@ def _lifecycle(
         "revoked_on": _dates(revoked, no_revocation),
         "disputed_on": _dates(disputed, no_dispute),
         "dispute_decided_on": _dates(dispute_decided, undecided),
+        "notice": pa.nulls(n, pa.string()),  # served as the agency attests
         "dispute_outcome": pa.array(
             [
                 None if u else _OUTCOMES[o]

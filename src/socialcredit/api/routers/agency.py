@@ -26,6 +26,7 @@ from socialcredit.api.views import (
     record_out,
 )
 from socialcredit.registry import Registry
+from socialcredit.registry.workflows.status import change_with_reason
 from socialcredit.registry.workflows.submissions import (
     agency_record,
     agency_records,
@@ -33,7 +34,7 @@ from socialcredit.registry.workflows.submissions import (
     correct_record,
     name_organisation,
 )
-from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.lifecycle import StatusChange
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 
 router = APIRouter(prefix="/v1/agency", tags=["agency"], responses=PROBLEMS)
@@ -99,8 +100,8 @@ def _change(reg: Registry, who: Caller, action: str, record_id: str, body: Statu
     agency = _authority(who)
     with reg.session() as session, session.begin():
         on = body.on or reg.state(session).as_of
-        note = {} if body.reason is None else {"reason": body.reason}
-        apply_change(session, reg, StatusChange(action, agency, record_id, on), who.actor, note)
+        change = StatusChange(action, agency, record_id, on)
+        change_with_reason(session, reg, change, body.reason, who.actor)
     found = agency_record(reg, agency, record_id, who.actor)
     return record_out(found.row, found.events)
 

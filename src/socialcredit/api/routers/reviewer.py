@@ -1,5 +1,6 @@
-"""Reviewers: the queues of objections and credit repair applications, earliest deadline first,
-and their decisions with reasons (final: deciding twice is refused)."""
+"""Reviewers: their authority's queues of objections and credit repair applications, earliest
+deadline first, and their decisions with reasons (final: deciding twice is refused; a reviewer
+of another authority is refused)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ def objection_queue(
     reg: Reg, who: Reviewer, page: Page, status: ObjectionStatus = "pending"
 ) -> PageOut[ObjectionOut]:
     """Objections (default: pending), earliest deadline first; ``overdue`` when past it."""
-    found = objections(reg, QueueQuery(page.limit, page.offset, status, reader=who.actor))
+    authority = who.need().authority
+    found = objections(
+        reg, QueueQuery(page.limit, page.offset, status, authority=authority, reader=who.actor)
+    )
     today = reg.today()
     items = [objection_out(o, today) for o in found.rows]
     return PageOut[ObjectionOut](**page_body(items, found.total, page))
@@ -37,8 +41,9 @@ def decide_one_objection(
     objection_id: RowId, body: ObjectionDecisionIn, reg: Reg, who: Reviewer
 ) -> ObjectionOut:
     """Uphold the record, or end it as corrected or revoked; the subject is notified."""
+    outcome, authority = DisputeOutcome(body.outcome), who.need().authority
     found = decide_objection(
-        reg, objection_id, DisputeOutcome(body.outcome), body.reason, who.actor
+        reg, objection_id, outcome, body.reason, who.actor, authority=authority
     )
     return objection_out(found, found.decided_on or found.filed_on)
 
@@ -48,7 +53,10 @@ def repair_queue(
     reg: Reg, who: Reviewer, page: Page, status: RepairStatus = "pending"
 ) -> PageOut[RepairOut]:
     """Credit repair applications (default: pending), earliest deadline first."""
-    found = repairs(reg, QueueQuery(page.limit, page.offset, status, reader=who.actor))
+    authority = who.need().authority
+    found = repairs(
+        reg, QueueQuery(page.limit, page.offset, status, authority=authority, reader=who.actor)
+    )
     today = reg.today()
     items = [repair_out(r, today) for r in found.rows]
     return PageOut[RepairOut](**page_body(items, found.total, page))
@@ -59,5 +67,8 @@ def decide_one_repair(
     application_id: RowId, body: RepairDecisionIn, reg: Reg, who: Reviewer
 ) -> RepairOut:
     """Grant (the triggering records are resolved and the listing ends) or refuse."""
-    found = decide_repair(reg, application_id, body.grant, body.reason, who.actor)
+    authority = who.need().authority
+    found = decide_repair(
+        reg, application_id, body.grant, body.reason, who.actor, authority=authority
+    )
     return repair_out(found, found.decided_on or found.filed_on)

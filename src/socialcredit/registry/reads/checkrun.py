@@ -56,13 +56,24 @@ def _found(reg: Registry, rows: list[CheckRow], head: HeadRow) -> Found:
     policies = reg.known_policies(rows[0][1])
     if policies is None:
         raise _Unknown(rows[0][1])
+    today = driver_date(rows[0][0])
     return Found(
         head=Head(*head),
-        today=driver_date(rows[0][0]),
+        today=today,
         policies=policies,
-        assessed={row[2]: driver_date(row[4]) for row in rows if row[4] is not None},
+        assessed={row[2]: _valid_on(row, today) for row in rows if row[4] is not None},
         stored={(row[2], row[3]): row[5] for row in rows if row[5] is not None},
     )
+
+
+def _valid_on(row: CheckRow, today: date) -> date:
+    """The date the subject's stored assessment answers for: the registry's date while the
+    assessment holds (its next change is after it: a tick reassesses only the subjects whose
+    assessment changes), else the date it was made (a tick still under way)."""
+    next_change = row[6]
+    if next_change is None or driver_date(next_change) > today:
+        return today
+    return driver_date(row[4])
 
 
 def run(

@@ -1,8 +1,9 @@
 """What the public may see (principles 10 and 12): public-tier records of organisations within
-their disclosure period, memberships of lists that are public by their legal basis, and
-organisation names. Natural persons are never looked up publicly; they appear only as members
-of a public list, with the identity number masked, and never by a membership that rests on a
-record decided while they were minors (principle 13). Every lookup of a subject is audited.
+their disclosure period (not those a granted credit repair covers: repair withdraws their
+disclosure), memberships of lists that are public by their legal basis, and organisation
+names. Natural persons are never looked up publicly; they appear only as members of a public
+list, with the identity number masked, and never by a membership that rests on a record decided
+while they were minors (principle 13). Every lookup of a subject is audited.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from socialcredit.registry.store.models import (
     Subject,
 )
 from socialcredit.registry.workflows.objections import Page, page_of
+from socialcredit.registry.workflows.repair import withdrawn_from_disclosure
 
 HIDDEN_STATUSES = ("pending", "revoked", "suspended")
 
@@ -97,8 +99,11 @@ def organisation_view(reg: Registry, code: str, actor: Actor) -> PublicView:
         body = {"records": [], "lists": []} if assessment is None else assessment.body
         states = {s["record"]: s for s in body["records"]}
         rows = session.execute(select(RecordRow).where(RecordRow.subject_id == sid.value))
+        withdrawn = withdrawn_from_disclosure(session, sid.value)
         records = []
         for row in rows.scalars():
+            if row.key in withdrawn:
+                continue
             shown = _disclosed(policies, row, states.get(row.key) or {"status": "pending"}, today)
             if shown is not None:
                 records.append(shown)

@@ -38,7 +38,7 @@ def statistics(reg: Registry) -> dict[str, Any]:
             "repairs_pending": count(RepairApplication.status == PENDING, model=RepairApplication),
             "repairs_granted": count(RepairApplication.status == GRANTED, model=RepairApplication),
             "repairs_refused": count(RepairApplication.status == REFUSED, model=RepairApplication),
-            "notices_pending": count(Notice.status == "pending", model=Notice),
+            "notices_pending": count(Notice.status.in_(("queued", "sent")), model=Notice),
             "audit_entries": state.audit_seq,
             "audit_head": state.audit_head,
         }

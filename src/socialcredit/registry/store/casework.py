@@ -58,6 +58,7 @@ class Objection(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    authority: Mapped[str | None] = mapped_column(String(300), index=True)  # who decides
     filed_on: Mapped[date]
     deadline: Mapped[date]
     grounds: Mapped[str] = mapped_column(Text)
@@ -89,6 +90,7 @@ class RepairApplication(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
     list_id: Mapped[str] = mapped_column(String(64))
+    authority: Mapped[str | None] = mapped_column(String(300), index=True)  # who decides
     records: Mapped[list[Any]]
     filed_on: Mapped[date]
     deadline: Mapped[date]
@@ -114,3 +116,16 @@ class FileCopy(Base):
     year: Mapped[int]
     free: Mapped[bool]
     made_at: Mapped[datetime]
+
+
+class Contact(Base):
+    """A subject's own channels for notices and the language it reads them in (personal data:
+    deleted with the subject at retention)."""
+
+    __tablename__ = "contacts"
+
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime]

@@ -56,8 +56,8 @@ def _pairs(postgres: bool) -> Subquery:
 
 def _checked(postgres: bool) -> Select[Any]:
     """One row per pair: the registry's date, the newest policy version id, the pair, its
-    subject's assessment date and the pair's stored decision as JSON text (one index lookup in
-    each table per pair)."""
+    subject's assessment date, the pair's stored decision as JSON text and the assessment's next
+    change date (one index lookup in each table per pair)."""
     pairs, state, assessed, decided = _pairs(postgres), STATE.c, _ASSESSMENTS.c, _DECISIONS.c
     latest = select(func.max(PolicyVersion.id)).scalar_subquery()
     match = and_(decided.subject_id == pairs.c.sid, decided.service == pairs.c.service)
@@ -66,7 +66,13 @@ def _checked(postgres: bool) -> Select[Any]:
         .outerjoin(_ASSESSMENTS, assessed.subject_id == pairs.c.sid)
         .outerjoin(_DECISIONS, match)
     )
-    pair = (pairs.c.sid, pairs.c.service, assessed.as_of, cast(decided.decision, Text))
+    pair = (
+        pairs.c.sid,
+        pairs.c.service,
+        assessed.as_of,
+        cast(decided.decision, Text),
+        assessed.next_change_on,
+    )
     return select(state.as_of, latest, *pair).select_from(tables)
 
 

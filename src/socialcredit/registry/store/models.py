@@ -99,6 +99,7 @@ class RecordRow(Base):
     amount: Mapped[str | None] = mapped_column(String(40))
     decided_on: Mapped[date]
     notified_on: Mapped[date | None]
+    notice: Mapped[str | None] = mapped_column(String(16))  # engine.NoticeState
     resolved_on: Mapped[date | None]
     revoked_on: Mapped[date | None]
     disputed_on: Mapped[date | None]
@@ -195,7 +196,10 @@ class AssessmentDecision(Base):
 
 
 class Notice(Base):
-    """Outbox: a notice stays ``pending`` until a sender has delivered it."""
+    """Outbox and service of a notice (``registry.writes.service``): ``queued`` until a sender
+    has sent it, then ``sent`` until the channel reports ``delivered`` or ``failed``; a failed
+    notice of a record is served by ``substitute`` service (publication), complete on
+    ``served_on``."""
 
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_due", "status", "next_attempt_at"),)
@@ -212,6 +216,7 @@ class Notice(Base):
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    served_on: Mapped[date | None]
 
 
 class AuditEntry(Base):

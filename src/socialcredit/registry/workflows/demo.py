@@ -76,3 +76,15 @@ def by_agency(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any
     for raw in records:
         grouped[str(raw["authority"])].append(raw)
     return dict(grouped)
+
+
+def by_catalogue_authority(
+    policies: PolicySet, records: Iterable[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Records grouped by the catalogue ``authority`` of their item: the agency that submits
+    them (a record's own ``authority`` may name the deciding body, e.g. a district court)."""
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for raw in records:
+        item = policies.items.get(str(raw.get("item")))
+        grouped[str(raw.get("authority") if item is None else item.authority)].append(raw)
+    return dict(grouped)

@@ -10,19 +10,27 @@ A decision (upheld, corrected, revoked) is final, carries its reasons and produc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import DisputeOutcome
+from socialcredit.engine.workdays import deadline as review_deadline
 from socialcredit.errors import AlreadyDecidedError, NotFoundError
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.casework import Objection
-from socialcredit.registry.store.models import Notice, RecordRow, record_key, table
+from socialcredit.registry.store.models import (
+    Notice,
+    RecordRow,
+    RegistryState,
+    record_key,
+    table,
+)
+from socialcredit.registry.workflows.routing import ensure_routed
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change, check_change
 from socialcredit.registry.writes.notices import notice_values
 from socialcredit.registry.writes.turns import lock_subjects
@@ -46,7 +54,8 @@ def page_of(session: Session, query: Select[Any], limit: int, offset: int) -> Pa
 
 @dataclass(frozen=True)
 class QueueQuery:
-    """Which due-process cases to list: a page, optionally of one status and of one subject;
+    """Which due-process cases to list: a page, optionally of one status, of one subject and of
+    one authority's queue (with the cases filed before routing, which any reviewer decides);
     ``reader`` (a reviewer) is recorded in the audit log for each subject on the page, since
     the cases hold their grounds and statements."""
 
@@ -54,6 +63,7 @@ class QueueQuery:
     offset: int
     status: str | None = None
     subject: str | None = None
+    authority: str | None = None
     reader: Actor | None = None
 
 
@@ -61,6 +71,9 @@ def queue_page(reg: Registry, model: type[Any], query: QueueQuery) -> Page:
     """A page of due-process cases (objections or repair applications), earliest deadline
     first; with a reader, each subject on the page sees the read in its access listing."""
     select_cases = select(model)
+    if query.authority is not None:
+        mine = (model.authority == query.authority) | model.authority.is_(None)
+        select_cases = select_cases.where(mine)
     if query.status is not None:
         select_cases = select_cases.where(model.status == query.status)
     if query.subject is not None:
@@ -88,9 +101,10 @@ def overdue(session: Session, model: type[Any], today: date) -> list[Any]:
 def add_notice(
     session: Session, subject: str, kind: str, body: dict[str, Any], record_id: int | None = None
 ) -> None:
-    """Queue a notice to ``subject`` in the caller's transaction (the outbox delivers it)."""
-    now = datetime.now(UTC)
-    values = notice_values(subject, kind, body, now.date(), now, record_id)
+    """Queue a notice to ``subject`` in the caller's transaction (the outbox delivers it),
+    dated the registry's date (the wall clock only says when it may be sent)."""
+    today = session.execute(select(RegistryState.as_of)).scalar_one()
+    values = notice_values(subject, kind, body, today, datetime.now(UTC), record_id)
     session.execute(insert(table(Notice)), [values])
 
 
@@ -115,12 +129,14 @@ def file_objection(
         row = record_of(session, sid, record)
         change = StatusChange("dispute", row.agency, row.source_id, today)
         check_change(row, change)  # before the objection row: one pending per record
-        days = reg.policies(session).policy_set.review_days(row.item)
+        found = reg.policies(session).policy_set
+        days, working = found.review_days(row.item), found.review_working(row.item)
         objection = Objection(
             record_id=row.id,
             subject_id=sid,
+            authority=row.agency,
             filed_on=today,
-            deadline=today + timedelta(days=days),
+            deadline=review_deadline(today, days, working),
             grounds=grounds,
             status=PENDING,
             overdue_noticed=False,
@@ -166,10 +182,18 @@ def pending_row(session: Session, model: type[Any], entry_id: int, what: str) ->
 
 
 def decide_objection(
-    reg: Registry, objection_id: int, outcome: DisputeOutcome, reason: str, actor: Actor
+    reg: Registry,
+    objection_id: int,
+    outcome: DisputeOutcome,
+    reason: str,
+    actor: Actor,
+    *,
+    authority: str | None = None,
 ) -> Objection:
     """Decide a pending objection (final): upheld keeps the record, corrected and revoked end
-    it; the subject is notified of the outcome and its reasons."""
+    it; the subject is notified of the outcome and its reasons. ``authority``: the reviewer's
+    (a reviewer of another authority is refused)."""
+    ensure_routed(reg, Objection, objection_id, authority, actor)
     with reg.session() as session, session.begin():
         found: Objection = pending_row(session, Objection, objection_id, "objection")
         today = reg.state(session).as_of

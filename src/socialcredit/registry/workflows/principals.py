@@ -2,7 +2,8 @@
 
 A key is a high-entropy random token shown once, when it is created; the registry keeps only its
 SHA-256. Each principal has one role and the scope that role needs: an agency its catalogue
-``authority``, a service provider its services, a subject its one identifier. Creating and
+``authority``, a reviewer the authority whose cases it decides, a service provider its services,
+a subject its one identifier. Creating and
 revoking principals is audited.
 """
 
@@ -73,17 +74,27 @@ def _refuse(message: str, spec: PrincipalSpec) -> RequestInvalidError:
     return RequestInvalidError(message, {"name": spec.name, "role": spec.role})
 
 
+_NEEDS = {
+    "agency": "authority",
+    "reviewer": "authority",
+    "service": "service",
+    "subject": "subject",
+}
+"""The scope each role needs: an agency and a reviewer their authority (whose catalogue items
+the agency submits, whose objections and repair applications the reviewer decides)."""
+
+
 def _scope(spec: PrincipalSpec) -> PrincipalSpec:
     """``spec`` with its scope checked (and the subject identifier normalised)."""
     if spec.role not in ROLES:
         raise _refuse(f"unknown role {spec.role!r} (one of: {', '.join(ROLES)})", spec)
-    needs = {"agency": spec.authority, "service": spec.services, "subject": spec.subject}
-    if spec.role in needs and not needs[spec.role]:
-        what = {"agency": "--authority", "service": "--service", "subject": "--subject"}
-        raise _refuse(f"a {spec.role} principal needs {what[spec.role]}", spec)
-    others = {k: v for k, v in needs.items() if k != spec.role and v}
+    scope = {"authority": spec.authority, "service": spec.services, "subject": spec.subject}
+    need = _NEEDS.get(spec.role)
+    if need is not None and not scope[need]:
+        raise _refuse(f"a {spec.role} principal needs --{need}", spec)
+    others = sorted(k for k, v in scope.items() if k != need and v)
     if spec.role != "subject" and spec.verification:
-        others["verification"] = spec.verification
+        others.append("verification")
     if others:
         raise _refuse(f"a {spec.role} principal takes no {', '.join(sorted(others))}", spec)
     if spec.subject is None:

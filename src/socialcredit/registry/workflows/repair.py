@@ -10,11 +10,12 @@ the listing ended are recorded and notified.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from socialcredit.engine.workdays import deadline as decision_deadline
 from socialcredit.errors import NotFoundError, RegistryError, RequestInvalidError
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
@@ -30,6 +31,7 @@ from socialcredit.registry.workflows.objections import (
     pending_row,
     queue_page,
 )
+from socialcredit.registry.workflows.routing import ensure_routed, list_authority
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
 from socialcredit.registry.writes.turns import lock_subjects
 
@@ -62,7 +64,8 @@ def apply_for_repair(
     with reg.session() as session, session.begin():
         lock_subjects(session, [sid])  # before reading the membership and what is pending
         today = reg.state(session).as_of
-        lst = reg.policies(session).policy_set.lists.get(list_id)
+        policy_set = reg.policies(session).policy_set
+        lst = policy_set.lists.get(list_id)
         if lst is None:
             raise NotFoundError(f"no list {list_id!r} in the active policies", {"list": list_id})
         if lst.repair is None:  # pragma: no cover - the safeguards require a repair procedure
@@ -81,9 +84,12 @@ def apply_for_repair(
         application = RepairApplication(
             subject_id=sid,
             list_id=list_id,
+            authority=list_authority(policy_set, lst),
             records=records,
             filed_on=today,
-            deadline=today + timedelta(days=lst.repair.decision_days),
+            deadline=decision_deadline(
+                today, lst.repair.decision_days, lst.repair.decision_in == "working_days"
+            ),
             statement=statement,
             obligation_performed=performed[0],
             commitment=performed[1],
@@ -125,9 +131,17 @@ def _resolve_triggers(
 
 
 def decide_repair(
-    reg: Registry, application_id: int, grant: bool, reason: str, actor: Actor
+    reg: Registry,
+    application_id: int,
+    grant: bool,
+    reason: str,
+    actor: Actor,
+    *,
+    authority: str | None = None,
 ) -> RepairApplication:
-    """Grant or refuse a pending application (final); a grant resolves the triggering records."""
+    """Grant or refuse a pending application (final); a grant resolves the triggering records.
+    ``authority``: the reviewer's (a reviewer of another authority is refused)."""
+    ensure_routed(reg, RepairApplication, application_id, authority, actor)
     with reg.session() as session, session.begin():
         found: RepairApplication = pending_row(
             session, RepairApplication, application_id, "application"
@@ -151,6 +165,15 @@ def decide_repair(
         details = {"application": found.id, "decision": found.status, "ended": not still}
         append(session, actor, [AuditEvent("write.repair.decide", found.subject_id, details)])
         return found
+
+
+def withdrawn_from_disclosure(session: Session, subject: str) -> set[str]:
+    """The records (``r<id>``) that a granted repair covers: their public disclosure is
+    withdrawn (Measures for the Administration of Credit Information Repair, 2023)."""
+    query = select(RepairApplication.records).where(
+        RepairApplication.subject_id == subject, RepairApplication.status == GRANTED
+    )
+    return {str(key) for keys in session.execute(query).scalars() for key in keys}
 
 
 def notify_overdue_repairs(session: Session, today: date, actor: Actor) -> int:

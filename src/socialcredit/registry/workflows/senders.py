@@ -1,4 +1,5 @@
-"""Notice senders: a file (JSON Lines) or console sender by default, and SMTP."""
+"""Notice senders: a file (JSON Lines) or console sender by default, and SMTP (the text in the
+subject's language, to the subject's own address when the contact directory has one)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from socialcredit.registry.workflows.templating import DEFAULT_LOCALE, render_notice
 from socialcredit.registry.writes.notices import OutgoingNotice
-
-SUBJECT_LINES = {
-    "record": "A record has been registered about you",
-    "list-entry": "You have been placed on a list",
-    "list-exit": "You are no longer on a list",
-}
-
-
-def notice_text(notice: OutgoingNotice) -> str:
-    """The human text of a notice: its kind, then its content as sorted ``key: value`` lines."""
-    lines = [SUBJECT_LINES.get(notice.kind, notice.kind), ""]
-    lines += [f"{key}: {value}" for key, value in sorted(notice.body.items())]
-    return "\n".join(lines) + "\n"
 
 
 def _line(notice: OutgoingNotice) -> str:
@@ -59,11 +48,14 @@ class SmtpSender:
     timeout: float = 10.0
 
     def send(self, notice: OutgoingNotice) -> None:
+        locale = notice.locale or DEFAULT_LOCALE
+        subject_line, text = render_notice(notice, locale)
         message = EmailMessage()
         message["From"] = self.sender
-        message["To"] = self.recipient.format(subject=notice.subject)
-        message["Subject"] = SUBJECT_LINES.get(notice.kind, notice.kind)
+        message["To"] = notice.email or self.recipient.format(subject=notice.subject)
+        message["Subject"] = subject_line
         message["X-Notice-Id"] = str(notice.id)
-        message.set_content(notice_text(notice))
+        message.set_content(text)
+        message["Content-Language"] = locale  # after set_content, which resets Content-*
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as client:
             client.send_message(message)

@@ -21,6 +21,7 @@ from socialcredit.engine import (
     RECORD_FIELDS,
     Assessment,
     DisputeOutcome,
+    NoticeState,
     Record,
 )
 from socialcredit.engine.timeline import suspension
@@ -44,6 +45,7 @@ def to_record(row: RecordRow | Row[Any], kind: str) -> Record:
         authority=row.authority,
         reference=row.reference,
         notified_on=row.notified_on,
+        notice=None if row.notice is None else NoticeState(row.notice),
         amount=None if row.amount is None else Decimal(row.amount),
         resolved_on=row.resolved_on,
         revoked_on=row.revoked_on,
@@ -183,7 +185,10 @@ def time_events(
         record = by_key.get(state.record)
         if record is None or record.disputed_on is None:
             continue
-        suspended = suspension(record, policies.policy_set.review_days(record.item))
+        pset = policies.policy_set
+        suspended = suspension(
+            record, pset.review_days(record.item), pset.review_working(record.item)
+        )
         if suspended and suspended.parts[0].start <= day:
             found_events.append((state.record, "suspended", suspended.parts[0].start))
     return found_events

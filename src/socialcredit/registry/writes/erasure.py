@@ -20,15 +20,16 @@ from sqlalchemy.orm import Session
 
 from socialcredit.registry.store.casework import FileCopy, Objection, Principal, RepairApplication
 from socialcredit.registry.store.models import Notice, PublicListRead, RecordRow
+from socialcredit.registry.writes.notices import QUEUED
 
 WITHDRAWN = "withdrawn"
 """The status of a notice whose content retention erased before it was sent."""
 
 
 def blank_notices(session: Session, which: ColumnElement[bool]) -> int:
-    """The notices ``which`` lose their content and addressee (their row stays); pending ones
+    """The notices ``which`` lose their content and addressee (their row stays); queued ones
     are withdrawn so that no sender delivers an empty notice."""
-    status = case((Notice.status == "pending", WITHDRAWN), else_=Notice.status)
+    status = case((Notice.status == QUEUED, WITHDRAWN), else_=Notice.status)
     result = session.execute(
         update(Notice).where(which).values(body=None, subject_id=None, status=status)
     )

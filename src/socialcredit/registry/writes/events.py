@@ -1,8 +1,8 @@
 """Record status events: the append-only history behind every date on a record row.
 
-Kinds: registered, notice served, effective, disputed, suspended, dispute decided, resolved,
-revoked, corrected, expired. ``on`` is the date the status applies from; ``at`` when it was
-written.
+Kinds: registered, notice queued, notice served, notice failed, substitute service, effective,
+disputed, suspended, dispute decided, resolved, revoked, corrected, expired. ``on`` is the date
+the status applies from; ``at`` when it was written.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from socialcredit.registry.store.models import RecordEvent
 
 EVENT_KINDS = (
     "registered",
+    "notice queued",
     "notice served",
+    "notice failed",
+    "substitute service",
     "effective",
     "disputed",
     "suspended",
@@ -62,7 +65,9 @@ def submitted_events(
     arrived with."""
     yield "registered", today, {"agency": row["agency"], "source_id": row["source_id"]}
     if negative and row["notified_on"] is not None:
-        yield "notice served", row["notified_on"], {}
+        yield "notice served", row["notified_on"], {"by": "agency"}
+    elif negative:
+        yield "notice queued", today, {}
     if row["disputed_on"] is not None:
         yield "disputed", row["disputed_on"], {}
     if row["dispute_decided_on"] is not None and row["dispute_outcome"] is not None:

@@ -1,9 +1,10 @@
 """The notices outbox: notices are rows first, delivered later by a sender, never lost.
 
-A notice stays ``pending`` until its sender reports success. A failure is recorded with the
-error, and the notice is retried after an exponential backoff (1, 2, 4 ... minutes, at most a
-day). Delivery uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two deliverers never send the
-same notice.
+A notice stays ``queued`` until its sender accepts it; it is then ``sent``, and its service
+goes on with the channel's receipt (``registry.writes.service``). A failed attempt is recorded
+with the error, and the notice is retried after an exponential backoff (1, 2, 4 ... minutes, at
+most a day). Delivery uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two deliverers never
+send the same notice.
 """
 
 from __future__ import annotations
@@ -16,19 +17,24 @@ from typing import Any, Protocol
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from socialcredit.registry.store.casework import Contact
 from socialcredit.registry.store.models import Notice
 
 MAX_BACKOFF = timedelta(days=1)
+QUEUED, SENT = "queued", "sent"
 
 
 @dataclass(frozen=True)
 class OutgoingNotice:
-    """What a sender receives: the notice id, its subject and its content."""
+    """What a sender receives: the notice id, its subject and its content, and the subject's
+    own channels from the contact directory (its language, its e-mail address), if any."""
 
     id: int
     subject: str
     kind: str
     body: Mapping[str, Any]
+    locale: str | None = None
+    email: str | None = None
 
 
 class NoticeSender(Protocol):
@@ -48,7 +54,7 @@ def notice_values(
         "list_id": body.get("list"),
         "created_on": on,
         "body": body,
-        "status": "pending",
+        "status": QUEUED,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": None,
@@ -79,7 +85,7 @@ def due_query(now: datetime, limit: int) -> Select[Any]:
     ``ix_notices_due`` in its own order (in id order, every delivery read and sorted all the
     due notices, a whole backlog when a sender had been failing)."""
     due = Notice.next_attempt_at
-    query = select(Notice).where(Notice.status == "pending", due <= now)
+    query = select(Notice).where(Notice.status == QUEUED, due <= now)
     return query.order_by(due, Notice.id).limit(limit)
 
 
@@ -88,8 +94,19 @@ def _due(session: Session, now: datetime, limit: int) -> list[Notice]:
     return list(session.execute(query).scalars())
 
 
-def _attempt(notice: Notice, sender: NoticeSender, now: datetime) -> bool:
-    outgoing = OutgoingNotice(notice.id, notice.subject_id or "", notice.kind, notice.body or {})
+def _outgoing(session: Session, notice: Notice) -> OutgoingNotice:
+    contact = None if notice.subject_id is None else session.get(Contact, notice.subject_id)
+    return OutgoingNotice(
+        notice.id,
+        notice.subject_id or "",
+        notice.kind,
+        notice.body or {},
+        None if contact is None else contact.locale,
+        None if contact is None else contact.email,
+    )
+
+
+def _attempt(notice: Notice, outgoing: OutgoingNotice, sender: NoticeSender, now: datetime) -> bool:
     notice.attempts += 1
     try:
         sender.send(outgoing)
@@ -97,7 +114,7 @@ def _attempt(notice: Notice, sender: NoticeSender, now: datetime) -> bool:
         notice.last_error = f"{type(exc).__name__}: {exc}"[:1000]
         notice.next_attempt_at = now + backoff(notice.attempts)
         return False
-    notice.status, notice.sent_at, notice.last_error = "sent", now, None
+    notice.status, notice.sent_at, notice.last_error = SENT, now, None
     return True
 
 
@@ -107,7 +124,7 @@ def deliver(
     now: datetime | None = None,
     limit: int = 1000,
 ) -> DeliveryReport:
-    """Send the due notices, one transaction per notice; failures stay pending."""
+    """Send the due notices, one transaction per notice; failures stay queued."""
     moment = now or datetime.now(UTC)
     sent = failed = 0
     with sessions() as session, session.begin():
@@ -116,17 +133,17 @@ def deliver(
         with sessions() as session, session.begin():
             notice = session.execute(
                 select(Notice)
-                .where(Notice.id == notice_id, Notice.status == "pending")
+                .where(Notice.id == notice_id, Notice.status == QUEUED)
                 .with_for_update(skip_locked=True)
             ).scalar_one_or_none()
             if notice is None:
                 continue
-            if _attempt(notice, sender, moment):
+            if _attempt(notice, _outgoing(session, notice), sender, moment):
                 sent += 1
             else:
                 failed += 1
     with sessions() as session:
         pending = session.execute(
-            select(func.count()).select_from(Notice).where(Notice.status == "pending")
+            select(func.count()).select_from(Notice).where(Notice.status == QUEUED)
         ).scalar_one()
     return DeliveryReport(sent, failed, pending)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from socialcredit.errors import RegistryError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
+from socialcredit.registry.store.casework import Contact
 from socialcredit.registry.store.models import (
     RecordEvent,
     RecordRow,
@@ -100,9 +101,15 @@ def _drop_empty_subjects(session: Session, subjects: list[str]) -> list[AuditEve
     if not empty:
         return []
     erased = erase_subjects(session, empty)
+    _delete_contacts(session, empty)
     session.execute(delete(Subject).where(Subject.id.in_(empty)))
     audit = [AuditEvent("write.retention.subject", s, {}) for s in empty]
     return [*audit, AuditEvent("write.retention.erase", None, dict(sorted(erased.items())))]
+
+
+def _delete_contacts(session: Session, subjects: list[str]) -> None:
+    """The subjects' contact entries (their own channels: personal data)."""
+    session.execute(delete(Contact).where(Contact.subject_id.in_(subjects)))
 
 
 def retention(

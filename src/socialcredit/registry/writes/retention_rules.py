@@ -4,13 +4,17 @@ A record is kept until the later of its term end (``effective_from + counts_for`
 of its disclosure period (``effective_from + disclosure.period``). From that day on (the
 registry's date on or after it) and unless an objection is still undecided, retention deletes
 it. Resolution or revocation does not shorten the time: the subject's file keeps its history.
+A record whose notice is not served yet is kept as if it had been served on its decision date,
+and its time is computed again when its notice is served (``writes.service``).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from socialcredit.engine import Record
+from socialcredit.engine.records import UNSERVED
 from socialcredit.engine.timeline import timeline
 from socialcredit.policy import PolicySet
 
@@ -18,5 +22,9 @@ from socialcredit.policy import PolicySet
 def retain_until(policies: PolicySet, record: Record) -> date:
     """The first day the record may be deleted."""
     item = policies.items[record.item]
-    line = timeline(record, item, policies.review_days(record.item))
+    if record.notice in UNSERVED:
+        record = replace(record, notice=None, notified_on=None)
+    line = timeline(
+        record, item, policies.review_days(record.item), policies.review_working(record.item)
+    )
     return max(line.term_end, item.disclosure.period.after(line.effective_from))

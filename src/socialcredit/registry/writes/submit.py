@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from socialcredit.engine import Record
+from socialcredit.engine import NoticeState, Record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
+from socialcredit.policy.policyset import PolicySet
 from socialcredit.policy.vocabulary import Polarity
 from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.context import Registry
@@ -66,20 +67,23 @@ from socialcredit.registry.writes.reassess import Scope, prepare, write_assessme
 from socialcredit.registry.writes.retention_rules import retain_until
 
 
-def _notified_on(record: Record, active: ActivePolicies, today: date) -> date | None:
+def _service(record: Record, active: ActivePolicies) -> tuple[date | None, str | None]:
+    """The stored notice date and state: a negative record whose notice the agency does not
+    attest as served is served by the registry's notice, and is ``pending`` until then."""
     item = active.policy_set.items[record.item]
+    state = None if record.notice is None else str(record.notice)
     if item.polarity is not Polarity.NEGATIVE or record.notified_on is not None:
-        return record.notified_on
-    return max(record.decided_on, today)  # served by the registry's notice, today
+        return record.notified_on, state
+    return None, str(NoticeState.PENDING)
 
 
-def _values(
-    c: Candidate, sub: Submission, active: ActivePolicies, today: date, now: datetime
-) -> dict[str, Any]:
+def _values(c: Candidate, sub: Submission, active: ActivePolicies, now: datetime) -> dict[str, Any]:
     """The column values of a new record row."""
     r = c.record
-    notified = _notified_on(r, active, today)
-    stored = r if notified == r.notified_on else replace(r, notified_on=notified)
+    notified, notice = _service(r, active)
+    stored = replace(
+        r, notified_on=notified, notice=None if notice is None else NoticeState(notice)
+    )
     return {
         "agency": sub.agency,
         "source_id": r.id,
@@ -90,6 +94,7 @@ def _values(
         "amount": None if r.amount is None else str(r.amount),
         "decided_on": r.decided_on,
         "notified_on": notified,
+        "notice": notice,
         "resolved_on": r.resolved_on,
         "revoked_on": r.revoked_on,
         "disputed_on": r.disputed_on,
@@ -139,7 +144,12 @@ class _Written:
 def _fresh(ids: list[int], rows: list[dict[str, Any]], new: list[Candidate]) -> dict[int, Record]:
     """The new records as the engine reads them back (stored notice date, registry key)."""
     return {
-        record_id: replace(c.record, id=record_key(record_id), notified_on=row["notified_on"])
+        record_id: replace(
+            c.record,
+            id=record_key(record_id),
+            notified_on=row["notified_on"],
+            notice=None if row["notice"] is None else NoticeState(row["notice"]),
+        )
         for record_id, row, c in zip(ids, rows, new, strict=True)
     }
 
@@ -156,8 +166,7 @@ def _children(
         for kind, on, details in submitted_events(row, today, negative):
             out.events.append(event_values(record_id, kind, on, now, sub.actor.name, details))
         if negative:
-            review = active.policy_set.review_days(row["item"])
-            body = record_notice_body(record_id, row, item.title, review)
+            body = record_notice_body(record_id, row, active.policy_set)
             out.notices.append(
                 notice_values(row["subject_id"], "record", body, today, now, record_id)
             )
@@ -182,7 +191,7 @@ def _register(session: Session, under: _Under, new: list[Candidate]) -> None:
     when = _When(sub, reg.state(session).as_of, datetime.now(UTC))
     conn = session.connection()
     backend = backend_of(conn)
-    rows = [_values(c, sub, active, when.today, when.now) for c in new]
+    rows = [_values(c, sub, active, when.now) for c in new]
     subject_rows = _new_subjects(conn, (c.record for c in new), when.now)
     ids = backend.allocate_ids(conn, _RECORDS, len(rows))
     record_rows = [{"id": i} | row for i, row in zip(ids, rows, strict=True)]
@@ -201,19 +210,30 @@ def _register(session: Session, under: _Under, new: list[Candidate]) -> None:
 
 
 def record_notice_body(
-    record_id: int, row: Mapping[str, Any], title: str, review_days: int
+    record_id: int, row: Mapping[str, Any], policies: PolicySet
 ) -> dict[str, Any]:
+    """What a record's notice says: what was recorded, by whom, under which legal basis, from
+    when it takes effect and how to object (rendered per locale by ``workflows.templating``)."""
+    code = row["item"]
+    item = policies.items[code]
     notified = row["notified_on"]
+    days = policies.review_days(code)
+    working = policies.review_working(code)
     return {
         "record": record_key(record_id),
-        "item": row["item"],
-        "title": title,
+        "item": code,
+        "title": item.title,
         "authority": row["authority"],
         "reference": row["reference"],
         "decided_on": row["decided_on"].isoformat(),
         "notified_on": None if notified is None else notified.isoformat(),
+        "legal_basis": item.legal_basis,
+        "notice_days": item.notice_days or 0,
+        "objection_authority": row["agency"],
+        "review_term": policies.review_term(code),
+        "review_term_zh": f"{days}个工作日" if working else f"{days}日",
         "objection": f"you may object to this record; an objection is decided within "
-        f"{review_days} days, and suspends the record if it is not",
+        f"{policies.review_term(code)}, and suspends the record if it is not",
     }
 
 

@@ -7,6 +7,8 @@ The steps, in order (each reads only earlier ones and the constant tables):
     timeline           per record: effective from, term end, stops on, suspension, status
     parts              the counting set of each record (one or two parts)
     subjects           the subjects with at least one valid record
+    card_records       decision date, amount and resolution of records, for scorecards
+    card_segments      per subject and scorecard: the score on every segment of time
     contributions      points of the records counting on the day
     scores             per subject and applicable model: value and grade on the day
     score_segments     the score over time, for models used by list conditions
@@ -22,7 +24,7 @@ The steps, in order (each reads only earlier ones and the constant tables):
     decisions          effect per service (allow is implicit)
     remedies           lists behind a deny or restrict
 
-Steps read only once (``records``, ``condition_segments``, ``membership_records``,
+Steps read only once (``records``, ``card_records``, ``condition_segments``, ``membership_records``,
 ``conditions_now``, ``remedies``) are marked not to be materialised: DuckDB keeps them as views.
 """
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 from datetime import date
 
 from socialcredit.batch import (
+    cardsql,
     changesql,
     decisionsql,
     listsql,
@@ -51,8 +54,18 @@ def _list_steps(max_depth: int, as_of: str) -> list[Step]:
         steps.append(Step(f"list_days_{level}", sql, f"lists of exclusion level {level}"))
     days = listsql.list_days_sql(max_depth)
     steps.append(Step("memberships", listsql.memberships_sql(days, as_of), "runs on the day"))
-    steps.append(Step("next_change", changesql.next_change_sql(days, as_of), "next change"))
+    # a scorecard's segments bound the assessment like list runs do (only subject, s, e are read)
+    bounds = f"{days}\nUNION ALL SELECT subject, model, s, e FROM card_segments"
+    steps.append(Step("next_change", changesql.next_change_sql(bounds, as_of), "next change"))
     return steps
+
+
+_CARDS = "SELECT subject, model, s, e, value, grade FROM card_segments"
+
+
+def _with(sql: str, cards: str) -> str:
+    """A step's rows followed by the scorecards' rows of the same columns."""
+    return f"SELECT * FROM ({sql}\n) AS points_models\nUNION ALL {cards}"
 
 
 def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
@@ -62,9 +75,11 @@ def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         Step("timeline", timelinesql.timeline_sql(dialect, as_of), "record timelines"),
         Step("parts", timelinesql.parts_sql(), "counting parts"),
         Step("subjects", timelinesql.subjects_sql(), "subjects"),
+        Step("card_records", cardsql.card_records_sql(as_of), "for scorecards", False),
+        Step("card_segments", cardsql.card_segments_sql(dialect), "scorecards over time"),
         Step("contributions", scoresql.contributions_sql(as_of), "points on the day"),
-        Step("scores", scoresql.scores_sql(), "scores on the day"),
-        Step("score_segments", scoresql.score_segments_sql(), "scores over time"),
+        Step("scores", _with(scoresql.scores_sql(), cardsql.card_scores_sql(as_of)), "scores"),
+        Step("score_segments", _with(scoresql.score_segments_sql(), _CARDS), "scores over time"),
         Step("windows", listsql.windows_sql(dialect), "record windows on lists"),
         Step("condition_segments", listsql.condition_segments_sql(), "conditions", False),
         Step("list_base", listsql.list_base_sql(), "merged list days"),

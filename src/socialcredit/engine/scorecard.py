@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from math import floor
 
 from socialcredit.engine.compiled import after
@@ -86,7 +85,7 @@ def value_of(
         return sum(1 for r in chosen if window is None or after(window, r.decided_on) > day)
     if kind == "amount_in_arrears":
         owed = (r.amount for r in chosen if r.amount is not None and not _performed(r, day))
-        return floor(sum(owed, start=Decimal(0)))
+        return sum(floor(amount) for amount in owed)
     if kind == "share_performed":
         performed = sum(1 for r in chosen if _performed(r, day))
         return (100 * performed) // len(chosen) if chosen else None

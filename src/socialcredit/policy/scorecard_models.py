@@ -28,8 +28,8 @@ CHARACTERISTIC_KINDS: dict[str, str] = {
     "counting on the day (missing if there is none)",
     "share_performed": "per cent (rounded down) of the selected records counting on the day whose "
     "obligation is performed (resolved) by the day (missing if there is none)",
-    "amount_in_arrears": "the sum of the amounts (whole yuan, rounded down) of the selected "
-    "records counting on the day whose obligation is not yet performed (not resolved)",
+    "amount_in_arrears": "the sum of the amounts (each in whole yuan, rounded down) of the "
+    "selected records counting on the day whose obligation is not yet performed (not resolved)",
     "tenure_months": "whole months since the decision date of the first selected record "
     "counting on the day (missing if there is none)",
 }

@@ -43,6 +43,7 @@ def records(
         authority="Test Authority",
         reference=f"REF-{record_id}",
         notified_on=draw(maybe(day_after(decided, 30))),
+        amount=draw(st.one_of(st.none(), st.decimals(0, 20000, places=2))),
         resolved_on=draw(maybe(day_after(decided, 900))),
         revoked_on=draw(maybe(day_after(decided, 900))),
         disputed_on=disputed,

@@ -107,9 +107,15 @@ def bin_of(ch: Characteristic, value: int | None) -> Bin:
 def card_points(
     card: Scorecard, items: Mapping[str, Item], timelines: Sequence[Timeline], day: date
 ) -> CardResult:
+    """Each characteristic's value on ``day``, its bin and points, and the reasons."""
+    values = [value_of(ch, items, timelines, day) for ch in card.characteristics]
+    return card_result(card, values)
+
+
+def card_result(card: Scorecard, values: Sequence[int | None]) -> CardResult:
+    """The bins, points and reasons of given characteristic values (in the card's order)."""
     factors = []
-    for ch in card.characteristics:
-        value = value_of(ch, items, timelines, day)
+    for ch, value in zip(card.characteristics, values, strict=True):
         found = bin_of(ch, value)
         factors.append(Factor(ch.id, value, found.label(), found.points, ch.max_points()))
     return CardResult(tuple(factors), _reasons(card, factors))

@@ -11,7 +11,8 @@ The steps, in order (each reads only earlier ones and the constant tables):
     card_segments      per subject and scorecard: the score on every segment of time
     contributions      points of the records counting on the day
     scores             per subject and applicable model: value and grade on the day
-    score_segments     the score over time, for models used by list conditions
+    point_segments     the score over time, for point models used by list conditions
+    score_segments     those and the scorecards' segments
     windows            per record and list: its membership window
     condition_segments segments of time on which a list's score condition holds
     list_base          per subject and list: merged windows and condition segments
@@ -24,8 +25,9 @@ The steps, in order (each reads only earlier ones and the constant tables):
     decisions          effect per service (allow is implicit)
     remedies           lists behind a deny or restrict
 
-Steps read only once (``records``, ``card_records``, ``condition_segments``, ``membership_records``,
-``conditions_now``, ``remedies``) are marked not to be materialised: DuckDB keeps them as views.
+Steps read only once (``records``, ``card_records``, ``point_segments``,
+``condition_segments``, ``membership_records``, ``conditions_now``, ``remedies``) are marked not
+to be materialised: DuckDB keeps them as views.
 """
 
 from __future__ import annotations
@@ -60,12 +62,18 @@ def _list_steps(max_depth: int, as_of: str) -> list[Step]:
     return steps
 
 
-_CARDS = "SELECT subject, model, s, e, value, grade FROM card_segments"
+_SEGMENTS = "\nUNION ALL ".join(
+    # ``concat(grade, '')``: a new column, not the checkpointed one; Spark (4.0) fails to plan
+    # a union of its checkpointed steps' columns as they are ("key not found")
+    f"SELECT subject, model, s, e, value, concat(grade, '') AS grade FROM {step}"
+    for step in ("point_segments", "card_segments")
+)
 
 
 def _with(sql: str, cards: str) -> str:
-    """A step's rows followed by the scorecards' rows of the same columns."""
-    return f"SELECT * FROM ({sql}\n) AS points_models\nUNION ALL {cards}"
+    """A step's rows followed by the scorecards' rows of the same columns (the step's own
+    CTEs stay at the top: Spark does not resolve them inside a subquery of a union)."""
+    return f"{sql}\nUNION ALL {cards}"
 
 
 def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
@@ -79,7 +87,8 @@ def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         Step("card_segments", cardsql.card_segments_sql(dialect), "scorecards over time"),
         Step("contributions", scoresql.contributions_sql(as_of), "points on the day"),
         Step("scores", _with(scoresql.scores_sql(), cardsql.card_scores_sql(as_of)), "scores"),
-        Step("score_segments", _with(scoresql.score_segments_sql(), _CARDS), "scores over time"),
+        Step("point_segments", scoresql.score_segments_sql(), "point scores over time", False),
+        Step("score_segments", _SEGMENTS, "scores over time"),
         Step("windows", listsql.windows_sql(dialect), "record windows on lists"),
         Step("condition_segments", listsql.condition_segments_sql(), "conditions", False),
         Step("list_base", listsql.list_base_sql(), "merged list days"),

@@ -1,4 +1,4 @@
-"""Steps ``card_records`` and ``card_segments``: ``engine.scorecard`` in SQL.
+"""Steps ``card_records``, ``card_segments`` and ``card_values``: ``engine.scorecard`` in SQL.
 
 A scorecard's value only changes where one of its characteristics may cross a bin edge: where a
 record starts or stops counting or is resolved, where a count's window closes after a record's
@@ -7,7 +7,7 @@ decision, or where the months since a record's decision reach a bin edge (the en
 segment's first day from the parts counting then, binned, and the bins' points added to the base,
 clamped and graded. The segment holding the day gives the score on the day (added to ``scores``),
 and every segment is a score segment for the lists' score conditions (added to
-``score_segments``).
+``score_segments``). ``card_values`` keeps each characteristic's value on the day.
 """
 
 from __future__ import annotations
@@ -22,6 +22,12 @@ def card_records_sql(as_of: str) -> str:
 SELECT rid AS record, c_subject AS subject, decided_on, amount,
        CASE WHEN resolved_on <= {as_of} THEN resolved_on END AS resolved_on
 FROM validated WHERE reasons = '' AND decided_on <= {as_of}"""
+
+
+_RECS = """k_recs AS (
+  SELECT c.record, c.subject, t.kind, c.decided_on, c.amount, c.resolved_on
+  FROM card_records c JOIN timeline t ON t.record = c.record AND t.subject = c.subject
+)"""
 
 
 def _months_between(dialect: Dialect, start: str, day: str) -> str:
@@ -92,10 +98,7 @@ def card_segments_sql(dialect: Dialect) -> str:
         "AND (b.lo IS NULL OR v.value >= b.lo) AND (b.hi IS NULL OR v.value < b.hi)))"
     )
     return f"""
-WITH k_recs AS (
-  SELECT c.record, c.subject, t.kind, c.decided_on, c.amount, c.resolved_on
-  FROM card_records c JOIN timeline t ON t.record = c.record AND t.subject = c.subject
-), k_dates AS ({_dates_sql(dialect)}
+WITH {_RECS}, k_dates AS ({_dates_sql(dialect)}
 ), k_values AS ({_values_sql(dialect)}
 ), k_points AS (
   SELECT v.subject, v.model, v.d, SUM(b.points) AS points FROM (
@@ -111,6 +114,18 @@ WITH k_recs AS (
 SELECT g.subject, g.model, g.s, g.e, g.value, b.grade
 FROM k_segments g JOIN c_bands b ON b.model = g.model AND g.value BETWEEN b.lo AND b.hi
 WHERE g.s < g.e"""
+
+
+def card_values_sql(dialect: Dialect, as_of: str) -> str:
+    """Each characteristic's value on the day (the engine rebuilds bins, points and reasons
+    from them: ``batch.assessments``)."""
+    return f"""
+WITH {_RECS}, k_dates AS (
+  SELECT k.subject, m.model, {as_of} AS d
+  FROM subjects k JOIN c_card_models m ON {applies("m", "k")}
+), k_values AS ({_values_sql(dialect)}
+)
+SELECT subject, model, char_id, {_value(dialect)} AS value FROM k_values"""
 
 
 def card_scores_sql(as_of: str) -> str:

@@ -9,6 +9,7 @@ The steps, in order (each reads only earlier ones and the constant tables):
     subjects           the subjects with at least one valid record
     card_records       decision date, amount and resolution of records, for scorecards
     card_segments      per subject and scorecard: the score on every segment of time
+    card_values        per subject, scorecard and characteristic: its value on the day
     contributions      points of the records counting on the day
     scores             per subject and applicable model: value and grade on the day
     point_segments     the score over time, for point models used by list conditions
@@ -25,7 +26,7 @@ The steps, in order (each reads only earlier ones and the constant tables):
     decisions          effect per service (allow is implicit)
     remedies           lists behind a deny or restrict
 
-Steps read only once (``records``, ``card_records``, ``point_segments``,
+Steps read only once (``records``, ``card_records``, ``card_values``, ``point_segments``,
 ``condition_segments``, ``membership_records``, ``conditions_now``, ``remedies``) are marked not
 to be materialised: DuckDB keeps them as views.
 """
@@ -85,6 +86,7 @@ def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         Step("subjects", timelinesql.subjects_sql(), "subjects"),
         Step("card_records", cardsql.card_records_sql(as_of), "for scorecards", False),
         Step("card_segments", cardsql.card_segments_sql(dialect), "scorecards over time"),
+        Step("card_values", cardsql.card_values_sql(dialect, as_of), "characteristics", False),
         Step("contributions", scoresql.contributions_sql(as_of), "points on the day"),
         Step("scores", _with(scoresql.scores_sql(), cardsql.card_scores_sql(as_of)), "scores"),
         Step("point_segments", scoresql.score_segments_sql(), "point scores over time", False),
@@ -114,6 +116,10 @@ OUTPUTS = (
     ),
     Output("scores", "SELECT subject, kind, model, value, grade FROM scores"),
     Output("contributions", "SELECT subject, model, record, item, points FROM contributions"),
+    Output(
+        "characteristics",
+        "SELECT subject, model, char_id AS characteristic, value FROM card_values",
+    ),
     Output(
         "lists",
         "SELECT subject, list_id AS list, list_kind AS kind, "

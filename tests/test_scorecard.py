@@ -4,6 +4,7 @@ characteristic's value, bin and points and the reasons the score is not higher."
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,11 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
+from typer.testing import CliRunner
 
+from socialcredit.cli.app import app
+from socialcredit.cli.subject_report import render_assessment_body
 from socialcredit.engine import Record, assess
 from socialcredit.engine.scorecard import card_result, months_between
 from socialcredit.policy import PolicySet, check_files, load_policies
@@ -253,3 +258,28 @@ def test_document_copies_do_not_share_state() -> None:
     second = copy.deepcopy(first)
     _card(second)["characteristics"].clear()
     assert _card(first)["characteristics"]
+
+
+# --- the reports ----------------------------------------------------------------------------------
+
+GOLDEN = ROOT / "tests" / "golden" / "scorecard-excellent-red-list"
+
+
+def test_the_readable_report_shows_characteristics_and_reasons() -> None:
+    runner = CliRunner()
+    args = ["assess", "-p", str(EXAMPLE), "-r", str(GOLDEN / "records.jsonl")]
+    result = runner.invoke(app, [*args, "--as-of", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    assert "voluntary-records" in result.output and "1 to 2" in result.output
+    assert "Not higher because: Few voluntary positive records" in result.output
+
+
+def test_the_subject_file_shows_characteristics_and_reasons() -> None:
+    body = json.loads((GOLDEN / "expected.json").read_text(encoding="utf-8"))
+    console = Console(record=True, width=120)
+    render_assessment_body(body, console)
+    text = console.export_text()
+    assert "history-length" in text and ">= 18" in text and "+160" in text
+    assert (
+        "Not higher because: Few voluntary positive records (voluntary-records, 90 points)" in text
+    )

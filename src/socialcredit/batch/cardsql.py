@@ -134,3 +134,20 @@ def card_scores_sql(as_of: str) -> str:
 SELECT g.subject, k.kind, g.model, g.value, g.grade
 FROM card_segments g JOIN subjects k ON k.subject = g.subject
 WHERE g.s <= {as_of} AND {as_of} < g.e"""
+
+
+def card_ticks_sql(dialect: Dialect, as_of: str) -> str:
+    """The next monthly anniversary after the day of the decision of every record that a months
+    characteristic selects and that counts on or after the day: a months value shown with the
+    score may change then (``engine.scorecard.value_dates``), so it is a change date."""
+    months = dialect.add_months(
+        "c.decided_on", f"{_months_between(dialect, 'c.decided_on', as_of)} + 1"
+    )
+    return f"""
+SELECT DISTINCT t.subject, sel.model, {months} AS d
+FROM timeline t
+JOIN card_records c ON c.record = t.record AND c.subject = t.subject
+JOIN c_card_select sel ON sel.item = t.item
+JOIN c_card_chars ch ON ch.model = sel.model AND ch.char_id = sel.char_id
+JOIN c_card_models m ON m.model = sel.model AND {applies("m", "t")}
+WHERE t.stops_on > {as_of} AND ch.kind IN ('months_since_last', 'tenure_months')"""

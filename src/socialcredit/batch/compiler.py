@@ -10,6 +10,7 @@ The steps, in order (each reads only earlier ones and the constant tables):
     card_records       decision date, amount and resolution of records, for scorecards
     card_segments      per subject and scorecard: the score on every segment of time
     card_values        per subject, scorecard and characteristic: its value on the day
+    card_ticks         the next date a months value shown with a scorecard may change
     contributions      points of the records counting on the day
     scores             per subject and applicable model: value and grade on the day
     point_segments     the score over time, for point models used by list conditions
@@ -26,9 +27,9 @@ The steps, in order (each reads only earlier ones and the constant tables):
     decisions          effect per service (allow is implicit)
     remedies           lists behind a deny or restrict
 
-Steps read only once (``records``, ``card_records``, ``card_values``, ``point_segments``,
-``condition_segments``, ``membership_records``, ``conditions_now``, ``remedies``) are marked not
-to be materialised: DuckDB keeps them as views.
+Steps read only once (``records``, ``card_records``, ``card_values``, ``card_ticks``,
+``point_segments``, ``condition_segments``, ``membership_records``, ``conditions_now``,
+``remedies``) are marked not to be materialised: DuckDB keeps them as views.
 """
 
 from __future__ import annotations
@@ -58,7 +59,10 @@ def _list_steps(max_depth: int, as_of: str) -> list[Step]:
     days = listsql.list_days_sql(max_depth)
     steps.append(Step("memberships", listsql.memberships_sql(days, as_of), "runs on the day"))
     # a scorecard's segments bound the assessment like list runs do (only subject, s, e are read)
-    bounds = f"{days}\nUNION ALL SELECT subject, model, s, e FROM card_segments"
+    bounds = (
+        f"{days}\nUNION ALL SELECT subject, model, s, e FROM card_segments"
+        "\nUNION ALL SELECT subject, model, d, d FROM card_ticks"
+    )
     steps.append(Step("next_change", changesql.next_change_sql(bounds, as_of), "next change"))
     return steps
 
@@ -87,6 +91,7 @@ def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         Step("card_records", cardsql.card_records_sql(as_of), "for scorecards", False),
         Step("card_segments", cardsql.card_segments_sql(dialect), "scorecards over time"),
         Step("card_values", cardsql.card_values_sql(dialect, as_of), "characteristics", False),
+        Step("card_ticks", cardsql.card_ticks_sql(dialect, as_of), "months values", False),
         Step("contributions", scoresql.contributions_sql(as_of), "points on the day"),
         Step("scores", _with(scoresql.scores_sql(), cardsql.card_scores_sql(as_of)), "scores"),
         Step("point_segments", scoresql.score_segments_sql(), "point scores over time", False),

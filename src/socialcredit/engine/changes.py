@@ -40,11 +40,11 @@ def _event_dates(record: Record) -> set[date]:
 
 
 def _change_dates(
-    policies: PolicySet, evaluation: Evaluation, records: Iterable[Record]
+    policies: PolicySet, evaluation: Evaluation, records: Iterable[Record], day: date
 ) -> list[date]:
     own = (r for r in records if r.subject == evaluation.subject.value)
     dates: set[date] = set().union(*(_event_dates(r) for r in own))
-    dates |= card_change_dates(policies, evaluation.kind, evaluation.timelines)
+    dates |= card_change_dates(policies, evaluation.kind, evaluation.timelines, day)
     for line in evaluation.timelines:
         dates |= _timeline_dates(line)
     for _lst, history in evaluation.histories:
@@ -62,7 +62,7 @@ def change_dates(
     Facts dated after ``day`` are not known yet, but the dates they become known are included.
     """
     records = list(records)
-    return _change_dates(policies, evaluate(policies, records, subject, day), records)
+    return _change_dates(policies, evaluate(policies, records, subject, day), records, day)
 
 
 def next_change_after(
@@ -89,7 +89,7 @@ def _next_change(
 ) -> date | None:
     """The first of :func:`_change_dates` after ``day`` (without collecting them all)."""
     subject = evaluation.subject.value
-    cards = card_change_dates(policies, evaluation.kind, evaluation.timelines)
+    cards = card_change_dates(policies, evaluation.kind, evaluation.timelines, day)
     first = _first_after(cards, day, OPEN_END)  # OPEN_END is never a change date
     for r in records:
         if r.subject == subject:

@@ -158,3 +158,19 @@ def change_points(card: Scorecard, timelines: Iterable[Timeline]) -> Iterator[da
             yield after(window, decided)
         for edge in edges:
             yield add_months(decided, edge)
+
+
+MONTH_KINDS = ("months_since_last", "tenure_months")
+
+
+def value_dates(
+    card: Scorecard, items: Mapping[str, Item], timelines: Iterable[Timeline], day: date
+) -> Iterator[date]:
+    """The next dates after ``day`` on which a months value shown with the score may change
+    within its bin: the next monthly anniversary of the decision of every record that a months
+    characteristic selects and that counts on or after ``day``."""
+    months = [ch for ch in card.characteristics if ch.kind in MONTH_KINDS]
+    for t in timelines:
+        record = t.record
+        if t.stops_on > day and any(selects(ch.records, items[record.item]) for ch in months):
+            yield add_months(record.decided_on, months_between(record.decided_on, day) + 1)

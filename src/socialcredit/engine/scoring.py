@@ -8,7 +8,13 @@ from datetime import date
 
 from socialcredit.engine.compiled import ModelRule, compiled
 from socialcredit.engine.intervals import OPEN_END, OPEN_START, Interval, IntervalSet
-from socialcredit.engine.scorecard import CardResult, card_points, change_points, raw_score
+from socialcredit.engine.scorecard import (
+    CardResult,
+    card_points,
+    change_points,
+    raw_score,
+    value_dates,
+)
 from socialcredit.engine.timeline import Timeline
 from socialcredit.policy.models import ScoreCondition, ScoreModel
 from socialcredit.policy.policyset import PolicySet
@@ -90,12 +96,19 @@ def _card_intervals(
     return IntervalSet.of(parts)
 
 
-def card_change_dates(policies: PolicySet, kind: str, timelines: Sequence[Timeline]) -> set[date]:
-    """The dates on which a scorecard of a ``kind`` subject may change besides the records'
-    own boundaries (for the next change of an assessment)."""
+def card_change_dates(
+    policies: PolicySet, kind: str, timelines: Sequence[Timeline], day: date
+) -> set[date]:
+    """The dates on which a scorecard of a ``kind`` subject, or a value shown with it, may
+    change besides the records' own boundaries (for the next change of an assessment)."""
     rules = compiled(policies).models_by_kind.get(kind, ())
-    cards = [r.model.scorecard for r in rules if r.model.scorecard is not None]
-    return {d for card in cards for d in change_points(card, timelines)}
+    found: set[date] = set()
+    for rule in rules:
+        card = rule.model.scorecard
+        if card is not None:
+            found.update(change_points(card, timelines))
+            found.update(value_dates(card, rule.items, timelines, day))
+    return found
 
 
 def holds(condition: ScoreCondition, score: Score) -> bool:

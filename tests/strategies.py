@@ -57,6 +57,7 @@ def records(
         reference=f"REF-{record_id}",
         notified_on=notified,
         notice=notice,
+        amount=draw(st.one_of(st.none(), st.decimals(0, 20000, places=2))),
         resolved_on=draw(maybe(day_after(decided, 900))),
         revoked_on=draw(maybe(day_after(decided, 900))),
         disputed_on=disputed,

@@ -27,7 +27,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_policy_check_accepts_the_examples() -> None:
     code, out, _ = run("policy", "check", EXAMPLES)
     assert code == 0
-    assert out.count("ok  ") == 3
+    assert out.count("ok  ") == 4
 
 
 def test_policy_check_refuses_with_located_problems() -> None:

@@ -47,7 +47,7 @@ def test_accepted_policies_load_together_and_with_the_examples() -> None:
     _, problems = check_files(sorted(ACCEPTED.glob("*.yaml")))
     assert [p.render() for p in problems] == []
     loaded = load_policies([ACCEPTED, ROOT / "policies" / "examples"])
-    assert len(loaded.policies) == len(FILES) + 3
+    assert len(loaded.policies) == len(FILES) + 4
 
 
 @pytest.mark.parametrize(

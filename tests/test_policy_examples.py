@@ -14,7 +14,12 @@ from socialcredit.policy.vocabulary import Polarity, Severity
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "policies" / "examples"
-EXAMPLE_FILES = ("rongcheng.yaml", "judgment-defaulters.yaml", "enterprise.yaml")
+EXAMPLE_FILES = (
+    "rongcheng.yaml",
+    "judgment-defaulters.yaml",
+    "enterprise.yaml",
+    "commercial-credit.yaml",
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +32,16 @@ def _info(policies: PolicySet, policy_id: str) -> PolicyInfo:
     return next(info for info in policies.policies if info.id == policy_id)
 
 
-def test_examples_directory_holds_the_three_policies() -> None:
+def test_examples_directory_holds_the_four_policies() -> None:
     assert sorted(p.name for p in EXAMPLES.glob("*.yaml")) == sorted(EXAMPLE_FILES)
 
 
 def test_examples_load_together_without_problems(policies: PolicySet) -> None:
     parsed, problems = check_files(sorted(EXAMPLES.glob("*.yaml")))
     assert [p.render() for p in problems] == []
-    assert len(parsed) == 3
+    assert len(parsed) == 4
     assert sorted(p.id for p in policies.policies) == [
+        "commercial-credit",
         "enterprise",
         "judgment-defaulters",
         "rongcheng",

@@ -68,6 +68,27 @@ def test_explain_names_the_base_and_how_the_policy_narrows_it() -> None:
     assert "Government Procurement Law of the PRC" in out
 
 
+def test_explain_prints_a_scorecard_model_card() -> None:
+    path = ROOT / "policies" / "examples" / "commercial-credit.yaml"
+    result = runner.invoke(app, ["policy", "check", "--explain", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert any(line.startswith("scorecard commercial-credit: base 600") for line in lines)
+    assert "every 50 points double them" in result.output
+    shares = [line for line in lines if line.endswith("% of the spread")]
+    assert len(shares) == 5
+    # the spreads are 160, 150, 150, 160 and 150 points of 770
+    assert [s.rsplit(", ", 1)[1] for s in shares] == [
+        "20.8% of the spread",
+        "19.5% of the spread",
+        "19.5% of the spread",
+        "20.8% of the spread",
+        "19.5% of the spread",
+    ]
+    assert "bins: < 1: +0 | 1 to 2: +60 | >= 3: +150" in lines
+    assert "entered through score commercial-credit" in result.output
+
+
 def test_explain_is_not_printed_for_a_refused_policy() -> None:
     path = ROOT / "policies" / "refused" / "score-laundering.yaml"
     result = runner.invoke(app, ["policy", "check", "--explain", str(path)])

@@ -32,6 +32,7 @@ EXPECTED_RULE = {
     "religion-item.yaml": "P2",
     "speech-score.yaml": "P2",
     "family-planning.yaml": "P2",
+    "scorecard-region-prefix.yaml": "P2",
     # structure
     "no-base-entry.yaml": "P1",
     "mixed-subject-kinds.yaml": "P1",

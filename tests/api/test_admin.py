@@ -62,7 +62,7 @@ def test_a_role_needs_its_scope(client: TestClient, keys: Keys) -> None:
 
 def test_policy_versions_and_statistics(client: TestClient, keys: Keys) -> None:
     versions = client.get("/v1/admin/policies", headers=keys["admin"]).json()
-    assert versions["total"] == 3 and all(v["active"] for v in versions["items"])
+    assert versions["total"] == 4 and all(v["active"] for v in versions["items"])
     first = client.get("/v1/admin/policies?limit=2", headers=keys["admin"]).json()
     assert [v["id"] for v in first["items"]] == [v["id"] for v in versions["items"][:2]]
     assert first["next_offset"] == 2 and versions["items"][0]["id"] > versions["items"][1]["id"]

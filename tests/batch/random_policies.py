@@ -2,10 +2,12 @@
 
 Items with random points, polarity, severity, notice, counts_for and on_resolution, resting on
 base entries (negative: an administrative penalty, positive: an honour); one or two score models
-with contiguous grade bands; black and watch lists entered through negative items with terms no
-longer than the items count; red lists by positive items and/or a score condition, excluded by
-black or watch lists; memoranda with deny/restrict measures on black/watch lists and benefits on
-red lists or scores, each resting on a base measure those entries trigger.
+with contiguous grade bands, some of them scorecards (random characteristics, selections, bins
+and points, the range inside what the bins reach); black and watch lists entered through
+negative items with terms no longer than the items count; red lists by positive items and/or a
+score condition, excluded by black or watch lists; memoranda with deny/restrict measures on
+black/watch lists and benefits on red lists or scores, each resting on a base measure those
+entries trigger.
 """
 
 from __future__ import annotations
@@ -62,10 +64,106 @@ def _terms_within(max_duration: str, counts_for: str) -> list[str]:
     ]
 
 
+#: scorecard characteristic kind -> (the values its bin edges are drawn from, may be missing)
+CARD_KINDS = {
+    "count": (st.integers(1, 4), False),
+    "months_since_last": (st.integers(1, 30), True),
+    "share_performed": (st.integers(1, 100), True),
+    "amount_in_arrears": (st.integers(1, 15000), False),
+    "tenure_months": (st.integers(1, 30), True),
+}
+CARD_SELECTIONS: list[dict[str, Any]] = [
+    {},
+    {"polarity": "negative"},
+    {"categories": ["administrative_penalty"]},
+    {"bases": ["BC-GOVERNMENT-HONOUR"]},
+    {"items": ["IT-0", "IT-1"]},
+]
+
+
+@st.composite
+def characteristics(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    """One characteristic with contiguous bins, its lowest bin below zero points and its highest
+    above (so a model's base lies strictly within what its bins reach) and, when its points
+    happen to be ordered, a monotonic claim."""
+    kind = draw(st.sampled_from(sorted(CARD_KINDS)))
+    values, may_be_missing = CARD_KINDS[kind]
+    edges = sorted(draw(st.sets(values, min_size=1, max_size=3)))
+    points = draw(st.lists(st.integers(-40, 40), min_size=len(edges) + 1, max_size=len(edges) + 1))
+    points[0], points[-1] = min(points[0], -1), max(points[-1], 1)
+    bounds: list[int | None] = [None, *edges, None]
+    bins: list[dict[str, Any]] = []
+    for (low, high), value in zip(itertools.pairwise(bounds), points, strict=True):
+        found: dict[str, Any] = {"points": value}
+        if low is not None:
+            found["at_least"] = low
+        if high is not None:
+            found["below"] = high
+        bins.append(found)
+    if may_be_missing:
+        bins.append({"missing": True, "points": draw(st.integers(-40, 40))})
+    found_char: dict[str, Any] = {
+        "id": f"c{index}",
+        "title": f"Characteristic {index}",
+        "reason": f"Reason {index}",
+        "kind": kind,
+        "records": draw(st.sampled_from(CARD_SELECTIONS)),
+        "bins": bins,
+    }
+    if points == sorted(points):
+        found_char["monotonic"] = "increasing"
+    if kind == "count" and draw(st.booleans()):
+        found_char["window"] = draw(st.sampled_from(["90d", "6m", "1y"]))
+    return found_char
+
+
+@st.composite
+def scorecard_model(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    """A scorecard whose published range lies within what its bins reach (clamping included)."""
+    chars = [draw(characteristics(j)) for j in range(draw(st.integers(1, 3)))]
+    base = draw(st.integers(300, 700))
+    low = base + sum(min(b["points"] for b in c["bins"]) for c in chars)
+    high = base + sum(max(b["points"] for b in c["bins"]) for c in chars)
+    low, high = draw(st.integers(low, base - 1)), draw(st.integers(base + 1, high))
+    model = _model_with_grades(draw, index, low, high)
+    model["base"] = base
+    model["scorecard"] = {
+        "scaling": {"score": base, "odds": 20, "pdo": 50},
+        "characteristics": chars,
+        "reasons_shown": draw(st.integers(1, 3)),
+    }
+    return model
+
+
+def _model_with_grades(draw: st.DrawFn, index: int, low: int, high: int) -> dict[str, Any]:
+    cuts = sorted(draw(st.sets(st.integers(low + 1, high), min_size=1, max_size=3)))
+    bounds = [low, *cuts, high + 1]
+    grades = []
+    for g, (a, b) in enumerate(itertools.pairwise(bounds)):
+        band: dict[str, Any] = {"grade": f"G{g}"}
+        if g > 0:
+            band["min"] = a
+        if g < len(bounds) - 2:
+            band["max"] = b - 1
+        grades.append(band)
+    return {
+        "id": f"m{index}",
+        "title": f"Model {index}",
+        "domain": f"d{index}",
+        "subject_kinds": draw(KINDS),
+        "min": low,
+        "max": high,
+        "grades": grades,
+    }
+
+
 @st.composite
 def score_models(draw: st.DrawFn) -> list[dict[str, Any]]:
     models = []
     for index in range(draw(st.integers(1, 2))):
+        if draw(st.integers(0, 2)) == 0:
+            models.append(draw(scorecard_model(index)))
+            continue
         low, high = 0, draw(st.integers(50, 200))
         cuts = sorted(draw(st.sets(st.integers(low + 1, high), min_size=1, max_size=3)))
         bounds = [low, *cuts, high + 1]
@@ -103,7 +201,7 @@ def items(draw: st.DrawFn, models: list[dict[str, Any]]) -> list[dict[str, Any]]
         points = {
             m["id"]: draw(st.integers(1, 60)) * (-1 if negative else 1)
             for m in models
-            if draw(st.booleans())
+            if "scorecard" not in m and draw(st.booleans())
         }
         item: dict[str, Any] = {
             "code": f"IT-{index}",
@@ -180,7 +278,7 @@ def lists(
             else:
                 entry["score"] = {
                     "model": model["id"],
-                    "min_value": draw(st.integers(0, model["max"])),
+                    "min_value": draw(st.integers(model["min"], model["max"])),
                 }
         entry["excluded_by"] = draw(st.lists(st.sampled_from(blocking), max_size=2, unique=True))
         out.append(_list(f"red-{index}", "red", max_duration, entry))

@@ -1,8 +1,9 @@
 """Whole engine assessments rebuilt from a batch run's output tables, one partition at a time.
 
-The batch scorer writes long tables (scores, contributions, lists, list records, decisions,
-records and subjects with their next change). This module joins them back, per subject, into
-:class:`socialcredit.engine.Assessment` objects, the form the registry stores: the same
+The batch scorer writes long tables (scores, contributions, scorecard characteristics, lists,
+list records, decisions, records and subjects with their next change). This module joins them
+back, per subject, into :class:`socialcredit.engine.Assessment` objects, the form the registry
+stores (a scorecard's bins, points and reasons rebuilt from its characteristics' values): the same
 values, in the engine's order (models and lists by id, records by record id). Decisions are
 written out by the engine's own ``decide`` from the rebuilt memberships and scores, so that
 their reasons and remedies carry the policy's wording; each is checked against the effect the
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,22 @@ from socialcredit.engine.decisions import Decision, Situation, decide
 from socialcredit.engine.intervals import OPEN_END, OPEN_START
 from socialcredit.engine.lists import Membership
 from socialcredit.engine.minors import Decided, Protection, guarded_scores, protections
+from socialcredit.engine.scorecard import card_result
 from socialcredit.engine.scoring import Contribution, Score
 from socialcredit.engine.timeline import RecordStatus
 from socialcredit.identity import SubjectId, SubjectKind, birth_date
 from socialcredit.policy import PolicySet
 
-TABLES = ("subjects", "scores", "contributions", "lists", "list_records", "decisions", "records")
+TABLES = (
+    "subjects",
+    "scores",
+    "contributions",
+    "characteristics",
+    "lists",
+    "list_records",
+    "decisions",
+    "records",
+)
 Row = dict[str, Any]
 
 
@@ -50,6 +61,7 @@ class _Subject:
     kind: str
     next_change: date | None
     contributions: dict[str, list[Contribution]] = field(default_factory=lambda: defaultdict(list))
+    values: dict[str, dict[str, int | None]] = field(default_factory=lambda: defaultdict(dict))
     scores: list[Score] = field(default_factory=list)
     lists: list[Membership] = field(default_factory=list)
     records: list[RecordState] = field(default_factory=list)
@@ -64,6 +76,9 @@ def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
         subjects[r["subject"]].contributions[r["model"]].append(
             Contribution(r["record"], r["item"], int(r["points"]))
         )
+    for r in rows["characteristics"]:
+        value = None if r["value"] is None else int(r["value"])
+        subjects[r["subject"]].values[r["model"]][r["characteristic"]] = value
     for r in rows["scores"]:
         found = subjects[r["subject"]]
         own = tuple(sorted(found.contributions[r["model"]], key=lambda c: c.record))
@@ -115,8 +130,20 @@ def _protections(policies: PolicySet, subject: str, found: _Subject) -> tuple[Pr
     return found_protections
 
 
+def _with_card(policies: PolicySet, score: Score, values: dict[str, int | None]) -> Score:
+    """A scorecard's score with its characteristics and reasons, by the engine's own rule."""
+    card = policies.models[score.model].scorecard
+    if card is None:
+        return score
+    result = card_result(card, [values[ch.id] for ch in card.characteristics])
+    return replace(score, card=result)
+
+
 def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date) -> Assessment:
-    scores = tuple(sorted(found.scores, key=lambda s: s.model))
+    scores = tuple(
+        _with_card(policies, s, found.values[s.model])
+        for s in sorted(found.scores, key=lambda s: s.model)
+    )
     lists = tuple(sorted(found.lists, key=lambda m: m.list))
     records = tuple(sorted(found.records, key=lambda r: r.record))
     protected = _protections(policies, subject, found)

@@ -7,11 +7,16 @@ The steps, in order (each reads only earlier ones and the constant tables):
     timeline           per record: effective from, term end, stops on, suspension, status
     parts              the counting set of each record (one or two parts)
     subjects           the subjects with at least one valid record
+    card_records       decision date, amount and resolution of records, for scorecards
+    card_segments      per subject and scorecard: the score on every segment of time
+    card_values        per subject, scorecard and characteristic: its value on the day
+    card_ticks         the next date a months value shown with a scorecard may change
     contributions      points of the records counting on the day
     scores             per subject and applicable model: value and grade on the day
     guarded_scores     the scores without the records protected by principle 13 (minors),
                        for the subjects that have such records
-    score_segments     the score over time, for models used by list conditions
+    point_segments     the score over time, for point models used by list conditions
+    score_segments     those and the scorecards' segments
     windows            per record and list: its membership window
     condition_segments segments of time on which a list's score condition holds
     list_base          per subject and list: merged windows and condition segments
@@ -24,8 +29,9 @@ The steps, in order (each reads only earlier ones and the constant tables):
     decisions          effect per service (allow is implicit)
     remedies           lists behind a deny or restrict
 
-Steps read only once (``records``, ``condition_segments``, ``membership_records``,
-``conditions_now``, ``remedies``) are marked not to be materialised: DuckDB keeps them as views.
+Steps read only once (``records``, ``card_records``, ``card_values``, ``card_ticks``,
+``point_segments``, ``condition_segments``, ``membership_records``, ``conditions_now``,
+``remedies``) are marked not to be materialised: DuckDB keeps them as views.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from __future__ import annotations
 from datetime import date
 
 from socialcredit.batch import (
+    cardsql,
     changesql,
     decisionsql,
     listsql,
@@ -53,8 +60,27 @@ def _list_steps(max_depth: int, as_of: str) -> list[Step]:
         steps.append(Step(f"list_days_{level}", sql, f"lists of exclusion level {level}"))
     days = listsql.list_days_sql(max_depth)
     steps.append(Step("memberships", listsql.memberships_sql(days, as_of), "runs on the day"))
-    steps.append(Step("next_change", changesql.next_change_sql(days, as_of), "next change"))
+    # a scorecard's segments bound the assessment like list runs do (only subject, s, e are read)
+    bounds = (
+        f"{days}\nUNION ALL SELECT subject, model, s, e FROM card_segments"
+        "\nUNION ALL SELECT subject, model, d, d FROM card_ticks"
+    )
+    steps.append(Step("next_change", changesql.next_change_sql(bounds, as_of), "next change"))
     return steps
+
+
+_SEGMENTS = "\nUNION ALL ".join(
+    # ``concat(grade, '')``: a new column, not the checkpointed one; Spark (4.0) fails to plan
+    # a union of its checkpointed steps' columns as they are ("key not found")
+    f"SELECT subject, model, s, e, value, concat(grade, '') AS grade FROM {step}"
+    for step in ("point_segments", "card_segments")
+)
+
+
+def _with(sql: str, cards: str) -> str:
+    """A step's rows followed by the scorecards' rows of the same columns (the step's own
+    CTEs stay at the top: Spark does not resolve them inside a subquery of a union)."""
+    return f"{sql}\nUNION ALL {cards}"
 
 
 def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
@@ -64,10 +90,15 @@ def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         Step("timeline", timelinesql.timeline_sql(dialect, as_of), "record timelines"),
         Step("parts", timelinesql.parts_sql(), "counting parts"),
         Step("subjects", timelinesql.subjects_sql(), "subjects"),
+        Step("card_records", cardsql.card_records_sql(as_of), "for scorecards", False),
+        Step("card_segments", cardsql.card_segments_sql(dialect), "scorecards over time"),
+        Step("card_values", cardsql.card_values_sql(dialect, as_of), "characteristics", False),
+        Step("card_ticks", cardsql.card_ticks_sql(dialect, as_of), "months values", False),
         Step("contributions", scoresql.contributions_sql(as_of), "points on the day"),
-        Step("scores", scoresql.scores_sql(), "scores on the day"),
+        Step("scores", _with(scoresql.scores_sql(), cardsql.card_scores_sql(as_of)), "scores"),
         Step("guarded_scores", scoresql.guarded_scores_sql(), "scores without minors' records"),
-        Step("score_segments", scoresql.score_segments_sql(), "scores over time"),
+        Step("point_segments", scoresql.score_segments_sql(), "point scores over time", False),
+        Step("score_segments", _SEGMENTS, "scores over time"),
         Step("windows", listsql.windows_sql(dialect), "record windows on lists"),
         Step("condition_segments", listsql.condition_segments_sql(), "conditions", False),
         Step("list_base", listsql.list_base_sql(), "merged list days"),
@@ -94,6 +125,10 @@ OUTPUTS = (
     ),
     Output("scores", "SELECT subject, kind, model, value, grade FROM scores"),
     Output("contributions", "SELECT subject, model, record, item, points FROM contributions"),
+    Output(
+        "characteristics",
+        "SELECT subject, model, char_id AS characteristic, value FROM card_values",
+    ),
     Output(
         "lists",
         "SELECT subject, list_id AS list, list_kind AS kind, "

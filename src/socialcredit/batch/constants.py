@@ -14,6 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
+from socialcredit.batch.cardconstants import card_tables
 from socialcredit.engine.decisions import EFFECT_ORDER
 from socialcredit.engine.workdays import is_working_day
 from socialcredit.errors import SocialCreditError
@@ -139,14 +140,16 @@ def _points(policies: PolicySet) -> pa.Table:
 def _models(policies: PolicySet) -> tuple[pa.Table, pa.Table]:
     models, bands = [], []
     for model_id, model in sorted(policies.models.items()):
-        models.append(
-            {"model": model_id, "base": model.base, "vmin": model.min, "vmax": model.max}
-            | _kinds(model.subject_kinds)
-        )
         for band in model.grades:
             low = model.min if band.min is None else band.min
             high = model.max if band.max is None else band.max
             bands.append({"model": model_id, "grade": band.grade, "lo": low, "hi": high})
+        if model.scorecard is not None:
+            continue  # a scorecard is scored from ``c_card_*`` (``batch.cardsql``)
+        models.append(
+            {"model": model_id, "base": model.base, "vmin": model.min, "vmax": model.max}
+            | _kinds(model.subject_kinds)
+        )
     model_schema = pa.schema(
         [
             ("model", pa.string()),
@@ -305,4 +308,5 @@ def constant_tables(policies: PolicySet) -> dict[str, pa.Table]:
         "c_measures": _measures(policies, conditions),
         **_lists(policies, conditions),
         **_conditions(conditions),
+        **card_tables(policies),
     }

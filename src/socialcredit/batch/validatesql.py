@@ -158,7 +158,7 @@ WITH v_ids AS ({subject_ids_sql(dialect, "raw_records")}
   LEFT JOIN v_seq q ON q.src_file = p.src_file AND q.src_row = p.src_row
 )
 SELECT src_file, src_row, rid, c_subject, c_kind, item_code, decided_on, notified_on,
-       notice, resolved_on, revoked_on, disputed_on, dispute_decided_on, outcome, warning,
+       notice, resolved_on, revoked_on, disputed_on, dispute_decided_on, outcome, amount, warning,
        CASE WHEN COALESCE({refused}, FALSE) THEN concat_ws('; ',
     {reasons}) ELSE '' END AS reasons
 FROM v_joined"""

@@ -27,9 +27,27 @@ def titled_table(title: str, *columns: str) -> Table:
     return table
 
 
+def print_card(title: str, score: dict[str, Any], console: Console) -> None:
+    """A scorecard's characteristics (value, bin, points) and the reasons it is not higher."""
+    table = titled_table(title, "characteristic", "value", "bin", "points")
+    for c in score["characteristics"]:
+        value = "missing" if c["value"] is None else str(c["value"])
+        table.add_row(c["id"], value, c["bin"], f"{c['points']:+d}")
+    console.print(table)
+    if not score["reasons"]:
+        console.print(Text("Every characteristic is in its best bin.", style="dim"))
+    for r in score["reasons"]:
+        line = f"- Not higher because: {r['reason']} ({r['code']}, {r['points_short']} points)"
+        console.print(Text(line))
+
+
 def _scores(assessment: Assessment, console: Console) -> None:
+    bodies = assessment.to_dict()["scores"] if any(s.card for s in assessment.scores) else {}
     for score in assessment.scores:
         title = f"Score {score.model}: {score.value} (grade {score.grade})"
+        if score.card is not None:
+            print_card(title, bodies[score.model], console)
+            continue
         if not score.contributions:
             console.print(Text(title + ": no record counts, the base applies.", style="bold"))
             continue

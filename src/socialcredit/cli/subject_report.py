@@ -8,7 +8,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from socialcredit.cli.report import EFFECT_STYLE, print_way_out, titled_table, trigger
+from socialcredit.cli.report import (
+    EFFECT_STYLE,
+    print_card,
+    print_way_out,
+    titled_table,
+    trigger,
+)
 
 
 def reason_text(reason: dict[str, Any]) -> str:
@@ -28,6 +34,9 @@ def render_decision(decision: Mapping[str, Any], console: Console) -> None:
 def render_assessment_body(body: dict[str, Any], console: Console) -> None:
     """Scores with contributions, lists and every decision that is not ``allow``."""
     for model, score in body["scores"].items():
+        if "characteristics" in score:
+            print_card(f"Score {model}: {score['value']} (grade {score['grade']})", score, console)
+            continue
         if not score["contributions"]:
             line = f"Score {model}: {score['value']} (grade {score['grade']}): no record counts."
             console.print(Text(line, style="bold"))

@@ -61,13 +61,23 @@ class Assessment:
 
 
 def _score(score: Score) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "value": score.value,
         "grade": score.grade,
         "contributions": [
             {"record": c.record, "item": c.item, "points": c.points} for c in score.contributions
         ],
     }
+    if score.card is not None:
+        out["characteristics"] = [
+            {"id": f.characteristic, "value": f.value, "bin": f.bin, "points": f.points}
+            for f in score.card.factors
+        ]
+        out["reasons"] = [
+            {"code": r.code, "reason": r.text, "points_short": r.points_short}
+            for r in score.card.reasons
+        ]
+    return out
 
 
 def _membership(m: Membership) -> dict[str, Any]:

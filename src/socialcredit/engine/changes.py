@@ -15,6 +15,7 @@ from socialcredit.engine.assess import Evaluation, assessment_of, evaluate
 from socialcredit.engine.assessment import Assessment
 from socialcredit.engine.intervals import OPEN_END
 from socialcredit.engine.records import Record
+from socialcredit.engine.scoring import card_change_dates
 from socialcredit.engine.timeline import Timeline
 from socialcredit.identity import SubjectId
 from socialcredit.policy.policyset import PolicySet
@@ -38,9 +39,12 @@ def _event_dates(record: Record) -> set[date]:
     return {d for d in events if d is not None}
 
 
-def _change_dates(evaluation: Evaluation, records: Iterable[Record]) -> list[date]:
+def _change_dates(
+    policies: PolicySet, evaluation: Evaluation, records: Iterable[Record], day: date
+) -> list[date]:
     own = (r for r in records if r.subject == evaluation.subject.value)
     dates: set[date] = set().union(*(_event_dates(r) for r in own))
+    dates |= card_change_dates(policies, evaluation.kind, evaluation.timelines, day)
     for line in evaluation.timelines:
         dates |= _timeline_dates(line)
     for _lst, history in evaluation.histories:
@@ -58,7 +62,7 @@ def change_dates(
     Facts dated after ``day`` are not known yet, but the dates they become known are included.
     """
     records = list(records)
-    return _change_dates(evaluate(policies, records, subject, day), records)
+    return _change_dates(policies, evaluate(policies, records, subject, day), records, day)
 
 
 def next_change_after(
@@ -80,10 +84,13 @@ def _first_after(dates: Iterable[date], day: date, first: date) -> date:
     return first
 
 
-def _next_change(evaluation: Evaluation, records: Iterable[Record], day: date) -> date | None:
+def _next_change(
+    policies: PolicySet, evaluation: Evaluation, records: Iterable[Record], day: date
+) -> date | None:
     """The first of :func:`_change_dates` after ``day`` (without collecting them all)."""
     subject = evaluation.subject.value
-    first = OPEN_END  # never a change date: the open end
+    cards = card_change_dates(policies, evaluation.kind, evaluation.timelines, day)
+    first = _first_after(cards, day, OPEN_END)  # OPEN_END is never a change date
     for r in records:
         if r.subject == subject:
             first = _first_after(_event_dates(r), day, first)
@@ -106,4 +113,6 @@ def assess_with_next_change(
     """``assess`` and ``next_change_after`` together, from one evaluation of the records."""
     records = records if isinstance(records, list | tuple) else list(records)
     evaluation = evaluate(policies, records, subject, as_of)
-    return assessment_of(policies, evaluation, as_of), _next_change(evaluation, records, as_of)
+    return assessment_of(policies, evaluation, as_of), _next_change(
+        policies, evaluation, records, as_of
+    )

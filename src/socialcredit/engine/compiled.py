@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from socialcredit.policy.durations import Duration
-from socialcredit.policy.models import BOTH_KINDS, ListDef, ScoreCondition, ScoreModel
+from socialcredit.policy.models import BOTH_KINDS, Item, ListDef, ScoreCondition, ScoreModel
 from socialcredit.policy.policyset import BoundMeasure, PolicySet
 
 EFFECT_ORDER = ("deny", "restrict", "benefit")
@@ -36,6 +36,7 @@ class ModelRule:
     model: ScoreModel
     points: Mapping[str, int]  # item code -> points in this model
     bands: tuple[tuple[int, int, str], ...]  # (low, high, grade), bounds filled in
+    items: Mapping[str, Item] = field(default_factory=dict)  # a scorecard's: every item
 
     def grade(self, value: int) -> str:
         """The grade band containing ``value`` (bands are checked contiguous at load)."""
@@ -99,7 +100,8 @@ def _model_rule(policies: PolicySet, model: ScoreModel) -> ModelRule:
         )
         for band in model.grades
     )
-    return ModelRule(model, points, bands)
+    items = policies.items if model.scorecard is not None else {}
+    return ModelRule(model, points, bands, items)
 
 
 def _list_rule(lst: ListDef) -> ListRule:

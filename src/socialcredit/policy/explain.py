@@ -1,5 +1,5 @@
 """``policy check --explain``: for every item and measure, the base entry and instrument it rests
-on and how the policy narrows it."""
+on and how the policy narrows it; for every scorecard, its model card."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from socialcredit.policy.base_models import BaseCatalogue
 from socialcredit.policy.index import ParsedFile
 from socialcredit.policy.models import Item, Measure, Memorandum, PolicyFile
+from socialcredit.policy.scorecard_explain import explain_scorecard
 
 
 def _of(chosen: list[str], allowed: list[str]) -> str:
@@ -50,6 +51,8 @@ def explain_measure(
     lst = next((x for x in model.lists if x.id == memo.list_id), None)
     items = {i.code: i.base or "?" for i in model.items}
     entering = [f"{e.item}={items.get(e.item, '?')}" for e in lst.entry.items] if lst else []
+    if lst is not None and lst.entry.score is not None:
+        entering.append(f"score {lst.entry.score.model}")
     yield (
         f"    nexus: list {memo.list_id} entered through {', '.join(entering) or 'another file'}; "
         f"the base measure is triggered by {', '.join(found.triggers)}"
@@ -63,6 +66,8 @@ def explain(parsed: list[ParsedFile], base: BaseCatalogue) -> Iterator[str]:
         yield f"{result.doc.path}  {model.policy.id} {model.policy.version}"
         for item in model.items:
             yield from explain_item(item, base)
+        for score_model in model.score_models:
+            yield from explain_scorecard(score_model)
         for memo in model.memoranda:
             for measure in memo.measures:
                 yield from explain_measure(memo, measure, model, base)

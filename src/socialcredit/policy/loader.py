@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from socialcredit.errors import PolicyError, Problem
-from socialcredit.policy import crossref, narrowing, safeguards, textcheck
+from socialcredit.policy import crossref, narrowing, safeguards, scorecard_checks, textcheck
 from socialcredit.policy.findings import Finding
 from socialcredit.policy.index import ParsedFile, PolicyIndex, build_index
 from socialcredit.policy.models import PolicyFile
@@ -76,6 +76,7 @@ def _file_findings(parsed: ParsedFile, index: PolicyIndex) -> Iterator[Finding]:
         yield from crossref.check_item_refs(item, ("items", i), index)
     for i, score_model in enumerate(model.score_models):
         yield from crossref.check_grades(score_model, ("score_models", i))
+        yield from scorecard_checks.check_score_model(score_model, ("score_models", i), index)
     for i, lst in enumerate(model.lists):
         yield from safeguards.check_list(lst, ("lists", i), index)
         yield from narrowing.check_list_entries(lst, ("lists", i), index)

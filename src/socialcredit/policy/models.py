@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from socialcredit.policy.durations import PolicyDuration
+from socialcredit.policy.scorecard_models import Scorecard
 from socialcredit.policy.vocabulary import Area, Polarity, Severity
 
 Code = Annotated[
@@ -108,6 +109,10 @@ class ScoreModel(Strict):
     min: int
     max: int
     grades: list[GradeBand] = Field(min_length=1)
+    scorecard: Scorecard | None = Field(
+        default=None,
+        description="Characteristics, bins and points; the items then give no points to it.",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> ScoreModel:

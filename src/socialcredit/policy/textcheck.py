@@ -86,6 +86,10 @@ def file_text_findings(model: PolicyFile, index: PolicyIndex) -> Iterator[Findin
     for i, m in enumerate(model.score_models):
         fields = [(("score_models", i, k), getattr(m, k)) for k in ("id", "title", "description")]
         yield from _check(fields, ("everywhere",), f"score model {m.id!r}")
+        for j, ch in enumerate(m.scorecard.characteristics if m.scorecard else []):
+            here = ("score_models", i, "scorecard", "characteristics", j)
+            texts: list[Field] = [((*here, k), getattr(ch, k)) for k in ("id", "title", "reason")]
+            yield from _check(texts, ("everywhere",), f"characteristic {ch.id!r}")
     entering = {
         e.item for lst in index.lists.values() if lst.obj.kind != "red" for e in lst.obj.entry.items
     }

@@ -41,7 +41,7 @@ def test_the_readme_has_the_commands_it_shows() -> None:
     assert any(c.startswith("KEY=$(") for c in commands)
     assert any("batch assess" in c and "/tmp/pop/records" in c for c in commands)
     assert [c for c, refused in _commands() if refused] == [
-        ".venv/bin/socialcredit policy check policies/refused/score-travel-ban.yaml"
+        ".venv/bin/socialcredit policy check policies/refused/score-laundering.yaml"
     ]
 
 

@@ -13,14 +13,19 @@ from socialcredit.registry.workflows.principals import (
     revoke_principal,
 )
 from tests.api.conftest import Keys
+from tests.registry.helpers import COURT
 
 ADMIN = Actor("registrar", "admin", "revoke a key")
 
 
 def test_revocation_reaches_every_worker_at_once(registry: Registry, keys: Keys) -> None:
     settings = ApiSettings(registry=registry.settings, auth_cache_seconds=300)
-    row, key = create_principal(registry, PrincipalSpec("kiosk", "reviewer"), ADMIN)
-    other, other_key = create_principal(registry, PrincipalSpec("kiosk-2", "reviewer"), ADMIN)
+    row, key = create_principal(
+        registry, PrincipalSpec("kiosk", "reviewer", authority=COURT), ADMIN
+    )
+    other, other_key = create_principal(
+        registry, PrincipalSpec("kiosk-2", "reviewer", authority=COURT), ADMIN
+    )
     headers, other_headers = (
         {"Authorization": f"Bearer {key}"},
         {"Authorization": f"Bearer {other_key}"},

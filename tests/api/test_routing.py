@@ -39,8 +39,8 @@ def test_a_court_objection_is_decided_by_the_court_after_the_holiday(
 ) -> None:
     _working_days_policy(registry, tmp_path)
     record = spc("W1", decided=date(2025, 9, 1))
+    _tick(client, keys, "2025-09-30")  # a record is never decided after the registry's date
     assert client.post("/v1/agency/records", json=record, headers=keys["court"]).is_success
-    _tick(client, keys, "2025-09-30")
     body = {"record": "r1", "grounds": "the debt was paid before the judgment"}
     filed = client.post(f"{FILE}/objections", json=body, headers=keys["subject"]).json()
     # 15 working days after 30 September: 9, 10, 11 (Saturday, worked), 13 ... 28 October

@@ -28,7 +28,7 @@ def test_a_subject_key_needs_its_identity_check(registry: Registry) -> None:
     with pytest.raises(RequestInvalidError, match="--verified-by"):
         create_principal(registry, PrincipalSpec("x", "subject", subject=P2), ADMIN)
     with pytest.raises(RequestInvalidError, match="takes no verification"):
-        spec = PrincipalSpec("y", "reviewer", verification="seen")
+        spec = PrincipalSpec("y", "admin", verification="seen")
         create_principal(registry, spec, ADMIN)
 
 

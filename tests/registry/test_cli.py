@@ -101,11 +101,11 @@ def test_the_demo_shows_the_readme_subject_as_the_readme_assesses_it(
     registry on 2025-06-01 are those of the README's ``assess`` of the example records."""
     examples = EXAMPLES.parents[1] / "examples" / "records.jsonl"
     out = tmp_path / "records"
+    run("registry", "tick", "--as-of", "2025-06-01", "--db", db)  # the demo's date
     run("registry", "demo-data", "--out", str(out), "--subjects", "50", "--include", str(examples))
     for line in (out / "agencies.tsv").read_text(encoding="utf-8").splitlines():
         path, agency = line.split("\t")
         run("records", "submit", path, "--agency", agency, "--db", db)
-    run("registry", "tick", "--as-of", "2025-06-01", "--db", db)
     shown = json.loads(run("subject", "show", P1, "--db", db, "--json"))["assessment"]
     assessed = json.loads(
         run(

@@ -52,7 +52,7 @@ def seed(url: str) -> Seeded:
     name_organisation(reg, O1, ORG_NAME, SET_UP)
     specs = (
         PrincipalSpec("subject", "subject", subject=P1, verification="in person, ref T-1"),
-        PrincipalSpec("reviewer", "reviewer"),
+        PrincipalSpec("reviewer", "reviewer", authority=COURT),
         PrincipalSpec("court", "agency", authority=COURT),
         PrincipalSpec("airline", "service", services=("flight-booking",)),
     )

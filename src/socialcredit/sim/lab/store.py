@@ -110,6 +110,7 @@ class RecordStore:
                 "reference": [f"case-{r}" for r in rows.tolist()],
                 "decided_on": _dates(self["decided"][rows]),
                 "notified_on": _dates(self["notified" if observed else "true_notified"][rows]),
+                "notice": pa.nulls(len(rows), pa.string()),  # served on notified_on, if any
                 "amount": pa.nulls(len(rows), pa.float64()),
                 "resolved_on": _dates(self["resolved"][rows]),
                 "revoked_on": pa.nulls(len(rows), pa.date32()),

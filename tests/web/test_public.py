@@ -122,7 +122,8 @@ def test_the_base_measures_show_effect_services_targets_triggers_and_agencies(
     assert 'href="/base-catalogue/BC-JUDGMENT-DEFAULTER"' in en
     assert "Civil aviation administration and airlines" in en and "Fa Shi [2010] No. 8" in en
     zh = portal.client.get("/base-measures/BM-EXIT-RESTRICTION?lang=zh").text
-    assert "限制出境" in zh and "出入境管理机关" in zh and "法定代表人" in zh and "法律" in zh
+    assert "限制出境" in zh and "出入境管理机关" in zh and "信用主体本人、法定代表人" in zh
+    assert "法律" in zh
     assert portal.client.get("/base-measures/BM-NONE?lang=en").status_code == 404
 
 

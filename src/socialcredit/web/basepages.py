@@ -17,6 +17,7 @@ from fastapi import Request, Response
 from socialcredit.errors import NotFoundError
 from socialcredit.policy.base import base_catalogue
 from socialcredit.policy.base_models import BaseCatalogue
+from socialcredit.web.i18n import Formats
 from socialcredit.web.pages import formats, portal_router, render
 
 router = portal_router()
@@ -37,7 +38,11 @@ class Names:
     """The names of the base's ids in one language, for the templates."""
 
     base: BaseCatalogue
-    language: str
+    f: Formats
+
+    @property
+    def language(self) -> str:
+        return self.f.language
 
     def of(self, named: Named | None, fallback: str = "") -> str:
         if named is None:
@@ -48,6 +53,21 @@ class Names:
         """The name of ``key`` in the base's vocabulary ``table`` (the id when it has none)."""
         found: dict[str, Any] = getattr(self.base, table)
         return self.of(found.get(key), key)
+
+    def terms(self, table: str, keys: list[str]) -> str:
+        """The names of ``keys`` in ``table``, joined as the language lists things."""
+        return self.join([self.term(table, key) for key in keys])
+
+    def join(self, parts: list[str]) -> str:
+        return ("、" if self.language == "zh" else "; ").join(parts)
+
+    def words(self, keys: list[str]) -> str:
+        """Registry words (subject kinds, list colours), translated and joined."""
+        return self.join([self.f.word(key) for key in keys])
+
+    def targets(self, keys: list[str], subject: str) -> str:
+        """A measure's targets: ``subject`` for the subject itself, else the roles' names."""
+        return self.join([subject if key == "subject" else self.term("roles", key) for key in keys])
 
     def entry(self, code: str) -> str:
         """The title of base entry ``code`` (the code when there is none)."""
@@ -62,7 +82,7 @@ class Names:
 
 def _context(request: Request) -> dict[str, Any]:
     base = base_catalogue()
-    names = Names(base, formats(request).language)
+    names = Names(base, formats(request))
     show: Callable[..., str] = names.of
     return {"base": base, "names": names, "show": show}
 

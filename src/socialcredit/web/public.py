@@ -155,7 +155,7 @@ async def policy(request: Request, policy_id: str) -> Response:
     if info is None:
         raise NotFoundError(f"no policy {policy_id!r} is in force", {"policy": policy_id})
     context = {"info": info, "services": found.services} | _of_policy(found, policy_id)
-    context["base_names"] = Names(base_catalogue(), formats(request).language)
+    context["base_names"] = Names(base_catalogue(), formats(request))
     return render(request, "policy.html", context)
 
 

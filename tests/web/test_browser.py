@@ -41,6 +41,10 @@ PUBLIC = (
     "/lists/dishonest-judgment-defaulters",
     "/policies",
     "/policies/judgment-defaulters",
+    "/base-catalogue",
+    "/base-catalogue/BC-JUDGMENT-DEFAULTER",
+    "/base-measures",
+    "/base-measures/BM-HIGH-CONSUMPTION",
     "/statistics",
     "/sign-in",
     f"/organisations/{P1}",  # an error page: persons are not looked up

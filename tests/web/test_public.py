@@ -19,6 +19,10 @@ PUBLIC_PAGES = (
     "/policies",
     "/policies/judgment-defaulters",
     "/policies/enterprise",
+    "/base-catalogue",
+    "/base-catalogue/BC-JUDGMENT-DEFAULTER",
+    "/base-measures",
+    "/base-measures/BM-HIGH-CONSUMPTION",
     "/statistics",
     "/sign-in",
 )
@@ -89,3 +93,46 @@ def test_a_persons_number_is_not_looked_up(portal: Portal) -> None:
     page = portal.client.get(f"/lookup?q={P1}&lang=en")
     assert page.status_code == 200 and "Natural persons are not looked up publicly" in page.text
     assert not [e for e in audit(portal.seeded.registry, P1) if e.action.startswith("read.")]
+
+
+def test_the_base_catalogue_shows_each_entry_with_its_instruments_and_widest_terms(
+    portal: Portal,
+) -> None:
+    listing = portal.client.get("/base-catalogue?lang=zh").text
+    assert "基础目录" in listing and "失信被执行人" in listing
+    assert 'href="/base-catalogue/BC-JUDGMENT-DEFAULTER"' in listing
+    en = portal.client.get("/base-catalogue/BC-JUDGMENT-DEFAULTER?lang=en").text
+    assert "Dishonest judgment defaulter" in en and "Fa Shi [2013] No. 17" in en
+    assert "Judicial interpretation" in en and "Courts and enforcement of judgments" in en
+    assert "People&#39;s court" in en and "black list" in en and "60 months" in en
+    assert 'href="/base-measures/BM-HIGH-CONSUMPTION"' in en
+    zh = portal.client.get("/base-catalogue/BC-JUDGMENT-DEFAULTER?lang=zh").text
+    assert "司法解释" in zh and "司法执行" in zh and "人民法院" in zh and "最宽的期限和范围" in zh
+    missing = portal.client.get("/base-catalogue/BC-NONE?lang=zh")
+    assert missing.status_code == 404 and "未找到" in missing.text
+
+
+def test_the_base_measures_show_effect_services_targets_triggers_and_agencies(
+    portal: Portal,
+) -> None:
+    listing = portal.client.get("/base-measures?lang=en").text
+    assert "Restriction of high consumption" in listing and "Base measures" in listing
+    en = portal.client.get("/base-measures/BM-HIGH-CONSUMPTION?lang=en").text
+    assert "denied" in en and "Legal representative" in en and "the subject itself" in en
+    assert 'href="/base-catalogue/BC-JUDGMENT-DEFAULTER"' in en
+    assert "Civil aviation administration and airlines" in en and "Fa Shi [2010] No. 8" in en
+    zh = portal.client.get("/base-measures/BM-EXIT-RESTRICTION?lang=zh").text
+    assert "限制出境" in zh and "出入境管理机关" in zh and "信用主体本人、法定代表人" in zh
+    assert "法律" in zh
+    assert portal.client.get("/base-measures/BM-NONE?lang=en").status_code == 404
+
+
+def test_policy_pages_link_each_item_and_measure_to_its_base(portal: Portal) -> None:
+    en = portal.client.get("/policies/judgment-defaulters?lang=en").text
+    assert '<a href="/base-catalogue/BC-JUDGMENT-DEFAULTER">Dishonest judgment defaulter</a>' in en
+    assert '<a href="/base-measures/BM-HIGH-CONSUMPTION">Restriction of high consumption</a>' in en
+    zh = portal.client.get("/policies/judgment-defaulters?lang=zh").text
+    assert '<a href="/base-catalogue/BC-JUDGMENT-DEFAULTER">失信被执行人</a>' in zh
+    home = portal.client.get("/?lang=zh").text
+    assert '<a href="/base-catalogue">基础目录</a>' in home
+    assert '<a href="/base-measures">基础措施清单</a>' in home

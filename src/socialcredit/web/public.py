@@ -17,6 +17,7 @@ from socialcredit.api.deps import registry_of
 from socialcredit.errors import IdentifierError, NotFoundError
 from socialcredit.identity import SubjectKind, parse_subject
 from socialcredit.policy import PolicySet
+from socialcredit.policy.base import base_catalogue
 from socialcredit.policy.models import ListDef
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.reads.disclosure import (
@@ -25,6 +26,7 @@ from socialcredit.registry.reads.disclosure import (
     list_members,
     organisation_view,
 )
+from socialcredit.web.basepages import Names
 from socialcredit.web.charts import Chart, bars, line
 from socialcredit.web.i18n import Formats
 from socialcredit.web.pages import formats, portal_router, render
@@ -153,6 +155,7 @@ async def policy(request: Request, policy_id: str) -> Response:
     if info is None:
         raise NotFoundError(f"no policy {policy_id!r} is in force", {"policy": policy_id})
     context = {"info": info, "services": found.services} | _of_policy(found, policy_id)
+    context["base_names"] = Names(base_catalogue(), formats(request))
     return render(request, "policy.html", context)
 
 

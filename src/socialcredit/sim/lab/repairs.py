@@ -82,15 +82,12 @@ def decide_due(store: RecordStore, apps: Applications, month: Month) -> tuple[in
     """Decide the applications whose decision falls in ``month``; return (granted, refused)."""
     p = apps.pending
     due = p.decide <= month.last
-    granted = refused = 0
-    for row in np.nonzero(due)[0].tolist():
-        day = int(p.decide[row])
-        if not p.grant[row]:
-            refused += 1
-            continue
-        granted += 1
-        apps.days_to_grant.append(day - int(p.applied[row]))
-        _resolve(store, int(p.subject[row]), apps.items[p.list_id[row]], day)
+    granted_rows = np.nonzero(due & p.grant)[0]
+    days = p.decide[granted_rows].astype(np.int64)
+    apps.days_to_grant.extend((days - p.applied[granted_rows]).tolist())
+    for list_id, items in sorted(apps.items.items()):
+        mine = np.array([p.list_id[r] == list_id for r in granted_rows.tolist()], dtype=bool)
+        _resolve(store, items, p.subject[granted_rows[mine]], days[mine])
     keep = ~due
     apps.pending = Pending(
         p.subject[keep],
@@ -99,13 +96,25 @@ def decide_due(store: RecordStore, apps: Applications, month: Month) -> tuple[in
         p.decide[keep],
         p.grant[keep],
     )
-    return granted, refused
+    return len(granted_rows), int(due.sum()) - len(granted_rows)
 
 
-def _resolve(store: RecordStore, subject: int, items: BoolArray, day: int) -> None:
-    rows = (store["subject"] == subject) & (store["resolved"] == NONE)
-    rows &= (store["decided"] <= day) & items[store["item"]] & store.negative[store["item"]]
-    rows &= store["error"] != Error.MISATTRIBUTED
+def _resolve(store: RecordStore, items: BoolArray, subjects: IntArray, days: IntArray) -> None:
+    """Resolve, on each granted subject's decision day, its open records of ``items`` decided
+    by then (one application per subject and list is pending at a time)."""
+    if len(subjects) == 0:
+        return
+    order = np.argsort(subjects)
+    subjects, days = subjects[order], days[order]
+    rows = np.nonzero(
+        (store["resolved"] == NONE)
+        & items[store["item"]]
+        & store.negative[store["item"]]
+        & (store["error"] != Error.MISATTRIBUTED)
+        & np.isin(store["subject"], subjects)
+    )[0]
+    day = days[np.searchsorted(subjects, store["subject"][rows])]
+    rows, day = rows[store["decided"][rows] <= day], day[store["decided"][rows] <= day]
     store["resolved"][rows] = np.maximum(store["decided"][rows], day)
 
 

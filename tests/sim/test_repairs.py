@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from socialcredit.sim.lab.conduct import Month
+from socialcredit.sim.lab.repairs import Applications, Pending, decide_due
 from socialcredit.sim.lab.replicate import Lab, run_replicate
 from socialcredit.sim.lab.results import results_of
+from socialcredit.sim.lab.store import COLUMNS, NONE, Error, RecordStore
+from socialcredit.sim.scenario import Repairs
 from socialcredit.sim.scenario_loader import ScenarioError, load_scenario
 from tests.sim.scenarios import REPAIRS, write
 
@@ -56,3 +61,30 @@ def test_a_repair_rate_outside_0_1_is_refused_with_its_line(tmp_path: Path) -> N
     line = REPAIRS.splitlines().index("  repairs: {monthly: 0.5, granted: 0.9}") + 1
     assert any(f"scenario.yaml:{line}:" in r and "less than or equal to 1" in r for r in rendered)
     assert len(rendered) == 1, rendered
+
+
+def test_a_grant_resolves_the_applicants_open_records_of_the_list() -> None:
+    store = RecordStore(("LISTED", "OTHER"), ("Court", "Court"), np.array([True, True]))
+    rows = {  # 0: the applicant's; 1: another item; 2: misattributed to it; 3: someone else's
+        "item": [0, 1, 0, 0],
+        "true_subject": [4, 4, 9, 5],
+        "subject": [4, 4, 4, 5],
+        "error": [Error.NONE, Error.NONE, Error.MISATTRIBUTED, Error.NONE],
+        "decided": [100, 100, 100, 100],
+        "resolved": [NONE] * 4,
+    }
+    store.append({c: np.array(rows.get(c, [NONE] * 4), dtype=np.int64) for c in COLUMNS})
+    apps = Applications(Repairs(monthly=0.5))
+    apps.items["list"] = np.array([True, False])
+    apps.pending = Pending(
+        np.array([4, 5]),
+        ["list", "list"],
+        np.array([150, 150]),
+        np.array([152.5, 170.0]),
+        np.array([True, False]),
+    )
+    granted, refused = decide_due(store, apps, Month(0, 140, 160))
+    assert (granted, refused) == (1, 0)
+    assert store["resolved"].tolist() == [152, NONE, NONE, NONE]
+    assert apps.days_to_grant == [2]
+    assert apps.pending.subject.tolist() == [5]

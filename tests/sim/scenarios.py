@@ -36,9 +36,26 @@ due_process:
   objections: {{wrong: 0.8, right: 0.1}}
   reviewers:
     - {{authority: "The enforcing people's court", reviewers: 1, mean_review_days: 12}}
+  repairs: {{monthly: 0.2, granted: 0.7}}
 service_use:
   - {{service: flight-booking, person: 0.3}}
   - {{service: public-procurement-bid, organisation: 0.2}}
+"""
+
+REPAIRS = f"""scenario: {{id: test-repairs, title: Repair applications on the court's list}}
+seed: 11
+start: 2025-01-01
+horizon_months: 6
+population: {{persons: 800, organisations: 0}}
+policies: ["{POLICIES / "judgment-defaulters.yaml"}"]
+conduct:
+  hazards:
+    - {{item: SPC-REFUSE, person: 0.03}}
+  compliance: {{monthly: 0.02}}
+due_process:
+  reviewers:
+    - {{authority: "The enforcing people's court", reviewers: 3, mean_review_days: 1}}
+  repairs: {{monthly: 0.5, granted: 0.9}}
 """
 
 

@@ -122,9 +122,19 @@ class Reviewers(Strict):
     mean_review_days: float = Field(gt=0.0)
 
 
+class Repairs(Strict):
+    """Credit repair applications by subjects on a list with a repair procedure."""
+
+    monthly: Rate = 0.0
+    """Probability per month that a listed subject with no application pending applies."""
+    granted: Rate = 1.0
+    """Probability that the reviewer finds the list's repair procedure met."""
+
+
 class DueProcess(Strict):
     objections: Objections = Field(default_factory=Objections)
     reviewers: list[Reviewers] = Field(default_factory=list)
+    repairs: Repairs = Field(default_factory=Repairs)
 
 
 class ServiceUse(Strict):

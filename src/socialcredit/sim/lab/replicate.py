@@ -2,8 +2,9 @@
 
 Each month, in order: services are used (checked against the assessments in force), new
 records are made and filed (with the agencies' errors), obligations are performed, objections
-are filed and scheduled, and the subjects with new facts or a due change are assessed again
-by the batch scorer, in the observed and the true world. Everything is drawn from one seeded
+are filed and scheduled, repair applications are decided and filed, and the subjects with new
+facts or a due change are assessed again by the batch scorer, in the observed and the true
+world. Everything is drawn from one seeded
 generator, so a replicate is a function of the scenario, its seed and its number.
 """
 
@@ -28,6 +29,13 @@ from socialcredit.sim.lab.conduct import (
 from socialcredit.sim.lab.dueprocess import REVOKED, Reviews, object_and_review
 from socialcredit.sim.lab.errors import ErrorRates, file_records
 from socialcredit.sim.lab.population import FloatArray, LabPopulation, build_population
+from socialcredit.sim.lab.repairs import (
+    Applications,
+    Intake,
+    apply_and_schedule,
+    decide_due,
+    repair_lists,
+)
 from socialcredit.sim.lab.scoring import ScoreJob, WorldState, day_number, rescore
 from socialcredit.sim.lab.store import NONE, Error, RecordStore, World
 from socialcredit.sim.lab.tally import Tally
@@ -50,6 +58,7 @@ class Lab:
     index: dict[str, int]
     conduct: Conducts
     use_rates: dict[str, FloatArray]
+    repairs: Applications
 
 
 def _store(loaded: LoadedScenario) -> RecordStore:
@@ -75,7 +84,8 @@ def new_lab(loaded: LoadedScenario, replicate: int) -> Lab:
     index = {sid: i for i, sid in enumerate(population.ids)}
     model = conducts(population, s.conduct)
     rates = _use_rates(loaded, population)
-    return Lab(loaded, population, store, states, Tally(size), reviews, index, model, rates)
+    apps = Applications(s.due_process.repairs)
+    return Lab(loaded, population, store, states, Tally(size), reviews, index, model, rates, apps)
 
 
 def _month(loaded: LoadedScenario, m: int) -> Month:
@@ -124,11 +134,29 @@ def step(rng: np.random.Generator, lab: Lab, month: Month) -> None:
     objections, late = object_and_review(rng, lab.store, lab.reviews, month)
     lab.tally.add(month.index, "objections", objections)
     lab.tally.add(month.index, "objections_late", late)
+    _repairs(rng, lab, month)
     changed = month.index > 0 and lab.loaded.policies_at(month.index) is not (
         lab.loaded.policies_at(month.index - 1)
     )
     _assess(lab, month, changed)
     lab.tally.stocks(month.index, observed, true)
+
+
+def _repairs(rng: np.random.Generator, lab: Lab, month: Month) -> None:
+    """Decide the applications due this month, then file and schedule the month's own (some
+    of which are decided within the month). No draw is made when nobody applies."""
+    granted, refused = decide_due(lab.store, lab.repairs, month)
+    filed = late = 0
+    if lab.repairs.model.monthly > 0:
+        lists = repair_lists(lab.loaded.policies_at(month.index), lab.store)
+        intake = Intake(lists, lab.states[0], lab.reviews)
+        filed, late = apply_and_schedule(rng, lab.repairs, intake, month)
+        more_granted, more_refused = decide_due(lab.store, lab.repairs, month)
+        granted, refused = granted + more_granted, refused + more_refused
+    lab.tally.add(month.index, "repair_applications", filed)
+    lab.tally.add(month.index, "repairs_late", late)
+    lab.tally.add(month.index, "repairs_granted", granted)
+    lab.tally.add(month.index, "repairs_refused", refused)
 
 
 def corrections(store: RecordStore) -> dict[str, float]:

@@ -40,6 +40,11 @@ DUE_PROCESS = (
     ("objections", "objections filed"),
     ("objections_late", "objections decided after the deadline or never (record suspended)"),
     ("review_wait_days_mean", "days an objection waits for a reviewer (mean)"),
+    ("repair_applications", "credit repair applications filed"),
+    ("repairs_granted", "repair applications granted"),
+    ("repairs_refused", "repair applications refused"),
+    ("repairs_late", "repair applications decided after the deadline or never (counted only)"),
+    ("repair_days_to_exit_mean", "days from a repair application to its grant (mean)"),
 )
 
 

@@ -83,6 +83,8 @@ def _totals(lab: Lab) -> dict[str, float]:
     totals["subjects"] = float(lab.population.size)
     waits = lab.reviews.waits
     totals["review_wait_days_mean"] = float(np.mean(waits)) if waits else float("nan")
+    grants = lab.repairs.days_to_grant
+    totals["repair_days_to_exit_mean"] = float(np.mean(grants)) if grants else float("nan")
     totals.update(corrections(lab.store))
     return totals
 

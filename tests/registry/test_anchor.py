@@ -13,13 +13,8 @@ from sqlalchemy import delete, select, update
 
 from socialcredit.errors import InputError
 from socialcredit.registry import Actor, Registry
-from socialcredit.registry.anchor import (
-    AnchorStore,
-    Checkpoint,
-    prove,
-    verify_anchored,
-    write_checkpoint,
-)
+from socialcredit.registry.anchor import AnchorStore, Checkpoint, verify_anchored, write_checkpoint
+from socialcredit.registry.anchorproofs import prove
 from socialcredit.registry.audit import GENESIS, entry_hash, verify
 from socialcredit.registry.merkle import verify_inclusion
 from socialcredit.registry.reads.checks import check

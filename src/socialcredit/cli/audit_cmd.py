@@ -11,15 +11,9 @@ import typer
 
 from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stderr, stdout
 from socialcredit.cli.registry_common import DbOpt, opened, progress_bar
-from socialcredit.registry.anchor import (
-    AnchorStore,
-    generate_key,
-    load_private_key,
-    load_public_key,
-    prove,
-    verify_anchored,
-    write_checkpoint,
-)
+from socialcredit.registry.anchor import AnchorStore, verify_anchored, write_checkpoint
+from socialcredit.registry.anchorkeys import generate_key, load_private_key, load_public_key
+from socialcredit.registry.anchorproofs import prove
 from socialcredit.registry.audit import verify
 
 app = typer.Typer(help="The audit log's hash chain and its anchors.", no_args_is_help=True)

@@ -29,23 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from socialcredit.errors import InputError, NotFoundError
-from socialcredit.identity import parse_subject
+from socialcredit.errors import InputError
+from socialcredit.registry.anchorkeys import key_id
 from socialcredit.registry.audit import (
     GENESIS,
-    Actor,
-    AuditEvent,
-    append,
-    in_access_listing,
-    subject_ref,
 )
-from socialcredit.registry.context import Registry
-from socialcredit.registry.merkle import Frontier, inclusion_proof
+from socialcredit.registry.merkle import Frontier
 from socialcredit.registry.store.models import AuditEntry, RegistryState
 
 CHECKPOINTS = "checkpoints.jsonl"
@@ -77,56 +70,6 @@ class Checkpoint:
         return hashlib.sha256(self.line().encode()).hexdigest()
 
 
-def key_id(public: Ed25519PublicKey) -> str:
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
-
-
-def generate_key(path: Path) -> Path:
-    """Write a new private key to ``path`` (mode 0600) and its public key beside it
-    (``path`` + ``.pub``); refuse to overwrite either. Returns the public key's path."""
-    public_path = path.with_name(path.name + ".pub")
-    for target in (path, public_path):
-        if target.exists():
-            raise InputError(f"{target} exists: refusing to overwrite a key", {"path": str(target)})
-    private = Ed25519PrivateKey.generate()
-    pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(pem)
-    public_path.write_bytes(
-        private.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
-    return public_path
-
-
-def load_private_key(path: Path) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(_read(path), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"{path} is not an Ed25519 private key", {"path": str(path)})
-    return key
-
-
-def load_public_key(path: Path) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(_read(path))
-    if not isinstance(key, Ed25519PublicKey):
-        raise InputError(f"{path} is not an Ed25519 public key", {"path": str(path)})
-    return key
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", {"path": str(path)}) from exc
-
-
 class AnchorStore:
     """An append-only file of checkpoints in ``directory`` (one JSON object a line)."""
 
@@ -156,7 +99,7 @@ class AnchorStore:
             os.fsync(out.fileno())
 
 
-def _hashes_after(session: Session, after: int, upto: int) -> Iterator[tuple[int, str]]:
+def hashes_after(session: Session, after: int, upto: int) -> Iterator[tuple[int, str]]:
     query = (
         select(AuditEntry.seq, AuditEntry.hash)
         .where(AuditEntry.seq > after, AuditEntry.seq <= upto)
@@ -183,7 +126,7 @@ def write_checkpoint(session: Session, store: AnchorStore, key: Ed25519PrivateKe
             "last checkpoint signed: run `audit verify --anchors` before any new checkpoint",
             {"tree_size": frontier.size, "audit_seq": state.audit_seq},
         )
-    for seq, digest in _hashes_after(session, frontier.size, state.audit_seq):
+    for seq, digest in hashes_after(session, frontier.size, state.audit_seq):
         if seq != frontier.size + 1:
             raise InputError(f"audit entry {frontier.size + 1} is missing", {"seq": seq})
         frontier.append(bytes.fromhex(digest))
@@ -256,7 +199,7 @@ def _walk(session: Session, checkpoints: list[Checkpoint]) -> str | None:
     point = next(pending, None)
     while point is not None and point.tree_size == 0:
         point = next(pending, None)
-    for seq, digest in _hashes_after(session, 0, checkpoints[-1].tree_size):
+    for seq, digest in hashes_after(session, 0, checkpoints[-1].tree_size):
         if seq != frontier.size + 1:
             return f"audit entry {frontier.size + 1} is missing (signed by a checkpoint)"
         frontier.append(bytes.fromhex(digest))
@@ -271,63 +214,3 @@ def _walk(session: Session, checkpoints: list[Checkpoint]) -> str | None:
     if point is not None:
         return f"the chain ends at entry {frontier.size}, before a signed checkpoint"
     return None
-
-
-@dataclass(frozen=True)
-class InclusionProof:
-    """That entry ``seq`` is in the tree a checkpoint signed (RFC 9162 audit path)."""
-
-    seq: int
-    entry_hash: str
-    tree_size: int
-    merkle_root: str
-    checkpoint_at: str
-    path: list[str]
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def prove(session: Session, store: AnchorStore, seq: int) -> InclusionProof:
-    """The inclusion proof of entry ``seq`` in the first checkpoint that covers it.
-
-    Reads the hashes of every entry up to that checkpoint (linear in the log's length)."""
-    point = next((p for p in store.read() if p.tree_size >= seq), None)
-    if point is None or seq < 1:
-        raise InputError(
-            f"no checkpoint covers audit entry {seq} yet: run `audit checkpoint`", {"seq": seq}
-        )
-    leaves = [bytes.fromhex(digest) for _, digest in _hashes_after(session, 0, point.tree_size)]
-    if len(leaves) != point.tree_size:
-        raise InputError("the chain is shorter than its checkpoint: run `audit verify`", {})
-    path = inclusion_proof(leaves, seq - 1)
-    return InclusionProof(
-        seq=seq,
-        entry_hash=leaves[seq - 1].hex(),
-        tree_size=point.tree_size,
-        merkle_root=point.merkle_root,
-        checkpoint_at=point.at,
-        path=[node.hex() for node in path],
-    )
-
-
-def access_proof(
-    reg: Registry, subject: str, seq: int, store: AnchorStore, actor: Actor
-) -> InclusionProof:
-    """The inclusion proof of one entry of the subject's access listing (a read of, or a
-    refused attempt on, their data); audited like the listing itself."""
-    sid = parse_subject(subject).value
-    with reg.session() as session, session.begin():
-        ref = subject_ref(reg.state(session).audit_key, sid)
-        found = session.execute(
-            select(AuditEntry.seq).where(
-                AuditEntry.seq == seq,
-                AuditEntry.subject_ref == ref,
-                in_access_listing(),
-            )
-        ).scalar_one_or_none()
-        if found is None:
-            raise NotFoundError(f"entry {seq} is not in your access listing", {"seq": seq})
-        proof = prove(session, store, seq)
-        append(session, actor, [AuditEvent("read.subject.access-proof", sid, {"seq": seq})])
-        return proof

@@ -29,7 +29,7 @@ from socialcredit.api.views import (
 from socialcredit.errors import AccessDeniedError, NotFoundError
 from socialcredit.identity import parse_subject
 from socialcredit.registry import Registry
-from socialcredit.registry.anchor import access_proof
+from socialcredit.registry.anchorproofs import access_proof
 from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.reads.copies import file_copy
 from socialcredit.registry.reads.ownfile import accesses_page, has_open_case, notices_page

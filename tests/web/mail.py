@@ -25,7 +25,7 @@ class Inbox:
         """The code of the newest message to ``to``."""
         for message in reversed(self.messages):
             if message["To"] == to:
-                found = re.search(r"code: (\d+)", str(message.get_payload()))
+                found = re.search(r"code[:：]\s*(\d+)", str(message.get_payload()))
                 assert found is not None, message.get_payload()
                 return found.group(1)
         raise AssertionError(f"no message to {to}")

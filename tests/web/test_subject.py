@@ -55,7 +55,8 @@ def test_the_file_shows_scores_lists_decisions_and_histories(portal: Portal) -> 
     for text in ("My score over time", "List of dishonest judgment defaulters", "How to get out"):
         assert text in page
     assert 'class="effect-deny"' in page and "notice served" in page
-    assert page.count("<svg") == 1 and 'role="img"' in page
+    # one chart per score model of a person: Rongcheng's points and the commercial scorecard
+    assert page.count("<svg") == 2 and 'role="img"' in page
     zh = portal.client.get(f"{FILE}?lang=zh").text
     assert "我的档案" in zh and "拒绝" in zh
     reads = [e.action for e in audit(portal.seeded.registry, P1)]

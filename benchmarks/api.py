@@ -37,20 +37,18 @@ import tempfile
 import time
 from array import array
 from dataclasses import dataclass
-from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvloop
+from demo_registry import fill_demo_registry
 from machine import machine, postgres_seconds, postgres_ticks
 
-from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
-from socialcredit.registry.workflows.demo import by_agency, demo_records, organisation_id, person_id
-from socialcredit.registry.workflows.policies import load_policy_files
+from socialcredit.registry import Actor, Registry, RegistrySettings
+from socialcredit.registry.workflows.demo import organisation_id, person_id
 from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
-from socialcredit.registry.writes.submit import Submission, submit_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("bench", "admin", "benchmark")
@@ -61,13 +59,7 @@ def build(url: str, subjects: int) -> tuple[str, list[str], list[str]]:
     """A registry with demo records; return a service key, the subjects and the services."""
     reg = Registry.open(RegistrySettings(database_url=url))
     try:
-        initialise(reg, date(2025, 1, 1))
-        load_policy_files(reg, [ROOT / "policies" / "examples"], ACTOR)
-        with reg.session() as session:
-            policies = reg.policies(session).policy_set
-        for agency, rows in by_agency(demo_records(policies, subjects, seed=1)).items():
-            lines = list(enumerate(rows, 1))
-            submit_lines(reg, lines, Submission(agency, Actor("bench", "agency", "benchmark")))
+        policies = fill_demo_registry(reg, subjects)
         services = sorted(policies.service_ids())
         spec = PrincipalSpec("bench-service", "service", services=tuple(services))
         _, key = create_principal(reg, spec, ACTOR)

@@ -24,12 +24,12 @@ from socialcredit.registry import Actor
 from socialcredit.registry.workflows.objections import file_objection
 from socialcredit.registry.writes.tick import tick
 from socialcredit.web.app import create_portal_app
+from tests.api.server import serving
 from tests.conftest import ROOT
 from tests.web.browser import DESKTOP, PHONE, chromium
 from tests.web.conftest import settings
 from tests.web.mail import Inbox, smtp_server
 from tests.web.seed import O1, P1, P2, Seeded, seed
-from tests.web.server import serving
 
 SHOTS = ROOT / "docs" / "screenshots"
 AXE = Axe()
@@ -78,7 +78,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         app = create_portal_app(ApiSettings(registry=seeded.registry.settings), settings(port))
         try:
-            with serving(app) as url:
+            with serving(app, "localhost") as url:
                 yield Site(url, browser, seeded, inbox)
         finally:
             seeded.registry.close()

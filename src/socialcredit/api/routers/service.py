@@ -4,7 +4,7 @@ checks only the services it is scoped to."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 from fastapi import APIRouter, Request, Response
@@ -28,20 +28,24 @@ router = APIRouter(
 )
 
 
-def _scoped(reg: Registry, who: Caller, checks: list[tuple[str, str]]) -> None:
-    """Refuse checks at services outside the principal's scope; the attempt is audited for
-    each subject it named (``denied.subject.check``), as the subject's access listing shows."""
+def _out_of_scope(who: Caller, checks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (subject, service) checks at services outside the principal's scope."""
     allowed = who.need().services
-    outside = sorted({service for _, service in checks} - allowed)
-    if outside:
-        subjects = sorted({subject for subject, service in checks if service not in allowed})
-        denied = [_denied(subject, outside) for subject in subjects]
-        with reg.session() as session, session.begin():
-            append(session, who.actor, [event for event in denied if event is not None])
-        raise AccessDeniedError(
-            f"this principal checks only {', '.join(sorted(allowed))}; not {', '.join(outside)}",
-            {"services": outside},
-        )
+    return [(subject, service) for subject, service in checks if service not in allowed]
+
+
+def _refuse(reg: Registry, who: Caller, outside: list[tuple[str, str]]) -> NoReturn:
+    """Refuse checks out of scope; the attempt is audited for each subject they named
+    (``denied.subject.check``), as the subject's access listing shows."""
+    services = sorted({service for _, service in outside})
+    denied = [_denied(subject, services) for subject in sorted({s for s, _ in outside})]
+    with reg.session() as session, session.begin():
+        append(session, who.actor, [event for event in denied if event is not None])
+    allowed = ", ".join(sorted(who.need().services))
+    raise AccessDeniedError(
+        f"this principal checks only {allowed}; not {', '.join(services)}",
+        {"services": services},
+    )
 
 
 def _denied(subject: str, services: list[str]) -> AuditEvent | None:
@@ -77,8 +81,8 @@ def _json(body: Any) -> Response:
 async def check_one(body: CheckIn, request: Request) -> Response:
     """May this subject use this service today? The decision, reasons and remedies."""
     who = admitted(request)
-    if body.service not in who.need().services:
-        await run_in_threadpool(_scoped, registry_of(request), who, [(body.subject, body.service)])
+    if outside := _out_of_scope(who, [(body.subject, body.service)]):
+        await run_in_threadpool(_refuse, registry_of(request), who, outside)
     checks: Coalescer = request.app.state.checks  # (a dependency would cost more than this)
     return _json(_out(await checks.check(body.subject, body.service, who.actor)))
 
@@ -87,9 +91,8 @@ async def check_one(body: CheckIn, request: Request) -> Response:
 async def check_batch(body: CheckBatchIn, request: Request) -> Response:
     """Up to 1,000 checks in one request, answered in order (one audit entry each)."""
     reg, who = registry_of(request), admitted(request)
-    pairs = [(c.subject, c.service) for c in body.checks]
-    if any(service not in who.need().services for _, service in pairs):
-        await run_in_threadpool(_scoped, reg, who, pairs)
+    if outside := _out_of_scope(who, [(c.subject, c.service) for c in body.checks]):
+        await run_in_threadpool(_refuse, reg, who, outside)
     requests = [CheckRequest(c.subject, c.service) for c in body.checks]
     results = await run_in_threadpool(check_many, reg, requests, who.actor)
     return _json({"results": [_out(r) for r in results]})

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
 from socialcredit.api.app import ApiSettings, create_app
+from socialcredit.api.main import ENVIRONMENT, settings_from_environment
 from socialcredit.api.ratelimit import RateLimit, TokenBuckets
 from socialcredit.registry import Registry
 from tests.api.conftest import Keys
@@ -34,3 +38,15 @@ def test_anonymous_reads_get_429_past_the_burst(registry: Registry, keys: Keys) 
         with_key = client.get("/v1/public/policies", headers=keys["airline"])
         assert with_key.status_code == 200
         assert client.get("/v1/health").status_code == 200  # only /v1/public is limited
+
+
+def test_serve_passes_the_limits_and_anchors_to_its_workers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SOCIALCREDIT_DATABASE_URL", f"sqlite:///{tmp_path / 'r.db'}")
+    for field, value in (("public_reads_per_minute", "7"), ("anchor_dir", str(tmp_path))):
+        monkeypatch.setenv(ENVIRONMENT[field], value)
+    monkeypatch.delenv(ENVIRONMENT["public_burst"], raising=False)
+    found = settings_from_environment()
+    assert (found.public_reads_per_minute, found.public_burst) == (7, 60)
+    assert found.anchor_dir == tmp_path

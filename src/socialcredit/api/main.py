@@ -9,30 +9,24 @@ the anonymous rate limit from ``SOCIALCREDIT_PUBLIC_READS_PER_MINUTE`` and
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from fastapi import FastAPI
 
 from socialcredit.api.app import ApiSettings, create_app
 from socialcredit.registry import RegistrySettings
 
+ENVIRONMENT = {
+    "anchor_dir": "SOCIALCREDIT_ANCHOR_DIR",
+    "public_reads_per_minute": "SOCIALCREDIT_PUBLIC_READS_PER_MINUTE",
+    "public_burst": "SOCIALCREDIT_PUBLIC_BURST",
+}
+"""The environment variable of each API setting ``socialcredit serve`` passes to its workers."""
+
 
 def settings_from_environment() -> ApiSettings:
-    """The API's settings from the environment (see the module's docstring)."""
-    anchors = os.environ.get("SOCIALCREDIT_ANCHOR_DIR")
-    limits = {
-        name: int(value)
-        for name, value in (
-            ("public_reads_per_minute", os.environ.get("SOCIALCREDIT_PUBLIC_READS_PER_MINUTE")),
-            ("public_burst", os.environ.get("SOCIALCREDIT_PUBLIC_BURST")),
-        )
-        if value
-    }
-    return ApiSettings(
-        registry=RegistrySettings.resolve(),
-        anchor_dir=None if not anchors else Path(anchors),
-        **limits,
-    )
+    """The API's settings from the environment (pydantic validates and converts them)."""
+    found = {field: os.environ[name] for field, name in ENVIRONMENT.items() if os.environ.get(name)}
+    return ApiSettings.model_validate({"registry": RegistrySettings.resolve(), **found})
 
 
 def app_from_environment() -> FastAPI:

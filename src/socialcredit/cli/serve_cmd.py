@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from socialcredit.api.main import ENVIRONMENT
 from socialcredit.cli.output import reported_errors
 from socialcredit.cli.registry_common import DbOpt, opened
 from socialcredit.errors import InputError
@@ -39,9 +40,9 @@ PublicBurstOpt = Annotated[
 def _export_api_settings(anchors: str | None, rate: int, burst: int) -> None:
     """The API's settings for the workers (``socialcredit.api.main`` reads them)."""
     if anchors:
-        os.environ["SOCIALCREDIT_ANCHOR_DIR"] = anchors
-    os.environ["SOCIALCREDIT_PUBLIC_READS_PER_MINUTE"] = str(rate)
-    os.environ["SOCIALCREDIT_PUBLIC_BURST"] = str(burst)
+        os.environ[ENVIRONMENT["anchor_dir"]] = anchors
+    os.environ[ENVIRONMENT["public_reads_per_minute"]] = str(rate)
+    os.environ[ENVIRONMENT["public_burst"]] = str(burst)
 
 
 def serve_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line option

@@ -83,6 +83,17 @@ def refusal(
     )
 
 
+def check_character_refusal(
+    text: str, kind: IdentifierKind, found: str, expected: str
+) -> IdentifierError | None:
+    """The refusal of ``text`` whose check character is ``found`` where ``expected`` is due,
+    or None when they agree."""
+    if found == expected:
+        return None
+    explanation = f"the check character should be {expected!r}"
+    return refusal(text, kind, "bad-check-character", explanation, expected=expected)
+
+
 NAMES = {
     IdentifierKind.RESIDENT: "resident identity number",
     IdentifierKind.RESIDENCE_PERMIT: "residence permit for Hong Kong, Macao and Taiwan residents",

@@ -13,7 +13,13 @@ whose credit code embeds it (docs/identity.md says where that resolution happens
 
 from __future__ import annotations
 
-from socialcredit.identity.kinds import IDENTIFIER_LENGTH, IdentifierKind, compact, refusal
+from socialcredit.identity.kinds import (
+    IDENTIFIER_LENGTH,
+    IdentifierKind,
+    check_character_refusal,
+    compact,
+    refusal,
+)
 
 ORGANISATION_CODE_LENGTH = 9
 WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -51,14 +57,8 @@ def normalise_organisation_code(text: str) -> str:
             "8 digits or upper-case letters and a check character (a digit or X) are expected",
         )
     expected = organisation_code_check_character(value[:8])
-    if value[8] != expected:
-        raise refusal(
-            text,
-            kind,
-            "bad-check-character",
-            f"the check character should be {expected!r}",
-            expected=expected,
-        )
+    if (wrong := check_character_refusal(text, kind, value[8], expected)) is not None:
+        raise wrong
     return value
 
 

@@ -19,7 +19,13 @@ from functools import cache
 
 import pycountry
 
-from socialcredit.identity.kinds import IDENTIFIER_LENGTH, IdentifierKind, compact, refusal
+from socialcredit.identity.kinds import (
+    IDENTIFIER_LENGTH,
+    IdentifierKind,
+    check_character_refusal,
+    compact,
+    refusal,
+)
 from socialcredit.identity.resident import (
     LEGACY_LENGTH,
     PROVINCES,
@@ -51,14 +57,8 @@ def _dated_and_checked(text: str, value: str, kind: IdentifierKind) -> str:
     if problem is not None:
         raise refusal(text, kind, "bad-birth-date", problem)
     expected = resident_check_character(value[:17])
-    if value[17] != expected:
-        raise refusal(
-            text,
-            kind,
-            "bad-check-character",
-            f"the check character should be {expected!r}",
-            expected=expected,
-        )
+    if (wrong := check_character_refusal(text, kind, value[17], expected)) is not None:
+        raise wrong
     return value
 
 

@@ -19,7 +19,13 @@ from datetime import date
 from operator import mul
 
 from socialcredit.errors import IdentifierError
-from socialcredit.identity.kinds import IDENTIFIER_LENGTH, IdentifierKind, compact, refusal
+from socialcredit.identity.kinds import (
+    IDENTIFIER_LENGTH,
+    IdentifierKind,
+    check_character_refusal,
+    compact,
+    refusal,
+)
 
 LEGACY_LENGTH = 15
 """Length of the numbers issued before GB 11643-1999."""
@@ -217,10 +223,6 @@ def _check_birth_date(text: str, value: str) -> None:
 def _check_check_character(text: str, value: str) -> None:
     """Refuse a number whose last character is not the check character of the first 17."""
     expected = resident_check_character(value[:-1])
-    if value[-1] != expected:
-        raise _refusal(
-            text,
-            "bad-check-character",
-            f"the check character should be {expected!r}",
-            expected=expected,
-        )
+    wrong = check_character_refusal(text, IdentifierKind.RESIDENT, value[-1], expected)
+    if wrong is not None:
+        raise wrong

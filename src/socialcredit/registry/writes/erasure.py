@@ -33,14 +33,14 @@ def blank_notices(session: Session, which: ColumnElement[bool]) -> int:
     result = session.execute(
         update(Notice).where(which).values(body=None, subject_id=None, status=status)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _rows(result)
 
 
 def erase_record_casework(session: Session, record_ids: Sequence[int]) -> Counter[str]:
     """Before ``record_ids`` are deleted: their objections (and the notices about them)."""
     erased: Counter[str] = Counter()
     found = session.execute(delete(Objection).where(Objection.record_id.in_(record_ids)))
-    erased["objections"] += int(getattr(found, "rowcount", 0) or 0)
+    erased["objections"] += _rows(found)
     erased["notices"] += blank_notices(session, Notice.record_id.in_(record_ids))
     return erased
 
@@ -73,6 +73,11 @@ def erase_subjects(session: Session, subjects: Sequence[str]) -> Counter[str]:
     ):
         column = model.subject_id
         found = session.execute(delete(model).where(column.in_(subjects)))
-        erased[name] += int(getattr(found, "rowcount", 0) or 0)
+        erased[name] += _rows(found)
     erased["notices"] += blank_notices(session, Notice.subject_id.in_(subjects))
     return erased
+
+
+def _rows(result: object) -> int:
+    """How many rows a bulk UPDATE or DELETE touched (its cursor's row count)."""
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -36,7 +36,7 @@ def _compare(lab: Lab, month: Month, tmp: Path) -> int:
         sample = rng.choice(subjects, size=min(40, len(subjects)), replace=False)
         rows = rows[np.isin(store.subject_of(world)[rows], sample)]
         path = tmp / f"records-{month.index}-{world.name}.jsonl"
-        write_jsonl(store.table(world, rows, lab.population.ids), path)
+        write_jsonl(store.table(world, rows, lab.population), path)
         batch = read_records(path, policies)
         assert not batch.problems
         for subject in sample.tolist():

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialcredit.engine import RECORD_FIELDS, DisputeOutcome
+from socialcredit.identity.kinds import IdentifierKind
 from socialcredit.policy import PolicySet
 from socialcredit.policy.models import Item
 from socialcredit.policy.vocabulary import Polarity
@@ -33,6 +34,16 @@ def _arrow_type(field: str) -> pa.DataType:
 
 RECORD_SCHEMA = pa.schema([(name, _arrow_type(name)) for name in RECORD_FIELDS])
 """The Parquet form of a record: the fields of ``engine.RECORD_FIELDS`` with typed dates."""
+DECLARED_SCHEMA = RECORD_SCHEMA.append(pa.field("identifier_kind", pa.string()))
+"""The same with the kind each subject's identifier is declared as: generated data knows it, and
+an all-digit credit code is refused unless declared (it has a permanent residence card's shape)."""
+
+
+def declared_kinds(is_person: BoolArray) -> pa.Array:
+    """The ``identifier_kind`` of persons' resident numbers and organisations' credit codes."""
+    kinds = np.where(is_person, IdentifierKind.RESIDENT.value, IdentifierKind.USCC.value)
+    return pa.array(kinds.tolist(), pa.string())
+
 
 _SEVERITY_WEIGHT = {"minor": 3.0, "general": 1.5, "serious": 0.5}
 _AMOUNT_CATEGORIES = {
@@ -220,5 +231,6 @@ def records_of_bucket(
         ],
         "amount": _amounts(rng, items),
         **life,
+        "identifier_kind": declared_kinds(np.asarray(subjects.is_person, bool)[owner]),
     }
-    return pa.table(columns, schema=RECORD_SCHEMA)
+    return pa.table(columns, schema=DECLARED_SCHEMA)

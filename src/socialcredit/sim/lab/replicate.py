@@ -112,7 +112,7 @@ def _assess(lab: Lab, month: Month, changed: bool) -> None:
             due = np.nonzero((state.next_change != NONE) & (state.next_change <= month.last))[0]
             subjects = np.union1d(touched, due)
         job = ScoreJob(policies, world, subjects.astype(np.int64), month.last)
-        rescore(lab.store, state, job, lab.population.ids, lab.index)
+        rescore(lab.store, state, job, lab.population, lab.index)
 
 
 def step(rng: np.random.Generator, lab: Lab, month: Month) -> None:

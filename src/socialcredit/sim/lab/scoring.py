@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
 from socialcredit.policy import PolicySet
-from socialcredit.sim.lab.population import BoolArray, IntArray
+from socialcredit.sim.lab.population import BoolArray, IntArray, LabPopulation
 from socialcredit.sim.lab.store import NONE, RecordStore, World
 
 EFFECTS = ("allow", "benefit", "restrict", "deny")
@@ -95,7 +95,11 @@ def _indices(column: object, index: dict[str, int]) -> IntArray:
 
 
 def rescore(
-    store: RecordStore, state: WorldState, job: ScoreJob, ids: list[str], index: dict[str, int]
+    store: RecordStore,
+    state: WorldState,
+    job: ScoreJob,
+    population: LabPopulation,
+    index: dict[str, int],
 ) -> None:
     """Assess ``job.subjects`` of ``job.world`` on ``job.as_of`` and update ``state``."""
     state.clear(job.subjects)
@@ -108,7 +112,7 @@ def rescore(
         return
     with tempfile.TemporaryDirectory(prefix="sim-score-") as tmp:
         records = Path(tmp) / "records.parquet"
-        pq.write_table(store.table(job.world, rows, ids), records)
+        pq.write_table(store.table(job.world, rows, population), records)
         out = Path(tmp) / "out"
         assess_dataset(job.policies, BatchOptions(records, out, day_of(job.as_of)))
         _read_outputs(out, state, index)

@@ -16,8 +16,8 @@ from enum import IntEnum
 import numpy as np
 import pyarrow as pa
 
-from socialcredit.sim.lab.population import BoolArray, IntArray
-from socialcredit.sim.records import RECORD_SCHEMA
+from socialcredit.sim.lab.population import BoolArray, IntArray, LabPopulation
+from socialcredit.sim.records import DECLARED_SCHEMA, declared_kinds
 
 NONE = -1
 OUTCOMES = (None, "upheld", "revoked")
@@ -95,7 +95,7 @@ class RecordStore:
         hit &= self.present(world)
         return np.unique(self.subject_of(world)[hit])
 
-    def table(self, world: World, rows: IntArray, ids: list[str]) -> pa.Table:
+    def table(self, world: World, rows: IntArray, population: LabPopulation) -> pa.Table:
         """The given rows as records of ``world`` in the batch scorer's Parquet schema."""
         observed = world is World.OBSERVED
         subject = self.subject_of(world)[rows]
@@ -104,7 +104,7 @@ class RecordStore:
         return pa.table(
             {
                 "id": [f"r{r:010d}" for r in rows.tolist()],
-                "subject": [ids[s] for s in subject.tolist()],
+                "subject": [population.ids[s] for s in subject.tolist()],
                 "item": [self.items[i] for i in item.tolist()],
                 "authority": [self.authorities[i] for i in item.tolist()],
                 "reference": [f"case-{r}" for r in rows.tolist()],
@@ -117,8 +117,9 @@ class RecordStore:
                 "disputed_on": _dates(self["disputed"][rows], observed),
                 "dispute_decided_on": _dates(self["dispute_decided"][rows], observed),
                 "dispute_outcome": pa.array([OUTCOMES[o] for o in outcome.tolist()], pa.string()),
+                "identifier_kind": declared_kinds(population.is_person[subject]),
             },
-            schema=RECORD_SCHEMA,
+            schema=DECLARED_SCHEMA,
         )
 
 

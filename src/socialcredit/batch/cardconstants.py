@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from socialcredit.engine.scorecard import selects
+from socialcredit.engine.scorecard import month_edges, selects
 from socialcredit.policy import PolicySet
 from socialcredit.policy.durations import Duration
 from socialcredit.policy.models import ScoreModel
-
-MONTH_KINDS = ("months_since_last", "tenure_months")
 
 
 def _months_days(duration: Duration | None) -> tuple[int | None, int | None]:
@@ -34,7 +32,7 @@ class _Rows:
     chars: list[dict[str, object]] = field(default_factory=list)
     chosen: list[dict[str, object]] = field(default_factory=list)
     bins: list[dict[str, object]] = field(default_factory=list)
-    edges: set[tuple[str, int]] = field(default_factory=set)
+    edges: set[tuple[str, str, int]] = field(default_factory=set)
 
 
 def _add_card(rows: _Rows, policies: PolicySet, model_id: str, model: ScoreModel) -> None:
@@ -59,13 +57,7 @@ def _add_card(rows: _Rows, policies: PolicySet, model_id: str, model: ScoreModel
             key | {"lo": b.at_least, "hi": b.below, "missing": b.missing, "points": b.points}
             for b in ch.bins
         )
-        if ch.kind in MONTH_KINDS:
-            rows.edges |= {
-                (model_id, e)
-                for b in ch.bins
-                for e in (b.at_least, b.below)
-                if e is not None and e > 0
-            }
+        rows.edges |= {(model_id, ch.id, edge) for edge in month_edges(ch)}
 
 
 def card_tables(policies: PolicySet) -> dict[str, pa.Table]:
@@ -78,11 +70,11 @@ def card_tables(policies: PolicySet) -> dict[str, pa.Table]:
     kinds = [("for_person", pa.bool_()), ("for_org", pa.bool_())]
     window = [("kind", pa.string()), ("win_months", pa.int32()), ("win_days", pa.int32())]
     bounds = [("lo", pa.int64()), ("hi", pa.int64()), ("missing", pa.bool_())]
-    edges = [{"model": m, "edge": e} for m, e in sorted(rows.edges)]
+    edges = [{"model": m, "char_id": c, "edge": e} for m, c, e in sorted(rows.edges)]
     return {
         "c_card_models": _table(rows.models, [("model", pa.string()), *limits, *kinds]),
         "c_card_chars": _table(rows.chars, [*key_fields, *window]),
         "c_card_select": _table(rows.chosen, [*key_fields, ("item", pa.string())]),
         "c_card_bins": _table(rows.bins, [*key_fields, *bounds, ("points", pa.int64())]),
-        "c_card_edges": _table(edges, [("model", pa.string()), ("edge", pa.int32())]),
+        "c_card_edges": _table(edges, [*key_fields, ("edge", pa.int32())]),
     }

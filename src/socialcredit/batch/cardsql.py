@@ -25,7 +25,7 @@ FROM validated WHERE reasons = '' AND decided_on <= {as_of}"""
 
 
 _RECS = """k_recs AS (
-  SELECT c.record, c.subject, t.kind, c.decided_on, c.amount, c.resolved_on
+  SELECT c.record, c.subject, t.kind, t.item, c.decided_on, c.amount, c.resolved_on
   FROM card_records c JOIN timeline t ON t.record = c.record AND t.subject = c.subject
 )"""
 
@@ -39,20 +39,29 @@ def _months_between(dialect: Dialect, start: str, day: str) -> str:
 
 
 def _dates_sql(dialect: Dialect) -> str:
+    """``engine.scorecard.change_points``: only records some characteristic of the model
+    selects (``c_card_select``) move its value."""
     window_end = dialect.shift("r.decided_on", "w.win_months", "w.win_days")
+    chosen = "(SELECT DISTINCT model, item FROM c_card_select) s"
     return f"""
   SELECT k.subject, m.model, {OPEN_START} AS d
   FROM subjects k JOIN c_card_models m ON {applies("m", "k")}
   UNION SELECT p.subject, m.model, p.s FROM parts p JOIN c_card_models m ON {applies("m", "p")}
+    JOIN {chosen} ON s.model = m.model AND s.item = p.item
   UNION SELECT p.subject, m.model, p.e FROM parts p JOIN c_card_models m ON {applies("m", "p")}
+    JOIN {chosen} ON s.model = m.model AND s.item = p.item
   UNION SELECT r.subject, m.model, r.resolved_on FROM k_recs r
-    JOIN c_card_models m ON {applies("m", "r")} WHERE r.resolved_on IS NOT NULL
+    JOIN c_card_models m ON {applies("m", "r")}
+    JOIN {chosen} ON s.model = m.model AND s.item = r.item WHERE r.resolved_on IS NOT NULL
   UNION SELECT r.subject, m.model, {window_end} FROM k_recs r
     JOIN c_card_models m ON {applies("m", "r")}
-    JOIN (SELECT DISTINCT model, win_months, win_days FROM c_card_chars
-          WHERE win_months IS NOT NULL) w ON w.model = m.model
+    JOIN c_card_select sel ON sel.model = m.model AND sel.item = r.item
+    JOIN c_card_chars w ON w.model = sel.model AND w.char_id = sel.char_id
+    WHERE w.win_months IS NOT NULL
   UNION SELECT r.subject, m.model, {dialect.add_months("r.decided_on", "x.edge")} FROM k_recs r
-    JOIN c_card_models m ON {applies("m", "r")} JOIN c_card_edges x ON x.model = m.model"""
+    JOIN c_card_models m ON {applies("m", "r")}
+    JOIN c_card_select sel ON sel.model = m.model AND sel.item = r.item
+    JOIN c_card_edges x ON x.model = sel.model AND x.char_id = sel.char_id"""
 
 
 def _values_sql(dialect: Dialect) -> str:

@@ -135,28 +135,32 @@ def raw_score(model: ScoreModel, result: CardResult) -> int:
     return model.base + sum(f.points for f in result.factors)
 
 
-def change_points(card: Scorecard, timelines: Iterable[Timeline]) -> Iterator[date]:
-    """Every date a characteristic's value may cross a bin edge: a record starting or stopping
-    to count or being resolved, a count's window closing, a months value reaching a bin edge."""
-    edges = sorted(
-        {
-            edge
-            for ch in card.characteristics
-            if ch.kind in ("months_since_last", "tenure_months")
-            for b in ch.bins
-            for edge in (b.at_least, b.below)
-            if edge is not None and edge > 0
-        }
-    )
-    windows = {ch.window for ch in card.characteristics if ch.window is not None}
+def month_edges(ch: Characteristic) -> set[int]:
+    """The months at which a months characteristic's value crosses one of its bin edges."""
+    if ch.kind not in MONTH_KINDS:
+        return set()
+    return {
+        edge for b in ch.bins for edge in (b.at_least, b.below) if edge is not None and edge > 0
+    }
+
+
+def change_points(
+    card: Scorecard, items: Mapping[str, Item], timelines: Iterable[Timeline]
+) -> Iterator[date]:
+    """Every date a characteristic's value may cross a bin edge: a record that a characteristic
+    selects starting or stopping to count or being resolved, a count's window closing after it,
+    a months value reaching a bin edge. A record no characteristic selects changes nothing."""
     for t in timelines:
+        chosen = [ch for ch in card.characteristics if selects(ch.records, items[t.record.item])]
+        if not chosen:
+            continue
         decided = t.record.decided_on
         yield from t.counting.boundaries()
         if t.record.resolved_on is not None:
             yield t.record.resolved_on
-        for window in windows:
+        for window in {ch.window for ch in chosen if ch.window is not None}:
             yield after(window, decided)
-        for edge in edges:
+        for edge in sorted(set().union(*(month_edges(ch) for ch in chosen))):
             yield add_months(decided, edge)
 
 

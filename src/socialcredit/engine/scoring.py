@@ -69,7 +69,7 @@ def _card_intervals(
 ) -> IntervalSet:
     """:func:`condition_intervals` for a scorecard: its value is evaluated on every segment
     between the dates where a characteristic may cross a bin edge."""
-    points = sorted({OPEN_START, *change_points(card, timelines)} - {OPEN_END})
+    points = sorted({OPEN_START, *change_points(card, rule.items, timelines)} - {OPEN_END})
     parts: list[Interval] = []
     for start, end in zip(points, [*points[1:], OPEN_END], strict=True):
         score = _card_score(rule, card, timelines, start)
@@ -88,7 +88,7 @@ def card_change_dates(
     for rule in rules:
         card = rule.model.scorecard
         if card is not None:
-            found.update(change_points(card, timelines))
+            found.update(change_points(card, rule.items, timelines))
             found.update(value_dates(card, rule.items, timelines, day))
     return found
 

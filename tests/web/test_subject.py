@@ -9,6 +9,8 @@ import json
 import pytest
 from itsdangerous.timed import TimestampSigner
 
+from socialcredit.registry import Actor
+from socialcredit.registry.workflows.contacts import ContactSpec, set_contact
 from tests.api.helpers import audit, counts
 from tests.web.conftest import Portal
 from tests.web.seed import P1, P2, csrf_of
@@ -36,6 +38,18 @@ def test_a_subject_signs_in_with_a_code_from_the_mail(portal: Portal) -> None:
     assert stale.status_code == 403
     again = {"code": code, "csrf": csrf_of(page.text)}
     assert portal.client.post("/sign-in/verify", data=again).status_code == 401
+
+
+def test_the_code_goes_to_the_subjects_own_address_in_its_language(portal: Portal) -> None:
+    """A subject with a contact directory entry gets its code there, in its language, as its
+    notices go."""
+    contact = ContactSpec("en", email="p1@example.test")
+    set_contact(portal.seeded.registry, P1, contact, Actor("clerk", "operator", "contact"))
+    token = _request_code(portal)
+    code = portal.inbox.last_code("p1@example.test")
+    message = next(m for m in reversed(portal.inbox.messages) if m["To"] == "p1@example.test")
+    assert message["Content-Language"] == "en" and code.isdigit()
+    assert portal.client.post("/sign-in/verify", data={"code": code, "csrf": token}).is_success
 
 
 def test_a_wrong_code_burns_the_challenge(portal: Portal) -> None:

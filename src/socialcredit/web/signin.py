@@ -17,7 +17,7 @@ from socialcredit.identity import parse_subject
 from socialcredit.registry import Registry
 from socialcredit.registry.workflows.principals import Identity, authenticate
 from socialcredit.registry.workflows.senders import SmtpSender
-from socialcredit.registry.writes.notices import OutgoingNotice
+from socialcredit.registry.writes.notices import addressed
 from socialcredit.web.pages import cookies_of, need, portal_router, render
 from socialcredit.web.security import Session
 from socialcredit.web.settings import PortalSettings
@@ -48,12 +48,16 @@ async def sign_in(request: Request, next: str = "/desk", expired: int = 0) -> Re
     return render(request, "sign_in.html", context)
 
 
-def _send_code(settings: PortalSettings, subject: str, code: str) -> None:
+def _send_code(reg: Registry, settings: PortalSettings, subject: str, code: str) -> None:
+    """Mail the code to the subject's own address and language (its contact directory entry),
+    as its notices go."""
     if settings.smtp_host is None:
         raise UnavailableError("this server sends no codes (no SMTP server is set)", {})
     sender = SmtpSender(settings.smtp_host, settings.smtp_port, recipient=settings.smtp_to)
     body = {"code": code, "valid for minutes": settings.code_minutes}
-    sender.send(OutgoingNotice(0, subject, CODE_SUBJECT, body))
+    with reg.session() as session:
+        notice = addressed(session, 0, subject, CODE_SUBJECT, body)
+    sender.send(notice)
 
 
 @router.post("/sign-in/code")
@@ -70,7 +74,7 @@ async def request_code(
     response = render(request, "enter_code.html", {"next": _safe_next(next)})
     code = jar.new_challenge(response, sid)
     settings: PortalSettings = request.app.state.portal_settings
-    await run_in_threadpool(_send_code, settings, sid, code)
+    await run_in_threadpool(_send_code, registry_of(request), settings, sid, code)
     return response
 
 

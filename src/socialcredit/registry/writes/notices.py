@@ -94,16 +94,20 @@ def _due(session: Session, now: datetime, limit: int) -> list[Notice]:
     return list(session.execute(query).scalars())
 
 
-def _outgoing(session: Session, notice: Notice) -> OutgoingNotice:
-    contact = None if notice.subject_id is None else session.get(Contact, notice.subject_id)
+def addressed(
+    session: Session, notice_id: int, subject: str, kind: str, body: dict[str, Any]
+) -> OutgoingNotice:
+    """A notice to ``subject`` in its contact directory's language and to its address, when it
+    has given them (else the sender's defaults)."""
+    contact = session.get(Contact, subject) if subject else None
+    locale = None if contact is None else contact.locale
     return OutgoingNotice(
-        notice.id,
-        notice.subject_id or "",
-        notice.kind,
-        notice.body or {},
-        None if contact is None else contact.locale,
-        None if contact is None else contact.email,
+        notice_id, subject, kind, body, locale, None if contact is None else contact.email
     )
+
+
+def _outgoing(session: Session, notice: Notice) -> OutgoingNotice:
+    return addressed(session, notice.id, notice.subject_id or "", notice.kind, notice.body or {})
 
 
 def _attempt(notice: Notice, outgoing: OutgoingNotice, sender: NoticeSender, now: datetime) -> bool:

@@ -23,7 +23,7 @@ from socialcredit.registry.workflows.objections import (
     decide_objection,
     file_objection,
 )
-from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.lifecycle import StatusChange, apply_change, find_record
 
 REASONED = ("resolve", "revoke")
 
@@ -54,15 +54,8 @@ def resolve_or_revoke(reg: Registry, change: StatusChange, reason: str, actor: A
 
 
 def _row(reg: Registry, agency: str, source_id: str) -> RecordRow:
-    query = select(RecordRow).where(RecordRow.agency == agency, RecordRow.source_id == source_id)
     with reg.session() as session:
-        row = session.execute(query).scalar_one_or_none()
-    if row is None:
-        raise NotFoundError(
-            f"no record {source_id!r} of agency {agency!r} is registered",
-            {"agency": agency, "record": source_id},
-        )
-    return row
+        return find_record(session, agency, source_id)
 
 
 def dispute(reg: Registry, agency: str, source_id: str, grounds: str, actor: Actor) -> Objection:

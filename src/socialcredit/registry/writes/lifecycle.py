@@ -40,7 +40,8 @@ class StatusChange:
     outcome: DisputeOutcome | None = None
 
 
-def _find(session: Session, agency: str, source_id: str) -> RecordRow:
+def find_record(session: Session, agency: str, source_id: str) -> RecordRow:
+    """The agency's record ``source_id``; a :class:`NotFoundError` if it has none."""
     query = select(RecordRow).where(RecordRow.agency == agency, RecordRow.source_id == source_id)
     row = session.execute(query).scalar_one_or_none()
     if row is None:
@@ -128,7 +129,7 @@ def apply_change(
         raise _refuse(change, f"unknown action (one of: {', '.join(ACTIONS)})")
     active = reg.policies(session)
     today = reg.state(session).as_of
-    row = _find(session, change.agency, change.source_id)
+    row = find_record(session, change.agency, change.source_id)
     lock_subjects(session, [row.subject_id])
     session.refresh(row)  # as the last writer of this subject left it
     check_change(row, change)

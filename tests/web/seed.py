@@ -53,6 +53,7 @@ def seed(url: str) -> Seeded:
     specs = (
         PrincipalSpec("subject", "subject", subject=P1, verification="in person, ref T-1"),
         PrincipalSpec("reviewer", "reviewer", authority=COURT),
+        PrincipalSpec("tax-reviewer", "reviewer", authority=TAX),
         PrincipalSpec("court", "agency", authority=COURT),
         PrincipalSpec("airline", "service", services=("flight-booking",)),
     )

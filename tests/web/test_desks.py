@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from socialcredit.api.app import ApiSettings
 from socialcredit.web.app import create_portal_app
-from tests.api.helpers import counts
+from tests.api.helpers import audit, counts
 from tests.web.conftest import Portal, settings
 from tests.web.seed import P1, csrf_of, records_file
 
@@ -38,6 +38,17 @@ def test_a_reviewer_decides_an_objection(portal: Portal) -> None:
     assert again.status_code == 409
     decided = portal.client.get("/review/objections/1").text
     assert "The court set the judgment aside." in decided
+
+
+def test_a_case_is_read_only_by_its_authority_and_audited(portal: Portal) -> None:
+    _object(portal)
+    portal.sign_in("tax-reviewer")
+    assert portal.client.get("/review/objections/1").status_code == 403
+    portal.client.cookies.clear()
+    portal.sign_in("reviewer")
+    assert portal.client.get("/review/objections/1").status_code == 200
+    actions = [e.action for e in audit(portal.seeded.registry, P1)]
+    assert "refuse.review.authority" in actions and "read.review.objections" in actions
 
 
 def test_a_subject_may_not_use_the_reviewers_desk(portal: Portal) -> None:

@@ -11,14 +11,13 @@ from fastapi import Form, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
-from socialcredit.api.deps import Paging, RowId, registry_of
+from socialcredit.api.deps import Caller, Paging, RowId, registry_of
 from socialcredit.api.routers import reviewer as api
 from socialcredit.api.routers import subject as subject_api
 from socialcredit.api.schemas import ObjectionDecisionIn, RepairDecisionIn
 from socialcredit.api.views import ObjectionOut, objection_out
-from socialcredit.errors import NotFoundError
 from socialcredit.registry import Registry
-from socialcredit.registry.store.casework import Objection
+from socialcredit.registry.workflows import objections
 from socialcredit.web.pages import need, portal_router, render, validated
 from socialcredit.web.public import active
 
@@ -38,13 +37,11 @@ async def queue(request: Request) -> Response:
     return render(request, "review.html", context)
 
 
-def _objection(reg: Registry, objection_id: int) -> ObjectionOut:
-    """One objection as the queue shows it (pending or decided)."""
-    with reg.session() as session:
-        row = session.get(Objection, objection_id)
-        if row is None:
-            raise NotFoundError(f"no objection {objection_id}", {"objection": objection_id})
-        return objection_out(row, reg.state(session).as_of)
+def _objection(reg: Registry, objection_id: int, who: Caller) -> ObjectionOut:
+    """One objection as the queue shows it (pending or decided), read as the registry lets
+    this reviewer read it (its authority's cases only; audited)."""
+    row = objections.objection_case(reg, objection_id, who.need().authority, who.actor)
+    return objection_out(row, reg.today())
 
 
 @router.get("/review/objections/{objection_id}")
@@ -52,7 +49,7 @@ async def objection_case(request: Request, objection_id: RowId) -> Response:
     """One pending objection: the grounds and the record with its history."""
     who = await need(request, REVIEW, "reviewer")
     reg = registry_of(request)
-    case = await run_in_threadpool(_objection, reg, objection_id)
+    case = await run_in_threadpool(_objection, reg, objection_id, who)
     record = None
     if case.status == "pending":
         file = await run_in_threadpool(subject_api.read_file, case.subject, reg, who)

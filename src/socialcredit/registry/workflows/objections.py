@@ -163,6 +163,22 @@ def objections(reg: Registry, query: QueueQuery) -> Page:
     return queue_page(reg, Objection, query)
 
 
+def objection_case(
+    reg: Registry, objection_id: int, reviewer: str | None, reader: Actor
+) -> Objection:
+    """One objection for its reviewer (grounds and all): refused to a reviewer of another
+    authority (audited, :func:`ensure_routed`), and the read is in the subject's access
+    listing as a queue page's is."""
+    ensure_routed(reg, Objection, objection_id, reviewer, reader)
+    with reg.session() as session, session.begin():
+        row = session.get(Objection, objection_id)
+        if row is None:
+            raise NotFoundError(f"no objection {objection_id}", {"objection": objection_id})
+        event = AuditEvent("read.review.objections", row.subject_id, {"id": row.id})
+        append(session, reader, [event])
+        return row
+
+
 def pending_row(session: Session, model: type[Any], entry_id: int, what: str) -> Any:
     """The pending case ``entry_id``, read under its subject's lock and its own row lock (so a
     concurrent decision is seen as made); refuse one already decided."""

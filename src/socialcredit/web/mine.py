@@ -20,8 +20,8 @@ from starlette.responses import RedirectResponse
 from socialcredit.api.deps import Caller, Paging, registry_of
 from socialcredit.api.routers import subject as api
 from socialcredit.api.schemas import ObjectionIn, RepairIn
+from socialcredit.registry.reads.history import score_history
 from socialcredit.web.charts import Chart, line
-from socialcredit.web.history import score_history
 from socialcredit.web.pages import formats, need, portal_router, render, validated
 from socialcredit.web.public import active
 from socialcredit.web.report import pdf_report

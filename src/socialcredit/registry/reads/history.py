@@ -1,5 +1,6 @@
-"""A subject's scores over time: the engine's assessment of the subject's records at the first
-of each month (the records as they were known then), for the chart of the own file."""
+"""A subject's scores over time, for the chart of the own file: the engine's assessment on the
+first of each month of the records the registry holds today (a record registered later but
+decided earlier counts from its own dates, as it does in the assessment of today)."""
 
 from __future__ import annotations
 

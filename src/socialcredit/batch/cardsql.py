@@ -64,38 +64,53 @@ def _dates_sql(dialect: Dialect) -> str:
     JOIN c_card_edges x ON x.model = sel.model AND x.char_id = sel.char_id"""
 
 
-def _values_sql(dialect: Dialect) -> str:
+def _counted_sql(dialect: Dialect) -> str:
+    """Per date, scorecard and characteristic with at least one record counting on the date:
+    the counts, arrears and decision dates of those records."""
     in_window = (
         f"(c.win_months IS NULL OR "
         f"{dialect.shift('x.decided_on', 'c.win_months', 'c.win_days')} > g.d)"
     )
     performed = "(x.resolved_on IS NOT NULL AND x.resolved_on <= g.d)"
     return f"""
-  SELECT g.subject, g.model, g.d, c.char_id, c.kind,
-         SUM(CASE WHEN x.record IS NOT NULL AND {in_window} THEN 1 ELSE 0 END) AS n_window,
-         COUNT(x.record) AS n,
-         SUM(CASE WHEN {performed} THEN 1 ELSE 0 END) AS n_performed,
-         SUM(CASE WHEN x.amount IS NOT NULL AND NOT {performed}
-                  THEN CAST(FLOOR(x.amount) AS BIGINT) ELSE 0 END) AS owed,
-         MAX(x.decided_on) AS last_on, MIN(x.decided_on) AS first_on
+    SELECT g.subject, g.model, g.d, x.char_id,
+           COUNT(CASE WHEN {in_window} THEN 1 END) AS n_window,
+           COUNT(*) AS n,
+           COUNT(CASE WHEN {performed} THEN 1 END) AS n_performed,
+           SUM(CASE WHEN x.amount IS NOT NULL AND NOT {performed}
+                    THEN CAST(FLOOR(x.amount) AS BIGINT) ELSE 0 END) AS owed,
+           MAX(x.decided_on) AS last_on, MIN(x.decided_on) AS first_on
+    FROM k_dates g
+    JOIN (
+      SELECT p.subject, p.s, p.e, p.record, sel.model, sel.char_id, r.decided_on, r.amount,
+             r.resolved_on
+      FROM parts p JOIN k_recs r ON r.record = p.record AND r.subject = p.subject
+      JOIN c_card_select sel ON sel.item = p.item
+    ) x ON x.subject = g.subject AND x.model = g.model AND x.s <= g.d AND g.d < x.e
+    JOIN c_card_chars c ON c.model = x.model AND c.char_id = x.char_id
+    GROUP BY g.subject, g.model, g.d, x.char_id"""
+
+
+def _values_sql(dialect: Dialect) -> str:
+    """Every characteristic on every date; NULL counts where no record counts (``_value``
+    reads them as zero). The records are counted by an inner join first and only the totals
+    are joined to the dates: an outer join of the records to every date and characteristic
+    kept a hash table of all of them (3 GB for 100,000 subjects, against 1.6 GB this way)."""
+    return f"""
+  SELECT g.subject, g.model, g.d, c.char_id, c.kind, a.n_window, a.n, a.n_performed, a.owed,
+         a.last_on, a.first_on
   FROM k_dates g
   JOIN c_card_chars c ON c.model = g.model
-  LEFT JOIN (
-    SELECT p.subject, p.s, p.e, p.record, sel.model, sel.char_id, r.decided_on, r.amount,
-           r.resolved_on
-    FROM parts p JOIN k_recs r ON r.record = p.record AND r.subject = p.subject
-    JOIN c_card_select sel ON sel.item = p.item
-  ) x ON x.subject = g.subject AND x.model = g.model AND x.char_id = c.char_id
-     AND x.s <= g.d AND g.d < x.e
-  GROUP BY g.subject, g.model, g.d, c.char_id, c.kind"""
+  LEFT JOIN ({_counted_sql(dialect)}
+  ) a ON a.subject = g.subject AND a.model = g.model AND a.d = g.d AND a.char_id = c.char_id"""
 
 
 def _value(dialect: Dialect) -> str:
     share = dialect.int_div("100 * n_performed", "n")
     return f"""CASE kind
-      WHEN 'count' THEN n_window
-      WHEN 'amount_in_arrears' THEN owed
-      WHEN 'share_performed' THEN CASE WHEN n > 0 THEN {share} END
+      WHEN 'count' THEN COALESCE(n_window, 0)
+      WHEN 'amount_in_arrears' THEN COALESCE(owed, 0)
+      WHEN 'share_performed' THEN CASE WHEN COALESCE(n, 0) > 0 THEN {share} END
       WHEN 'months_since_last' THEN {_months_between(dialect, "last_on", "d")}
       ELSE {_months_between(dialect, "first_on", "d")} END"""
 

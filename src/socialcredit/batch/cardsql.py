@@ -95,7 +95,7 @@ def _values_sql(dialect: Dialect) -> str:
     """Every characteristic on every date; NULL counts where no record counts (``_value``
     reads them as zero). The records are counted by an inner join first and only the totals
     are joined to the dates: an outer join of the records to every date and characteristic
-    kept a hash table of all of them (3 GB for 100,000 subjects, against 1.6 GB this way)."""
+    keeps a hash table of all of them (docs/benchmarks.md, batch scorer)."""
     return f"""
   SELECT g.subject, g.model, g.d, c.char_id, c.kind, a.n_window, a.n, a.n_performed, a.owed,
          a.last_on, a.first_on

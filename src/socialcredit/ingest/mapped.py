@@ -90,20 +90,20 @@ class _RowMapper:
                 if cells.get(entry.column, "").strip():
                     return read_identifier(cells[entry.column]), str(entry.identifier_kind)
             return "", None
-        column = spec.column or ""
-        text = cells.get(column, "").strip()
-        if not text:
-            return "", None
+        text = cells.get(spec.column or "", "").strip()
+        kind = None if spec.identifier_kind is None else str(spec.identifier_kind)
+        return (self._converted(name, spec, text), kind) if text else ("", None)
+
+    def _converted(self, name: str, spec: FieldSpec, text: str) -> str:
         if spec.codes is not None:
-            return read_code(text, spec.codes, column), None
+            return read_code(text, spec.codes, spec.column or "")
         if name in self.mapping.date_fields():
-            return read_date(text, spec.date_formats or self.mapping.model.date_formats), None
+            return read_date(text, spec.date_formats or self.mapping.model.date_formats)
         if name == "amount":
-            return read_amount(text), None
+            return read_amount(text)
         if name in self.mapping.identifier_fields():
-            kind = None if spec.identifier_kind is None else str(spec.identifier_kind)
-            return read_identifier(text), kind
-        return text, None
+            return read_identifier(text)
+        return text
 
     def row(self, source: SourceRow) -> MappedRow:
         out: dict[str, str] = {}
@@ -120,7 +120,9 @@ class _RowMapper:
                 self._kind(name, text, kind, out, reasons)
         return MappedRow(source.line, source.text, out, tuple(reasons))
 
-    def _kind(self, name: str, text: str, kind: str, out: dict[str, str], reasons: list[str]) -> None:
+    def _kind(
+        self, name: str, text: str, kind: str, out: dict[str, str], reasons: list[str]
+    ) -> None:
         if self.mapping.rows is RowKind.RECORDS:
             out["identifier_kind"] = kind  # checked against the identifier by validation
             return
@@ -153,7 +155,9 @@ def unknown_keys(mapped: MappedFile) -> list[str]:
         return []
     model = mapped.mapping.model
     known = set(model.columns()) | set(model.ignored_columns)
-    return [f"key {k!r} is not in the mapping: left out" for k in sorted(mapped.opened.keys - known)]
+    return [
+        f"key {k!r} is not in the mapping: left out" for k in sorted(mapped.opened.keys - known)
+    ]
 
 
 Tap = Callable[[MappedRow], None]

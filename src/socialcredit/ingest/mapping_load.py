@@ -83,7 +83,9 @@ def _shape(doc: SourceDocument) -> tuple[MappingFile | None, list[Problem]]:
         return MappingFile.model_validate(doc.data), []
     except ValidationError as exc:
         problems = [
-            doc.locate([p for p in e["loc"] if isinstance(p, str | int)], "schema", _schema_message(e))
+            doc.locate(
+                [p for p in e["loc"] if isinstance(p, str | int)], "schema", _schema_message(e)
+            )
             for e in exc.errors()
         ]
         return None, problems
@@ -124,9 +126,12 @@ def _items(model: MappingFile, policies: PolicySet) -> Iterator[tuple[Loc, str]]
         if item is None:
             yield loc, f"{code!r} is not an item of the policies in force"
         elif item.authority != agency:
-            yield loc, (
-                f"agency {agency!r} does not establish item {code!r} (its authority is "
-                f"{item.authority!r}); an agency maps only to its own items (principle 12)"
+            yield (
+                loc,
+                (
+                    f"agency {agency!r} does not establish item {code!r} (its authority is "
+                    f"{item.authority!r}); an agency maps only to its own items (principle 12)"
+                ),
             )
 
 
@@ -139,7 +144,9 @@ def _link_values(model: MappingFile) -> Iterator[tuple[Loc, str]]:
         spec = model.fields.get(name)
         if spec is None:
             continue
-        targets = [(("fields", name, "value"), spec.value)] if spec.value else []
+        targets: list[tuple[Loc, str]] = []
+        if spec.value:
+            targets.append((("fields", name, "value"), spec.value))
         targets += [(("fields", name, "codes", k), v) for k, v in (spec.codes or {}).items()]
         for loc, value in targets:
             if value not in known:
@@ -147,9 +154,12 @@ def _link_values(model: MappingFile) -> Iterator[tuple[Loc, str]]:
 
 
 def _date_formats(model: MappingFile) -> Iterator[tuple[Loc, str]]:
-    found: list[tuple[Loc, str]] = [(("date_formats", i), f) for i, f in enumerate(model.date_formats)]
+    found: list[tuple[Loc, str]]
+    found = [(("date_formats", i), f) for i, f in enumerate(model.date_formats)]
     for name, spec in model.fields.items():
-        found += [(("fields", name, "date_formats", i), f) for i, f in enumerate(spec.date_formats or [])]
+        found += [
+            (("fields", name, "date_formats", i), f) for i, f in enumerate(spec.date_formats or [])
+        ]
     for loc, fmt in found:
         try:
             ok = date.fromisoformat(_parsed(fmt)) == _SAMPLE

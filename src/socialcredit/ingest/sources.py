@@ -67,7 +67,9 @@ class _Lines:
         try:
             text = raw.decode(self.encoding)
         except UnicodeDecodeError as exc:
-            self.bad.append(f"line {self.number} is not {self.encoding} text (byte {exc.start + 1})")
+            self.bad.append(
+                f"line {self.number} is not {self.encoding} text (byte {exc.start + 1})"
+            )
             text = raw.decode(self.encoding, errors="replace")
         self.taken.append((self.number, text))
         return text
@@ -168,7 +170,9 @@ def _xlsx_rows(path: Path, source: Source) -> tuple[list[str], Iterator[SourceRo
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"{path} is not an Excel (xlsx) workbook: {exc}", {"path": str(path)}) from exc
+        raise InputError(
+            f"{path} is not an Excel (xlsx) workbook: {exc}", {"path": str(path)}
+        ) from exc
     if source.sheet is not None and source.sheet not in book.sheetnames:
         book.close()
         raise InputError(
@@ -185,7 +189,9 @@ def _xlsx_rows(path: Path, source: Source) -> tuple[list[str], Iterator[SourceRo
     return header, _xlsx_data(book, rows, header, source.header_row)
 
 
-def _xlsx_data(book: Any, rows: Iterator[Any], header: list[str], start: int) -> Iterator[SourceRow]:
+def _xlsx_data(
+    book: Any, rows: Iterator[Any], header: list[str], start: int
+) -> Iterator[SourceRow]:
     try:
         for number, values in enumerate(rows, start=start + 1):
             texts = [_cell_text(v) for v in values]
@@ -193,7 +199,9 @@ def _xlsx_data(book: Any, rows: Iterator[Any], header: list[str], start: int) ->
                 continue
             extra = [t for t in texts[len(header) :] if t.strip()]
             problem = f"{len(extra)} value(s) beyond the header's columns" if extra else None
-            yield SourceRow(number, dict(zip(header, texts, strict=False)), _csv_text(texts), problem)
+            yield SourceRow(
+                number, dict(zip(header, texts, strict=False)), _csv_text(texts), problem
+            )
     finally:
         book.close()
 

@@ -39,8 +39,28 @@ def test_registry_commands_end_to_end(db: str, tmp_path: Path) -> None:
     ]
     records.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
     out = run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
-    assert "registered │     2" in out and "refused    │     1" in out
-    run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
+    assert "stored      │     2" in out and "quarantined │     1" in out
+    assert "in 3 = stored 2 + unchanged 0 + quarantined 1" in out
+    again = run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
+    assert "in 3 = stored 0 + unchanged 2 + quarantined 1" in again
+    listed = run("records", "quarantine", "list", "--agency", COURT, "--db", db, "--raw")
+    assert "RC-FRAUD" in listed and "2 of 2" in listed
+    fixed = tmp_path / "fixed.jsonl"
+    fixed.write_text(json.dumps(spc("c-2")) + "\n")
+    ids = [line.split()[1] for line in listed.splitlines() if "c-2" in line and "│" in line]
+    resubmitted = run(
+        "records",
+        "quarantine",
+        "resubmit",
+        ids[0],
+        "--agency",
+        COURT,
+        "--file",
+        str(fixed),
+        "--db",
+        db,
+    )
+    assert "registered" in resubmitted
     assert "deny" in run("check", P1, "flight-booking", "--db", db, "--actor", "airline")
     decision = json.loads(run("check", P1, "flight-booking", "--db", db, "--json"))
     assert decision["effect"] == "deny" and decision["remedies"]

@@ -67,7 +67,9 @@ def test_the_examples_load_and_map_every_row() -> None:
     link_rows = list(open_mapped(MAPPINGS / "market-registration.csv", links).rows)
     assert len(link_rows) == 12 and all(not r.reasons for r in link_rows)
     assert link_rows[0].fields["role"] == "legal_representative"
-    assert link_rows[4].fields["valid_to"] == "2023-01-01"
+    assert link_rows[0].fields["valid_from"] == "2015-03-01"  # written 2015年3月1日
+    assert link_rows[0].fields["valid_to"] == "2019-06-01"  # written 20190601
+    assert link_rows[2].fields["role"] == "main_responsible_person"
 
 
 def test_loading_errors_name_file_line_and_rule(tmp_path: Path) -> None:

@@ -163,3 +163,21 @@ def test_retention_deletes_quarantined_lines(registry: Registry, tmp_path: Path)
             q.retain_until = date(2024, 12, 31)
     report = retention(registry, None, OPERATOR)
     assert report.quarantine == 3 and _count(registry, QuarantineLine) == 0
+
+
+def test_a_subject_deleted_by_retention_takes_its_quarantined_lines(
+    registry: Registry, tmp_path: Path
+) -> None:
+    path = tmp_path / "records.jsonl"
+    kept, refused = spc("Q1"), spc("Q2", resolved_on="2024-01-01")  # resolved before decided
+    path.write_text(f"{json.dumps(kept)}\n{json.dumps(refused)}\n", encoding="utf-8")
+    found = submit_file(registry, Upload(path, None, path.name), SUB)
+    assert found.counts()["quarantined"] == 1
+    with registry.session() as session, session.begin():
+        line = session.execute(select(QuarantineLine)).scalar_one()
+        assert line.subject_id == kept["subject"]
+        for row in session.execute(select(RecordRow)).scalars():
+            row.retain_until = date(2024, 12, 31)
+    report = retention(registry, None, OPERATOR)
+    assert report.records == 1 and report.subjects == 1
+    assert _count(registry, QuarantineLine) == 0  # its raw text named the subject

@@ -93,19 +93,23 @@ def fresh(url: str) -> Registry:
     return reg
 
 
-def timed(url: str, path: Path, mapped: bool) -> float:
+def timed(url: str, path: Path, mapped: bool) -> tuple[float, float]:
+    """Records per wall-clock second and per CPU second of this process (the machine may be
+    shared: CPU seconds are the steadier figure)."""
     reg = fresh(url)
     try:
         mapping = mapping_file(reg, MAPPING, COURT) if mapped else None
-        start = time.perf_counter()
+        with reg.session() as session:
+            reg.policies(session)  # compiled before the clock starts, for both
+        start, cpu = time.perf_counter(), time.process_time()
         found = submit_file(reg, Upload(path, mapping, path.name), Submission(COURT, ACTOR))
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     finally:
         reg.close()
     counts = found.counts()
     if counts["stored"] != counts["in"] or not found.balanced:
         raise RuntimeError(f"not every record was stored: {counts}")
-    return counts["in"] / elapsed
+    return counts["in"] / elapsed, counts["in"] / cpu
 
 
 def main() -> None:
@@ -119,17 +123,22 @@ def main() -> None:
         plain, export = base / "records.jsonl", base / "export.csv"
         write_plain(rows, plain)
         write_export(rows, export)
-        rates: dict[str, list[float]] = {"plain": [], "mapped": []}
+        rates: dict[str, list[tuple[float, float]]] = {"plain": [], "mapped": []}
         for n in range(args.rounds):
             order = [("plain", plain, False), ("mapped", export, True)]
             for name, path, mapped in order if n % 2 == 0 else order[::-1]:
                 url = f"sqlite:///{base / f'{name}-{n}.db'}"
-                rates[name].append(timed(url, path, mapped))
-                print(f"round {n + 1} {name}: {rates[name][-1]:,.0f} records/s", flush=True)
-    best_plain, best_mapped = max(rates["plain"]), max(rates["mapped"])
-    ratio = best_mapped / best_plain
-    print(f"records: {args.records:,}; best plain {best_plain:,.0f}/s, best mapped "
-          f"{best_mapped:,.0f}/s; mapped/plain = {ratio:.0%} (target >= 80%)")  # fmt: skip
+                wall, cpu = timed(url, path, mapped)
+                rates[name].append((wall, cpu))
+                print(
+                    f"round {n + 1} {name}: {wall:,.0f} records/s, {cpu:,.0f} per CPU s", flush=True
+                )
+    for i, label in ((0, "wall-clock"), (1, "CPU")):
+        best_plain = max(r[i] for r in rates["plain"])
+        best_mapped = max(r[i] for r in rates["mapped"])
+        print(f"{label}: records {args.records:,}; best plain {best_plain:,.0f}/s, best mapped "
+              f"{best_mapped:,.0f}/s; mapped/plain = {best_mapped / best_plain:.0%} "
+              "(target >= 80%)")  # fmt: skip
 
 
 if __name__ == "__main__":

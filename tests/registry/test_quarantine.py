@@ -78,6 +78,7 @@ def test_mapped_submission_counts_always_add_up(registry: Registry, tmp_path: Pa
     assert "check character" in " ".join(lines[2].reasons)
     assert "09" in (lines[0].raw or "") and "（2024）京0105执1201号" in (lines[0].raw or "")
     assert lines[0].subject_id is not None  # erased with its subject
+    assert lines[0].record_id == "SX202400002"  # as the mapping read it
     assert lines[2].subject_id is None  # an unreadable identifier names no subject
     again = _submit(registry, path)  # the same file again: idempotent, quarantined again
     assert again.counts() == {"in": 12, "stored": 0, "unchanged": 9, "quarantined": 3}  # type: ignore[attr-defined]
@@ -181,3 +182,16 @@ def test_a_subject_deleted_by_retention_takes_its_quarantined_lines(
     report = retention(registry, None, OPERATOR)
     assert report.records == 1 and report.subjects == 1
     assert _count(registry, QuarantineLine) == 0  # its raw text named the subject
+
+
+def test_a_nul_in_a_line_is_quarantined_not_stored(registry: Registry, tmp_path: Path) -> None:
+    lines = COURT_CSV.read_bytes().split(b"\r\n")
+    lines[1] = lines[1].replace(b"SX202400001", b"SX2024\x0000001")
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"\r\n".join(lines))
+    found = _submit(registry, path)
+    assert found.counts() == {"in": 12, "stored": 11, "unchanged": 0, "quarantined": 1}  # type: ignore[attr-defined]
+    with registry.session() as session:
+        line = session.execute(select(QuarantineLine)).scalar_one()
+    assert "control character" in " ".join(line.reasons)
+    assert "SX2024\ufffd00001" in (line.raw or "")

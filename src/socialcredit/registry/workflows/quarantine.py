@@ -26,7 +26,14 @@ from socialcredit.registry.context import Registry
 from socialcredit.registry.store.quarantine import QuarantineLine
 from socialcredit.registry.workflows.objections import Page, page_of
 from socialcredit.registry.writes.intake import LineOutcome, RawLine
-from socialcredit.registry.writes.quarantine_sink import OPEN, RESOLVED, subject_of, text_of
+from socialcredit.registry.writes.quarantine_sink import (
+    OPEN,
+    RAW_LIMIT,
+    RESOLVED,
+    storable,
+    subject_of,
+    text_of,
+)
 from socialcredit.registry.writes.submit import Submission, submit_lines
 
 
@@ -104,7 +111,8 @@ def resubmit(
         for row in rows:
             outcome = outcomes[row.id]
             if outcome.status == "refused":
-                row.reasons, row.raw = list(outcome.reasons), text_of(raws[row.id])
+                row.reasons = [storable(r, RAW_LIMIT) for r in outcome.reasons]
+                row.raw = storable(text_of(raws[row.id]), RAW_LIMIT)
                 row.subject_id = row.subject_id or subject_of(raws[row.id])
             else:
                 row.status, row.raw, row.resolved_at, row.resolved_by = (

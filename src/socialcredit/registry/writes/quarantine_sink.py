@@ -29,6 +29,11 @@ RAW_LIMIT = 20_000
 """The longest raw text kept for a line, in characters (longer lines are cut, and say so)."""
 
 
+def storable(text: str, limit: int) -> str:
+    """Text as a database stores it: cut at ``limit``, NUL shown as U+FFFD."""
+    return text[:limit].replace("\x00", "\ufffd")
+
+
 def subject_of(raw: Mapping[str, Any] | str | None) -> str | None:
     """The canonical subject a line names, if it names a readable one (for erasure)."""
     if not isinstance(raw, Mapping):
@@ -51,11 +56,15 @@ class Quarantine:
     agency: str
     source: str
     submission: str = field(default_factory=lambda: str(uuid.uuid4()))
-    pending: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    pending: dict[int, tuple[str, str | None, str | None]] = field(default_factory=dict)
     ids: list[int] = field(default_factory=list)
 
     def keep(self, line: int, text: str, raw: Mapping[str, Any] | str | None) -> None:
-        self.pending[line] = (text[:RAW_LIMIT], subject_of(raw))
+        """Remember a line as read: its text (cut at ``RAW_LIMIT``; NUL, which no database
+        text column stores, shown as U+FFFD), the subject and the record id it names."""
+        record = raw.get("id") if isinstance(raw, Mapping) else None
+        shown = None if record is None else storable(str(record), 200)
+        self.pending[line] = (storable(text, RAW_LIMIT), subject_of(raw), shown)
 
     def write(
         self, session: Session, outcomes: Sequence[LineOutcome], today: date, actor: Actor
@@ -79,16 +88,16 @@ class Quarantine:
         append(session, actor, events)
 
     def _row(self, outcome: LineOutcome, today: date, now: datetime) -> QuarantineLine:
-        text, subject = self.pending.get(outcome.line, ("", None))
+        text, subject, record = self.pending.get(outcome.line, ("", None, None))
         return QuarantineLine(
             agency=self.agency,
             submission=self.submission,
-            source=self.source[:300],
+            source=storable(self.source, 300),
             line=outcome.line,
-            record_id=outcome.record_id,
+            record_id=record if outcome.record_id is None else storable(outcome.record_id, 200),
             subject_id=subject,
             raw=text,
-            reasons=list(outcome.reasons),
+            reasons=[storable(r, RAW_LIMIT) for r in outcome.reasons],
             status=OPEN,
             created_at=now,
             retain_until=today + timedelta(days=QUARANTINE_DAYS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from socialcredit.errors import InputError, MappingError
-from socialcredit.ingest.mapped import open_mapped
+from socialcredit.ingest.mapped import open_mapped, unknown_keys
 from socialcredit.ingest.mapping_load import Mapping, load_mapping
 from socialcredit.ingest.mapping_schema import mapping_json_schema, mapping_json_schema_text
 from socialcredit.ingest.mapping_values import read_amount, read_date
@@ -235,3 +236,29 @@ def test_every_mapping_key_is_documented() -> None:
         keys |= set(definition.get("properties", {}))
     missing = sorted(k for k in keys if f"`{k}`" not in doc)
     assert not missing, f"docs/mapping-format.md does not document: {missing}"
+
+
+def test_a_json_lines_export_in_gb18030(tmp_path: Path) -> None:
+    text = _mapping_text(**{"format: csv": "format: jsonl"})
+    mapping = load_mapping(_write(tmp_path, "j.yaml", text), policies())
+    row = {
+        "记录编号": "J1",
+        "身份证号码": "11010519491231002X",
+        "案号": "案1",
+        "失信情形代码": "04",
+    }
+    lines = [
+        json.dumps({**row, "立案日期": "2024年3月1日", "执行标的（元）": 1200, "备注": "x"}),
+        json.dumps([1, 2]),
+        json.dumps({**row, "记录编号": "J2", "立案日期": "20240302"}),
+    ]
+    path = tmp_path / "export.jsonl"
+    path.write_bytes("\n".join(lines).encode("gb18030") + b"\n\xff\xff\n")
+    mapped = open_mapped(path, mapping)
+    rows = list(mapped.rows)
+    assert [r.line for r in rows] == [1, 2, 3, 4] and mapped.read == 4
+    assert rows[0].fields["amount"] == "1200" and rows[0].fields["item"] == "SPC-ASSET-REPORT"
+    assert rows[1].reasons == ("a row of a JSON Lines export is a JSON object",)
+    assert rows[2].fields["decided_on"] == "2024-03-02"
+    assert rows[3].reasons[0].startswith("line 4 is not gb18030 text")
+    assert unknown_keys(mapped) == ["key '备注' is not in the mapping: left out"]

@@ -23,7 +23,7 @@ from socialcredit.registry.writes.submit import Submission
 router = APIRouter(prefix="/v1/agency", tags=["agency"], responses=PROBLEMS)
 Agency = Annotated[Caller, Depends(caller("agency", purpose="agency submission"))]
 MAPPING_LIMIT = 1_000_000  # bytes of a mapping file
-SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".xlsx")
+SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")  # of a file in our field names
 
 
 class UploadOut(BaseModel):
@@ -67,7 +67,7 @@ def _suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
-            f"cannot tell the format of {name!r}: name it .jsonl, .csv or .xlsx",
+            f"cannot tell the format of {name!r}: name it .jsonl or .csv (or send its mapping)",
             {"file": name},
         )
     return suffix
@@ -90,7 +90,7 @@ def upload(
         if len(raw) > MAPPING_LIMIT:
             raise InputError("the mapping is larger than 1 MB", {"limit": MAPPING_LIMIT})
         found = mapping_bytes(reg, raw, mapping.filename or "mapping.yaml", agency)
-    suffix = _suffix(name) if found is None else Path(name).suffix
+    suffix = _suffix(name) if found is None else f".{found.model.source.format}"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         with path.open("wb") as out:

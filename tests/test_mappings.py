@@ -262,3 +262,19 @@ def test_a_json_lines_export_in_gb18030(tmp_path: Path) -> None:
     assert rows[2].fields["decided_on"] == "2024-03-02"
     assert rows[3].reasons[0].startswith("line 4 is not gb18030 text")
     assert unknown_keys(mapped) == ["key '备注' is not in the mapping: left out"]
+
+
+def test_a_row_that_is_not_csv_is_a_row_problem(tmp_path: Path) -> None:
+    huge = "x" * (csv.field_size_limit() + 10)
+    path = _court_file(
+        tmp_path,
+        [
+            "R1,,11010519491231002X,案1,某法院,01,2024年3月1日,,100",
+            f'R2,,11010519491231002X,"{huge}",某法院,01,2024年3月1日,,100',
+            "R3,,11010519491231002X,案3,某法院,01,2024年3月1日,,100",
+        ],
+    )
+    rows = list(open_mapped(path, court()).rows)
+    assert [r.line for r in rows] == [2, 3, 4]
+    assert rows[1].reasons[0].startswith("not CSV: field larger than field limit")
+    assert not rows[0].reasons and not rows[2].reasons

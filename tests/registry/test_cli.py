@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +156,36 @@ def test_the_demo_shows_the_readme_subject_as_the_readme_assesses_it(
 
     assert figures(shown) == figures(assessed)
     assert figures(shown)["scores"]["rongcheng-personal"][:2] == (960, "A")
+
+
+MAPPINGS = EXAMPLES.parents[1] / "examples" / "mappings"
+
+
+def test_mapped_exports_preview_and_submit(db: str, tmp_path: Path) -> None:
+    court_map, court_csv = MAPPINGS / "court-enforcement.yaml", MAPPINGS / "court-enforcement.csv"
+    shown = run("records", "preview", str(court_csv), "--mapping", str(court_map), "--rows", "2",
+                "--db", db, "--json")  # fmt: skip
+    rows = [json.loads(line) for line in shown.splitlines() if line.startswith("{")]
+    assert [r["line"] for r in rows] == [2, 3] and all(r["problems"] == [] for r in rows)
+    assert rows[1]["record"]["decided_on"] == "2024-02-06"
+    submitted = run("records", "submit", str(court_csv), "--mapping", str(court_map),
+                    "--agency", COURT, "--db", db)  # fmt: skip
+    assert "in 12 = stored 12 + unchanged 0 + quarantined 0" in submitted
+    links_map = MAPPINGS / "market-registration.yaml"
+    links_csv = MAPPINGS / "market-registration.csv"
+    links = run("records", "preview", str(links_csv), "--mapping", str(links_map), "--db", db,
+                "--json")  # fmt: skip
+    assert '"role": "legal_representative"' in links
+    agency = "Local administration for market regulation"
+    refused = run("records", "submit", str(links_csv), "--mapping", str(links_map), "--agency",
+                  agency, "--db", db, code=2)  # fmt: skip
+    assert "does not store links" in refused
+    other = run("records", "submit", str(court_csv), "--mapping", str(court_map), "--agency",
+                agency, "--db", db, code=1)  # fmt: skip
+    assert "its own mappings" in other
+    foreign = tmp_path / "foreign.yaml"
+    foreign.write_text(
+        court_map.read_text(encoding="utf-8").replace("SPC-EVADE", "ENT-TAX-ARREARS")
+    )
+    bad = run("records", "preview", str(court_csv), "--mapping", str(foreign), "--db", db, code=1)
+    assert re.search(r"foreign\.yaml:\d+:\d+: \[mapping\] agency .* does not establish", bad)

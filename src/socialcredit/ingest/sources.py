@@ -98,10 +98,29 @@ def _header(handle: IO[bytes], path: Path, source: Source) -> list[str]:
     return [c.strip() for c in next(csv.reader([text.removeprefix("\ufeff")]), [])]
 
 
+def _csv_values(lines: _Lines) -> Iterator[list[str] | str]:
+    """The rows of the CSV text, or why a row is not CSV (a field past the size limit...);
+    reading goes on with the next line."""
+    reader = csv.reader(lines)
+    while True:
+        before = lines.number
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield f"not CSV: {exc}"
+            if lines.number == before:  # nothing more was read: the reader cannot go on
+                return
+
+
 def _csv_rows(handle: IO[bytes], lines: _Lines, columns: list[str]) -> Iterator[SourceRow]:
     with handle:
-        for values in csv.reader(lines):
+        for values in _csv_values(lines):
             line, text, bad = lines.settle()
+            if isinstance(values, str):
+                yield SourceRow(line, {}, text, "; ".join([*bad, values]))
+                continue
             if not any(v.strip() for v in values) and not bad:
                 continue
             if len(values) > len(columns):

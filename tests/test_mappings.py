@@ -278,3 +278,23 @@ def test_a_row_that_is_not_csv_is_a_row_problem(tmp_path: Path) -> None:
     assert [r.line for r in rows] == [2, 3, 4]
     assert rows[1].reasons[0].startswith("not CSV: field larger than field limit")
     assert not rows[0].reasons and not rows[2].reasons
+
+
+def test_link_rows_and_link_mappings_are_checked(tmp_path: Path) -> None:
+    links_map = MAPPINGS / "market-registration.yaml"
+    text = links_map.read_text(encoding="utf-8")
+    swapped = text.replace(
+        "person: {column: 身份证件号码, identifier_kind: resident-identity-number}",
+        "person: {column: 身份证件号码, identifier_kind: unified-social-credit-code}",
+    )
+    with pytest.raises(MappingError, match="person holds identifiers of persons"):
+        load_mapping(_write(tmp_path, "l.yaml", swapped), policies())
+    data = (MAPPINGS / "market-registration.csv").read_bytes().decode("utf-8-sig").splitlines()
+    cells = data[1].split(",")
+    cells[7] = "20100101"  # left before the start
+    cells[4] = cells[4][:-1] + ("0" if cells[4][-1] != "0" else "1")  # a wrong check character
+    path = tmp_path / "links.csv"
+    path.write_text("\n".join([data[0], ",".join(cells)]) + "\n", encoding="utf-8-sig")
+    (row,) = open_mapped(path, load_mapping(links_map, policies())).rows
+    assert any(r.startswith("person: ") and "check character" in r for r in row.reasons)
+    assert "valid_to 2010-01-01 is not after valid_from 2015-03-01" in row.reasons

@@ -118,6 +118,8 @@ class _RowMapper:
                 out[name] = text
             if kind is not None:
                 self._kind(name, text, kind, out, reasons)
+        if self.mapping.rows is RowKind.LINKS:
+            reasons += _link_dates(out)
         return MappedRow(source.line, source.text, out, tuple(reasons))
 
     def _kind(
@@ -130,6 +132,22 @@ class _RowMapper:
             out[name] = parse_subject(text, kind).value
         except IdentifierError as exc:
             reasons.append(f"{name}: {exc.message}")
+
+
+def _link_dates(fields: dict[str, str]) -> list[str]:
+    """A link ends after it begins, and is revoked or disputed on or after its beginning (ISO
+    dates compare as text)."""
+    start = fields.get("valid_from")
+    reasons = []
+    if start is not None:
+        end = fields.get("valid_to")
+        if end is not None and end <= start:
+            reasons.append(f"valid_to {end} is not after valid_from {start}")
+        for name in ("revoked_on", "disputed_on"):
+            when = fields.get(name)
+            if when is not None and when < start:
+                reasons.append(f"{name} {when} is before valid_from {start}")
+    return reasons
 
 
 def _counted(mapped: MappedFile, rows: Iterator[SourceRow]) -> Iterator[MappedRow]:

@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 from socialcredit.engine.links import LINK_FIELDS, LinkSource
 from socialcredit.engine.records import INPUT_FIELDS
 from socialcredit.errors import MappingError, Problem
+from socialcredit.identity import IdentifierKind, SubjectKind
 from socialcredit.ingest.mapping_models import MappingFile, RowKind, SourceFormat
 from socialcredit.policy import PolicySet
 from socialcredit.policy.base import base_catalogue
@@ -104,9 +105,30 @@ def _field_names(model: MappingFile) -> Iterator[tuple[Loc, str]]:
     for name, spec in model.fields.items():
         if (spec.identifier_kind or spec.one_of) and name not in identifiers:
             yield ("fields", name), f"identifier_kind and one_of apply to {', '.join(identifiers)}"
+    if kind is RowKind.LINKS:
+        yield from _link_kinds(model)
     subject = model.fields.get("subject")
     if "identifier_kind" in model.fields and subject is not None and subject.one_of:
         yield ("fields", "identifier_kind"), "subject's one_of already declares identifier kinds"
+
+
+def _link_kinds(model: MappingFile) -> Iterator[tuple[Loc, str]]:
+    """A link joins an organisation and a person: their columns hold identifiers of those."""
+    for name, wanted in (
+        ("organisation", SubjectKind.ORGANISATION),
+        ("person", SubjectKind.PERSON),
+    ):
+        spec = model.fields.get(name)
+        declared: list[tuple[Loc, IdentifierKind | None]] = []
+        if spec is not None:
+            declared.append((("fields", name), spec.identifier_kind))
+        declared += [
+            (("fields", name, "one_of", i), c.identifier_kind)
+            for i, c in enumerate((spec.one_of if spec else None) or [])
+        ]
+        for loc, found in declared:
+            if found is not None and found.subject_kind is not wanted:
+                yield loc, f"{name} holds identifiers of {wanted}s, not {found}"
 
 
 def _items(model: MappingFile, policies: PolicySet) -> Iterator[tuple[Loc, str]]:

@@ -34,6 +34,7 @@ MappingOpt = Annotated[
     Path | None,
     typer.Option("--mapping", help="The agency's mapping file (docs/mapping-format.md)."),
 ]
+STATUSES = ("open", "resolved", "all")
 quarantine_app = typer.Typer(help="The lines the registry refused: list and resubmit them.")
 
 
@@ -91,9 +92,7 @@ def _entry_rows(found: list[QuarantineLine]) -> Table:
 @quarantine_app.command("list")
 def list_command(  # noqa: PLR0913, PLR0917 - one parameter per option
     agency: Annotated[str, typer.Option("--agency", help="The agency whose lines to list.")],
-    status: Annotated[
-        str | None, typer.Option("--status", help="open or resolved (default: both).")
-    ] = "open",
+    status: Annotated[str, typer.Option("--status", help="open, resolved or all.")] = "open",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 100,
     offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
     raw: Annotated[bool, typer.Option("--raw", help="Print each line's raw text too.")] = False,
@@ -103,8 +102,11 @@ def list_command(  # noqa: PLR0913, PLR0917 - one parameter per option
 ) -> None:
     """The agency's quarantined lines, oldest first, with their reasons (audited reads)."""
     with reported_errors(), opened(db) as registry:
+        if status not in STATUSES:
+            raise InputError(f"--status is one of {', '.join(STATUSES)}", {"status": status})
         who = actor_of(actor, role, "review quarantined lines")
-        page = quarantine_page(registry, agency, status, (limit, offset), who)
+        which = None if status == "all" else status
+        page = quarantine_page(registry, agency, which, (limit, offset), who)
     stdout().print(_entry_rows(page.rows))
     if raw:
         for q in page.rows:

@@ -124,10 +124,11 @@ def own_quarantine(
     reg: Reg,
     who: Agency,
     page: Page,
-    status: Annotated[str | None, Query(pattern="^(open|resolved)$")] = "open",
+    status: Annotated[str, Query(pattern="^(open|resolved|all)$")] = "open",
 ) -> PageOut[QuarantineOut]:
     """The agency's own quarantined lines, oldest first (each read audited)."""
-    found = quarantine_page(reg, _authority(who), status, (page.limit, page.offset), who.actor)
+    which = None if status == "all" else status
+    found = quarantine_page(reg, _authority(who), which, (page.limit, page.offset), who.actor)
     items = [
         QuarantineOut(
             id=q.id,

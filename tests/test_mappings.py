@@ -18,6 +18,7 @@ from socialcredit.ingest.mapped import open_mapped, unknown_keys
 from socialcredit.ingest.mapping_load import Mapping, load_mapping
 from socialcredit.ingest.mapping_schema import mapping_json_schema, mapping_json_schema_text
 from socialcredit.ingest.mapping_values import read_amount, read_date
+from socialcredit.ingest.sources import rows_estimate
 from socialcredit.policy import PolicySet
 from socialcredit.policy.loader import load_policies
 from tests.conftest import ROOT
@@ -210,6 +211,7 @@ def test_an_excel_export_reads_like_its_csv(tmp_path: Path) -> None:
     from_csv = [r.fields for r in open_mapped(COURT_CSV, court()).rows]
     from_xlsx = [r.fields for r in open_mapped(path, xlsx).rows]
     assert from_xlsx == from_csv
+    assert rows_estimate(path, xlsx.model.source) == 12
 
 
 def test_values() -> None:
@@ -298,3 +300,10 @@ def test_link_rows_and_link_mappings_are_checked(tmp_path: Path) -> None:
     (row,) = open_mapped(path, load_mapping(links_map, policies())).rows
     assert any(r.startswith("person: ") and "check character" in r for r in row.reasons)
     assert "valid_to 2010-01-01 is not after valid_from 2015-03-01" in row.reasons
+
+
+def test_rows_estimate_for_the_progress_bar(tmp_path: Path) -> None:
+    assert rows_estimate(COURT_CSV, court().model.source) == 12
+    records = ROOT / "examples" / "records.jsonl"
+    assert rows_estimate(records) == len(records.read_text(encoding="utf-8").splitlines())
+    assert rows_estimate(tmp_path / "absent.csv") is None

@@ -21,6 +21,7 @@ from socialcredit.cli.registry_common import (
     progress_bar,
 )
 from socialcredit.engine import DisputeOutcome
+from socialcredit.ingest.sources import rows_estimate
 from socialcredit.registry.workflows.status import decide_dispute, dispute, resolve_or_revoke
 from socialcredit.registry.workflows.uploads import FileReport, Upload, mapping_file, submit_file
 from socialcredit.registry.writes.lifecycle import StatusChange
@@ -86,7 +87,8 @@ def submit(  # noqa: PLR0913, PLR0917 - one parameter per option
     with reported_errors(), opened(db) as registry:
         who = actor_of(actor, role, purpose)
         found = None if mapping is None else mapping_file(registry, mapping, agency)
-        with progress_bar("submitting", None) as advance:
+        total = rows_estimate(file, None if found is None else found.model.source)
+        with progress_bar("submitting", total) as advance:
             upload = Upload(file, found, file.name)
             report = submit_file(registry, upload, Submission(agency, who), advance)
     _summary(report, file)

@@ -7,10 +7,13 @@ import csv
 import io
 import json
 import re
+import tempfile
 from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from socialcredit.errors import InputError, MappingError
@@ -307,3 +310,27 @@ def test_rows_estimate_for_the_progress_bar(tmp_path: Path) -> None:
     records = ROOT / "examples" / "records.jsonl"
     assert rows_estimate(records) == len(records.read_text(encoding="utf-8").splitlines())
     assert rows_estimate(tmp_path / "absent.csv") is None
+
+
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=120).map(lambda t: t.encode("gb18030", "replace")),
+    st.lists(
+        st.sampled_from([b"01", b"\x00", b"\n", b'"', b",", b"\xff", "２０".encode("gb18030")])
+    ).map(b"".join),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(body=BODIES)
+def test_any_bytes_under_the_header_are_rows_or_reasons(body: bytes) -> None:
+    """Under a good header, any bytes become rows, each mapped or refused with reasons: never
+    an exception, and every row read is counted."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_bytes(HEADER.encode("gb18030") + b"\r\n" + body)
+        mapped = open_mapped(path, court())
+        rows = list(mapped.rows)
+    assert mapped.read == len(rows)
+    assert all(isinstance(r.raw, dict) or r.reasons for r in rows)
+    assert [r.line for r in rows] == sorted({r.line for r in rows})

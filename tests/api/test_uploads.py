@@ -72,6 +72,16 @@ def test_a_mapping_of_another_agency_or_refused_changes_nothing(
     broken = {"file": ("x.csv", csv), "mapping": ("m.yaml", b"mapping: {name: x}\n")}
     refused = problem(client.post(URL, files=broken, headers=keys["court"]), 422, "mapping-invalid")
     assert refused["details"]["problems"][0]["line"] is not None
+    header_only = {
+        "file": ("export.csv", "记录编号\n".encode("gb18030")),
+        "mapping": _files(b"")["mapping"],
+    }
+    missing = problem(
+        client.post(URL, files=header_only, headers=keys["court"]), 400, "input-invalid"
+    )
+    assert (
+        missing["detail"].startswith("export.csv: the columns") and "/tmp" not in missing["detail"]
+    )
     plain = {"file": ("records.txt", b"{}")}
     problem(client.post(URL, files=plain, headers=keys["court"]), 400, "input-invalid")
     assert counts(registry) == before

@@ -108,21 +108,25 @@ def submit_file(
     progress: Callable[[int], None] | None = None,
 ) -> FileReport:
     """Submit every line of the file; refused lines are quarantined in their chunk's
-    transaction."""
+    transaction. A file that cannot be read at all is refused before anything is stored,
+    in the words of its ``name`` (an upload's temporary path is never shown)."""
     sink = Quarantine(sub.agency, upload.name)
     out = FileReport(SubmitReport(), sink.submission)
-    if upload.mapping is None:
-        lines = _plain(upload.path, sink, out)
-    else:
-        if upload.mapping.rows is RowKind.LINKS:
-            raise InputError(LINKS_GAP.format(name=upload.mapping.model.mapping.name), {})
-        mapped = open_mapped(upload.path, upload.mapping)
-        out.warnings += mapped.warnings
-        lines = _mapped(mapped, sink, out)
-    out.report = submit_lines(reg, lines, sub, progress, sink)
+    try:
+        if upload.mapping is None:
+            out.report = submit_lines(reg, _plain(upload.path, sink, out), sub, progress, sink)
+        else:
+            if upload.mapping.rows is RowKind.LINKS:
+                raise InputError(LINKS_GAP.format(name=upload.mapping.model.mapping.name), {})
+            mapped = open_mapped(upload.path, upload.mapping)
+            out.warnings += mapped.warnings
+            lines = _mapped(mapped, sink, out)
+            out.report = submit_lines(reg, lines, sub, progress, sink)
+            out.warnings += unknown_keys(mapped)
+    except InputError as exc:
+        shown = exc.message.replace(str(upload.path), upload.name)
+        raise InputError(shown, {**exc.details, "path": upload.name}) from exc
     out.quarantined = sink.ids
-    if upload.mapping is not None:
-        out.warnings += unknown_keys(mapped)
     return out
 
 

@@ -189,3 +189,17 @@ def test_mapped_exports_preview_and_submit(db: str, tmp_path: Path) -> None:
     )
     bad = run("records", "preview", str(court_csv), "--mapping", str(foreign), "--db", db, code=1)
     assert re.search(r"foreign\.yaml:\d+:\d+: \[mapping\] agency .* does not establish", bad)
+    header, first = court_csv.read_bytes().decode("gb18030").splitlines()[:2]
+    spoiled = tmp_path / "spoiled.csv"
+    wrong = first.replace("SX202400001", "SX202499999").replace(",01,", ",09,")
+    spoiled.write_bytes(f"{header}\n{wrong}\n".encode("gb18030"))
+    out = run("records", "submit", str(spoiled), "--mapping", str(court_map), "--agency", COURT,
+              "--db", db, code=1)  # fmt: skip
+    assert "in 1 = stored 0 + unchanged 0 + quarantined 1" in out
+    listed = run("records", "quarantine", "list", "--agency", COURT, "--db", db)
+    entry = next(line.split()[1] for line in listed.splitlines() if "SX202499999" in line)
+    spoiled.write_bytes(f"{header}\n{wrong.replace(',09,', ',01,')}\n".encode("gb18030"))
+    fixed = run("records", "quarantine", "resubmit", entry, "--agency", COURT, "--file",
+                str(spoiled), "--mapping", str(court_map), "--db", db)  # fmt: skip
+    assert f"{entry}: registered" in fixed
+    assert "0 of 0" in run("records", "quarantine", "list", "--agency", COURT, "--db", db)

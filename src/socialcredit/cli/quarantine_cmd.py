@@ -21,7 +21,7 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.errors import InputError
 from socialcredit.ingest.files import rows
-from socialcredit.ingest.mapped import MappedRow
+from socialcredit.ingest.mapped import MappedRow, open_mapped
 from socialcredit.ingest.mapping_load import Mapping
 from socialcredit.ingest.mapping_models import RowKind
 from socialcredit.policy.policyset import PolicySet
@@ -114,8 +114,14 @@ def list_command(  # noqa: PLR0913, PLR0917 - one parameter per option
     stdout().print(f"{len(page.rows)} of {page.total}", markup=False)
 
 
-def _corrections(ids: list[int], file: Path) -> list[tuple[int, RawLine]]:
-    lines = [row for _, row in rows(file)]
+def _corrections(ids: list[int], file: Path, mapping: Mapping | None) -> list[tuple[int, RawLine]]:
+    """One corrected record per id: the lines of a records file, or the rows of an export
+    through its mapping (a row the mapping refuses is refused again, with its reasons)."""
+    lines: list[RawLine]
+    if mapping is None:
+        lines = [row for _, row in rows(file)]
+    else:
+        lines = [row.raw for row in open_mapped(file, mapping).rows]
     if len(lines) != len(ids):
         raise InputError(
             f"{file} holds {len(lines)} line(s) for {len(ids)} quarantined line(s): one "
@@ -126,10 +132,11 @@ def _corrections(ids: list[int], file: Path) -> list[tuple[int, RawLine]]:
 
 
 @quarantine_app.command("resubmit")
-def resubmit_command(
+def resubmit_command(  # noqa: PLR0913, PLR0917 - one parameter per option
     ids: Annotated[list[int], typer.Argument(help="Quarantined line ids, in the file's order.")],
     agency: Annotated[str, typer.Option("--agency", help="The agency whose lines they are.")],
     file: Annotated[Path, typer.Option("--file", help="The corrected records (.jsonl/.csv).")],
+    mapping: MappingOpt = None,
     db: DbOpt = None,
     actor: ActorOpt = None,
     role: RoleOpt = "agency",
@@ -138,7 +145,8 @@ def resubmit_command(
     correction resolves its line; a refused one leaves it open with the new reasons."""
     with reported_errors(), opened(db) as registry:
         who = actor_of(actor, role, "resubmit quarantined lines")
-        done = resubmit(registry, agency, _corrections(ids, file), who)
+        found = None if mapping is None else mapping_file(registry, mapping, agency)
+        done = resubmit(registry, agency, _corrections(ids, file, found), who)
     for item in done:
         reasons = "; ".join(item.outcome.reasons)
         stdout().print(f"{item.entry}: {item.outcome.status} {reasons}".rstrip(), markup=False)

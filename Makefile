@@ -30,6 +30,13 @@ demo: $(STAMP)
 	while IFS="$$(printf '\t')" read -r file agency; do \
 		$(BIN)/socialcredit records submit "$$file" --agency "$$agency" --db $(DEMO_DB) || exit 1; \
 	done < $(DEMO_DIR)/records/agencies.tsv
+	$(BIN)/socialcredit records preview examples/mappings/court-enforcement.csv \
+		--mapping examples/mappings/court-enforcement.yaml --rows 3 --db $(DEMO_DB)
+	$(BIN)/socialcredit records submit examples/mappings/court-enforcement.csv \
+		--mapping examples/mappings/court-enforcement.yaml --agency "The enforcing people's court" \
+		--db $(DEMO_DB)
+	$(BIN)/socialcredit records preview examples/mappings/market-registration.csv \
+		--mapping examples/mappings/market-registration.yaml --rows 3 --db $(DEMO_DB)
 	$(BIN)/socialcredit subject show 11010519491231002X --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 11010519491231002X flight-booking --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit audit keygen --out $(DEMO_DIR)/anchor-key.pem
@@ -65,6 +72,7 @@ bench-sim: $(BENCH_STAMP)
 schema: $(STAMP)
 	$(BIN)/socialcredit policy schema > schema/policy.schema.json
 	$(BIN)/python -c "import sys; from socialcredit.sim.scenario import scenario_json_schema_text as t; sys.stdout.write(t())" > schema/scenario.schema.json
+	$(BIN)/python -c "import sys; from socialcredit.ingest.mapping_schema import mapping_json_schema_text as t; sys.stdout.write(t())" > schema/mapping.schema.json
 
 clean:
 	rm -rf $(VENV)

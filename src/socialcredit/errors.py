@@ -83,6 +83,12 @@ class RecordError(ProblemsError):
     code = "record-invalid"
 
 
+class MappingError(ProblemsError):
+    """An agency's mapping file was refused: its shape or its cross-references to the policy."""
+
+    code = "mapping-invalid"
+
+
 class IdentifierError(SocialCreditError):
     """A subject identifier is not a valid resident identity number or credit code."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,28 @@ def test_registry_commands_end_to_end(db: str, tmp_path: Path) -> None:
     ]
     records.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
     out = run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
-    assert "registered │     2" in out and "refused    │     1" in out
-    run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
+    assert "stored      │     2" in out and "quarantined │     1" in out
+    assert "in 3 = stored 2 + unchanged 0 + quarantined 1" in out
+    again = run("records", "submit", str(records), "--agency", COURT, "--db", db, code=1)
+    assert "in 3 = stored 0 + unchanged 2 + quarantined 1" in again
+    listed = run("records", "quarantine", "list", "--agency", COURT, "--db", db, "--raw")
+    assert "RC-FRAUD" in listed and "2 of 2" in listed
+    fixed = tmp_path / "fixed.jsonl"
+    fixed.write_text(json.dumps(spc("c-2")) + "\n")
+    ids = [line.split()[1] for line in listed.splitlines() if "c-2" in line and "│" in line]
+    resubmitted = run(
+        "records",
+        "quarantine",
+        "resubmit",
+        ids[0],
+        "--agency",
+        COURT,
+        "--file",
+        str(fixed),
+        "--db",
+        db,
+    )
+    assert "registered" in resubmitted
     assert "deny" in run("check", P1, "flight-booking", "--db", db, "--actor", "airline")
     decision = json.loads(run("check", P1, "flight-booking", "--db", db, "--json"))
     assert decision["effect"] == "deny" and decision["remedies"]
@@ -135,3 +156,50 @@ def test_the_demo_shows_the_readme_subject_as_the_readme_assesses_it(
 
     assert figures(shown) == figures(assessed)
     assert figures(shown)["scores"]["rongcheng-personal"][:2] == (960, "A")
+
+
+MAPPINGS = EXAMPLES.parents[1] / "examples" / "mappings"
+
+
+def test_mapped_exports_preview_and_submit(db: str, tmp_path: Path) -> None:
+    court_map, court_csv = MAPPINGS / "court-enforcement.yaml", MAPPINGS / "court-enforcement.csv"
+    shown = run("records", "preview", str(court_csv), "--mapping", str(court_map), "--rows", "2",
+                "--db", db, "--json")  # fmt: skip
+    rows = [json.loads(line) for line in shown.splitlines() if line.startswith("{")]
+    assert [r["line"] for r in rows] == [2, 3] and all(r["problems"] == [] for r in rows)
+    assert rows[1]["record"]["decided_on"] == "2024-02-06"
+    submitted = run("records", "submit", str(court_csv), "--mapping", str(court_map),
+                    "--agency", COURT, "--db", db)  # fmt: skip
+    assert "in 12 = stored 12 + unchanged 0 + quarantined 0" in submitted
+    links_map = MAPPINGS / "market-registration.yaml"
+    links_csv = MAPPINGS / "market-registration.csv"
+    links = run("records", "preview", str(links_csv), "--mapping", str(links_map), "--db", db,
+                "--json")  # fmt: skip
+    assert '"role": "legal_representative"' in links
+    agency = "Local administration for market regulation"
+    refused = run("records", "submit", str(links_csv), "--mapping", str(links_map), "--agency",
+                  agency, "--db", db, code=2)  # fmt: skip
+    assert "does not store links" in refused
+    other = run("records", "submit", str(court_csv), "--mapping", str(court_map), "--agency",
+                agency, "--db", db, code=1)  # fmt: skip
+    assert "its own mappings" in other
+    foreign = tmp_path / "foreign.yaml"
+    foreign.write_text(
+        court_map.read_text(encoding="utf-8").replace("SPC-EVADE", "ENT-TAX-ARREARS")
+    )
+    bad = run("records", "preview", str(court_csv), "--mapping", str(foreign), "--db", db, code=1)
+    assert re.search(r"foreign\.yaml:\d+:\d+: \[mapping\] agency .* does not establish", bad)
+    header, first = court_csv.read_bytes().decode("gb18030").splitlines()[:2]
+    spoiled = tmp_path / "spoiled.csv"
+    wrong = first.replace("SX202400001", "SX202499999").replace(",01,", ",09,")
+    spoiled.write_bytes(f"{header}\n{wrong}\n".encode("gb18030"))
+    out = run("records", "submit", str(spoiled), "--mapping", str(court_map), "--agency", COURT,
+              "--db", db, code=1)  # fmt: skip
+    assert "in 1 = stored 0 + unchanged 0 + quarantined 1" in out
+    listed = run("records", "quarantine", "list", "--agency", COURT, "--db", db)
+    entry = next(line.split()[1] for line in listed.splitlines() if "SX202499999" in line)
+    spoiled.write_bytes(f"{header}\n{wrong.replace(',09,', ',01,')}\n".encode("gb18030"))
+    fixed = run("records", "quarantine", "resubmit", entry, "--agency", COURT, "--file",
+                str(spoiled), "--mapping", str(court_map), "--db", db)  # fmt: skip
+    assert f"{entry}: registered" in fixed
+    assert "0 of 0" in run("records", "quarantine", "list", "--agency", COURT, "--db", db)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from socialcredit.api.app import ApiSettings
+from socialcredit.registry.store.quarantine import QuarantineLine
 from socialcredit.web.app import create_portal_app
 from tests.api.helpers import audit, counts
 from tests.web.conftest import Portal, settings
@@ -66,6 +68,9 @@ def test_an_agency_uploads_a_records_file(portal: Portal, tmp_path: Path) -> Non
     assert report.status_code == 200, report.text
     assert "registered 1" in report.text and "refused 1" in report.text
     assert "U2" in report.text
+    with portal.seeded.registry.session() as session:
+        kept = session.execute(select(QuarantineLine)).scalars().all()
+    assert [(q.source, q.line, q.status) for q in kept] == [("records.jsonl", 2, "open")]
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(portal: Portal, tmp_path: Path) -> None:

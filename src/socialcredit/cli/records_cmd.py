@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stderr, stdout
+from socialcredit.cli.quarantine_cmd import MappingOpt, preview_command, quarantine_app
 from socialcredit.cli.registry_common import (
     ActorOpt,
     DbOpt,
@@ -20,12 +21,15 @@ from socialcredit.cli.registry_common import (
     progress_bar,
 )
 from socialcredit.engine import DisputeOutcome
-from socialcredit.ingest.files import rows
+from socialcredit.ingest.sources import rows_estimate
 from socialcredit.registry.workflows.status import decide_dispute, dispute, resolve_or_revoke
+from socialcredit.registry.workflows.uploads import FileReport, Upload, mapping_file, submit_file
 from socialcredit.registry.writes.lifecycle import StatusChange
-from socialcredit.registry.writes.submit import Submission, SubmitReport, submit_lines
+from socialcredit.registry.writes.submit import Submission
 
 app = typer.Typer(help="Submit records to the registry and change their status.")
+app.add_typer(quarantine_app, name="quarantine")
+app.command("preview")(preview_command)
 
 AgencyOpt = Annotated[
     str, typer.Option("--agency", help="The agency: exactly the `authority` of its items.")
@@ -34,41 +38,61 @@ OnOpt = Annotated[datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="YYY
 RecordArg = Annotated[str, typer.Argument(help="The agency's record id.")]
 
 
-def _summary(report: SubmitReport, path: Path) -> None:
+def _summary(found: FileReport, path: Path) -> None:
     err = stderr()
-    for outcome in report.outcomes:
+    for warning in found.warnings:
+        err.print(f"warning: {path}: {warning}", markup=False)
+    for outcome in found.report.outcomes:
         for warning in outcome.warnings:
             err.print(f"warning: {path}:{outcome.line}: {warning}", markup=False)
-    for outcome in report.refused:
+    for outcome in found.report.refused:
         label = f"record {outcome.record_id!r}: " if outcome.record_id else ""
         err.print(
             f"{path}:{outcome.line}: [record] {label}" + "; ".join(outcome.reasons), markup=False
         )
+    counts = found.counts()
     table = Table(title="Submission", title_justify="left")
     table.add_column("outcome")
     table.add_column("lines", justify="right")
-    for status in ("registered", "unchanged", "refused"):
-        table.add_row(status, str(report.count(status)))
-    stdout().print(table)
+    for status in ("stored", "unchanged", "quarantined"):
+        table.add_row(status, str(counts[status]))
+    out = stdout()
+    out.print(table)
+    out.print(f"submission {found.submission}", markup=False)
+    out.print(
+        f"in {counts['in']} = stored {counts['stored']} + unchanged {counts['unchanged']} + "
+        f"quarantined {counts['quarantined']}",
+        markup=False,
+    )
+    if found.quarantined:
+        out.print(
+            f"quarantined lines {found.quarantined[0]}..{found.quarantined[-1]}: "
+            "`records quarantine list`",
+            markup=False,
+        )
 
 
 @app.command("submit")
-def submit(
-    file: Annotated[Path, typer.Argument(help="Records: .jsonl or .csv.")],
+def submit(  # noqa: PLR0913, PLR0917 - one parameter per option
+    file: Annotated[Path, typer.Argument(help="Records: .jsonl or .csv, or an agency export.")],
     agency: AgencyOpt,
+    mapping: MappingOpt = None,
     db: DbOpt = None,
     actor: ActorOpt = None,
     role: RoleOpt = "agency",
     purpose: PurposeOpt = "submit records",
 ) -> None:
-    """Submit records; valid lines are stored, refused lines listed; exit 1 if any refused."""
+    """Submit records; valid lines are stored, refused lines quarantined and listed; exit 1 if
+    any was refused."""
     with reported_errors(), opened(db) as registry:
-        lines = list(rows(file))
         who = actor_of(actor, role, purpose)
-        with progress_bar("submitting", len(lines)) as advance:
-            report = submit_lines(registry, lines, Submission(agency, who), advance)
+        found = None if mapping is None else mapping_file(registry, mapping, agency)
+        total = rows_estimate(file, None if found is None else found.model.source)
+        with progress_bar("submitting", total) as advance:
+            upload = Upload(file, found, file.name)
+            report = submit_file(registry, upload, Submission(agency, who), advance)
     _summary(report, file)
-    if report.refused:
+    if report.report.refused:
         raise typer.Exit(EXIT_REFUSED)
 
 

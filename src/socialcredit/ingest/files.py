@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from socialcredit.errors import InputError, Problem
 from socialcredit.policy import PolicySet
 
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+TextRow = tuple[int, dict[str, Any] | str, str]
+"""A line's number, its row (or why it is unreadable) and its text."""
 
 
 @dataclass(frozen=True)
@@ -90,29 +93,38 @@ def _json_value(line: str) -> dict[str, Any] | str:
     return value if isinstance(value, dict) else "a record is a JSON object"
 
 
-def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _json_rows(path: Path) -> Iterator[TextRow]:
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             try:
                 line = _decoded(number, raw)
             except _LineRefused as exc:
-                yield number, str(exc)
+                yield number, str(exc), raw.decode("utf-8", errors="replace").rstrip("\r\n")
                 continue
             if not line.strip():
                 continue
-            yield number, _json_value(line)
+            yield number, _json_value(line), line.rstrip("\r\n")
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _csv_text(row: dict[str | None, Any]) -> str:
+    out = io.StringIO()
+    values = [v for k, v in row.items() if k is not None] + list(row.get(None) or [])
+    csv.writer(out, lineterminator="").writerow(["" if v is None else v for v in values])
+    return out.getvalue()
+
+
+def _csv_rows(path: Path) -> Iterator[TextRow]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         try:
             for row in reader:
+                text = _csv_text(row)
                 extra = row.pop(None, None)
                 if extra:
-                    yield reader.line_num, f"{len(extra)} value(s) more than the header has columns"
+                    reason = f"{len(extra)} value(s) more than the header has columns"
+                    yield reader.line_num, reason, text
                     continue
-                yield reader.line_num, dict(row)
+                yield reader.line_num, dict(row), text
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{path} is not UTF-8 text (past line {reader.line_num}); records files are UTF-8",
@@ -127,6 +139,11 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
 
 def rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """Raw rows with their line numbers; a string instead of a row is why it is unreadable."""
+    return ((number, row) for number, row, _ in text_rows(path))
+
+
+def text_rows(path: Path) -> Iterator[TextRow]:
+    """The same, each with the line's text (for the quarantine)."""
     if not path.is_file():
         raise InputError(f"records file not found: {path}", {"path": str(path)})
     try:

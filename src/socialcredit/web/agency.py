@@ -1,7 +1,8 @@
 """The agency's desk: upload a records file (JSON Lines or CSV, the format of ``socialcredit
 records submit``) and see the report line by line. The submission goes through the same calls
 as the API's batch route: items of another authority are refused (and the attempt audited), every
-line is checked by the engine, and valid lines are registered."""
+line is checked by the engine, valid lines are registered and refused ones quarantined (the
+agency lists and resubmits them with `records quarantine` or the API)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from socialcredit.errors import RequestInvalidError, SocialCreditError
 from socialcredit.ingest.files import rows
 from socialcredit.registry import Registry
 from socialcredit.registry.workflows.submissions import check_items
-from socialcredit.registry.writes.submit import Submission, SubmitReport, submit_lines
+from socialcredit.registry.workflows.uploads import Upload, submit_file
+from socialcredit.registry.writes.submit import Submission, SubmitReport
 from socialcredit.web.pages import cookies_of, need, portal_router, render
 from socialcredit.web.settings import PortalSettings
 
@@ -44,13 +46,14 @@ def _submit(reg: Registry, who: Caller, name: str, data: bytes) -> SubmitReport:
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise RequestInvalidError("name the file .jsonl (JSON Lines) or .csv", {"file": name})
+    authority = who.need().authority or ""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        lines = list(rows(path))
-    authority = who.need().authority or ""
-    check_items(reg, [raw for _, raw in lines if isinstance(raw, dict)], authority, who.actor)
-    return submit_lines(reg, lines, Submission(authority, who.actor))
+        raws = [raw for _, raw in rows(path) if isinstance(raw, dict)]
+        check_items(reg, raws, authority, who.actor)
+        upload = Upload(path, None, name)
+        return submit_file(reg, upload, Submission(authority, who.actor)).report
 
 
 def _too_large(request: Request, settings: PortalSettings) -> TooLargeError | None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from socialcredit.registry.store.casework import FileCopy, Objection, Principal, RepairApplication
 from socialcredit.registry.store.models import Notice, PublicListRead, RecordRow
+from socialcredit.registry.store.quarantine import QuarantineLine
 from socialcredit.registry.writes.notices import QUEUED
 
 WITHDRAWN = "withdrawn"
@@ -70,6 +71,7 @@ def erase_subjects(session: Session, subjects: Sequence[str]) -> Counter[str]:
         ("file_copies", FileCopy),
         ("principals", Principal),
         ("public_list_reads", PublicListRead),
+        ("quarantine", QuarantineLine),
     ):
         column = model.subject_id
         found = session.execute(delete(model).where(column.in_(subjects)))

@@ -20,6 +20,8 @@ from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import RECORD_FIELDS, Record, validate_record
+from socialcredit.engine.validation import Checked as Validated
+from socialcredit.policy.policyset import PolicySet
 from socialcredit.registry.audit import Actor, canonical
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.store.backend import Backend
@@ -75,18 +77,24 @@ def source_hash(agency: str, source_id: str) -> str:
     return hashlib.sha256(canonical({"agency": agency, "id": source_id})).hexdigest()
 
 
-def check_line(
-    line: int, raw: RawLine, policies: ActivePolicies, agency: str
-) -> Candidate | LineOutcome:
-    if isinstance(raw, str):
-        return LineOutcome(line, None, "refused", (raw,))
-    checked = validate_record(raw, policies.policy_set)
-    item = policies.policy_set.items.get(str(raw.get("item") or "").strip())
+def checked_for(raw: Mapping[str, Any], policies: PolicySet, agency: str) -> Validated:
+    """A raw record validated and scoped to the agency (it submits only its own items)."""
+    checked = validate_record(raw, policies)
+    item = policies.items.get(str(raw.get("item") or "").strip())
     if item is not None and item.authority != agency:
         checked.reasons.append(
             f"agency {agency!r} does not establish item {item.code!r} (its authority is "
             f"{item.authority!r}); agencies submit only their own items (principle 12)"
         )
+    return checked
+
+
+def check_line(
+    line: int, raw: RawLine, policies: ActivePolicies, agency: str
+) -> Candidate | LineOutcome:
+    if isinstance(raw, str):
+        return LineOutcome(line, None, "refused", (raw,))
+    checked = checked_for(raw, policies.policy_set, agency)
     record_id = None if raw.get("id") is None else str(raw.get("id")).strip()
     if checked.reasons or checked.record is None:
         return LineOutcome(line, record_id, "refused", tuple(checked.reasons))

@@ -4,7 +4,8 @@ For each deleted record the registry keeps, in ``retired_records``, a hash of it
 record id) (so the same record cannot be registered again), its item, the SHA-256 of its
 payload and the dates: no subject and no payload. Its events are deleted, and so is every copy
 of personal data about it (:mod:`~socialcredit.registry.writes.erasure`: objections, repair
-applications, notices' content); an audit entry (with the subject's pseudonym only) says what
+applications, notices' content); quarantined lines past their own retention date are deleted
+too; an audit entry (with the subject's pseudonym only) says what
 was removed, and one per chunk counts what else was erased. A subject left without records
 loses its assessment, its row, its file copies, its casework and its principals.
 """
@@ -30,6 +31,7 @@ from socialcredit.registry.store.models import (
     RetiredRecord,
     Subject,
 )
+from socialcredit.registry.store.quarantine import QuarantineLine
 from socialcredit.registry.writes.erasure import (
     erase_orphan_repairs,
     erase_record_casework,
@@ -45,6 +47,20 @@ class RetentionReport:
     records: int = 0
     subjects: int = 0
     by_item: Counter[str] = field(default_factory=Counter)
+    quarantine: int = 0  # quarantined lines deleted
+
+
+def _purge_quarantine(reg: Registry, day: date, actor: Actor) -> int:
+    """Delete the quarantined lines kept until ``day`` or before (their raw text is personal
+    data), with one audit entry counting them."""
+    with reg.session() as session, session.begin():
+        expired = delete(QuarantineLine).where(QuarantineLine.retain_until <= day)
+        count = int(getattr(session.execute(expired), "rowcount", 0) or 0)
+        if count:
+            append(
+                session, actor, [AuditEvent("write.retention.erase", None, {"quarantine": count})]
+            )
+    return count
 
 
 Position = tuple[date, int]
@@ -128,6 +144,7 @@ def retention(
             {"registry_date": today.isoformat(), "as_of": day.isoformat()},
         )
     report, last = RetentionReport(day), None
+    report.quarantine = _purge_quarantine(reg, day, actor)
     while True:
         with reg.session() as session, session.begin():
             query = expired_query(day, last, reg.settings.chunk_size)

@@ -63,6 +63,7 @@ from socialcredit.registry.store.models import (
 )
 from socialcredit.registry.writes.events import event_values, submitted_events
 from socialcredit.registry.writes.notices import notice_values
+from socialcredit.registry.writes.quarantine_sink import Quarantine
 from socialcredit.registry.writes.reassess import Scope, prepare, write_assessments
 from socialcredit.registry.writes.retention_rules import retain_until
 
@@ -242,11 +243,14 @@ def submit_lines(
     lines: Iterable[tuple[int, RawLine]],
     sub: Submission,
     progress: Callable[[int], None] | None = None,
+    quarantine: Quarantine | None = None,
 ) -> SubmitReport:
-    """Submit raw records; every line gets an outcome. One transaction per chunk."""
+    """Submit raw records; every line gets an outcome. One transaction per chunk, in which
+    the chunk's refused lines go to ``quarantine`` (when given)."""
     report = SubmitReport()
     seen: dict[str, int] = {}
     for chunk in chunks(lines, reg.settings.chunk_size):
+        start = len(report.outcomes)
         with gc_paused(), reg.session() as session, session.begin():
             active, today = reg.policies(session), reg.state(session).as_of
             checked = not_after(check_lines(chunk, active, sub.agency), today)
@@ -261,6 +265,10 @@ def submit_lines(
             report.outcomes += [
                 LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
             ]
+            if quarantine is not None:
+                quarantine.write(session, report.outcomes[start:], today, sub.actor)
+        if quarantine is not None:
+            quarantine.release([line for line, _ in chunk])
         if progress is not None:
             progress(len(chunk))
     report.outcomes.sort(key=lambda o: o.line)

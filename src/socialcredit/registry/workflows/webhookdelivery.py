@@ -1,0 +1,196 @@
+"""Delivering feed changes to webhooks: queue, send, retry with backoff, dead-letter.
+
+``socialcredit feeds deliver`` runs :func:`deliver` (no thread of the API server does): first
+the changes after each endpoint's position are queued as deliveries of at most ``batch``
+changes (one transaction: numbered under the audit head's lock, each change audited as a read
+of its subject's data by the provider); then each endpoint's pending deliveries are sent in
+order, one transaction each. A failed attempt is retried after a backoff that doubles each time
+(``next_attempt_at``); after ``max_attempts`` the delivery is a dead letter and the endpoint's
+later deliveries go on. An endpoint's delivery is sent only when every earlier one is
+delivered or dead, so a provider receives its changes in order.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from socialcredit.registry.audit import Actor
+from socialcredit.registry.context import Registry
+from socialcredit.registry.reads.feed import (
+    audit_reads,
+    change_out,
+    changes_after,
+    handed,
+    lock_head,
+    sequence,
+)
+from socialcredit.registry.store.casework import Principal
+from socialcredit.registry.store.feeds import FeedDelivery, FeedWebhook
+from socialcredit.registry.workflows.webhooks import (
+    DEAD,
+    DELIVERED,
+    DELIVERY_HEADER,
+    PENDING,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    sign,
+)
+
+Poster = Callable[[str, bytes, Mapping[str, str], float], None]
+"""Sends a body with headers to a URL within a timeout; raises if it was not accepted (2xx)."""
+
+
+def http_post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> None:
+    """POST ``body`` as JSON; anything but a 2xx answer raises."""
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        if not 200 <= response.status < 300:  # pragma: no cover - urllib raises for >= 400
+            raise OSError(f"HTTP {response.status}")
+
+
+@dataclass(frozen=True)
+class DeliverOptions:
+    max_attempts: int = 6
+    batch: int = 100  # changes per delivery
+    timeout: float = 10.0  # seconds per attempt
+    backoff: timedelta = timedelta(seconds=30)  # after the first failure; doubles each time
+    now: datetime | None = None  # when this run happens (default: now)
+
+
+def backoff(options: DeliverOptions, attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failure: doubling, at most six hours."""
+    wait: timedelta = options.backoff * (2 ** max(attempts - 1, 0))
+    return min(wait, timedelta(hours=6))
+
+
+@dataclass(frozen=True)
+class DeliverReport:
+    queued: int
+    delivered: int
+    failed: int
+    dead: int
+    pending: int
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored timestamp with its zone (SQLite gives them back naive, in UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def queue(reg: Registry, options: DeliverOptions) -> int:
+    """Queue each active endpoint's changes after its position; return the deliveries made."""
+    made, now = 0, options.now or datetime.now(UTC)
+    with reg.session() as session, session.begin():
+        conn = session.connection()
+        head = lock_head(conn)
+        sequence(conn)
+        hooks = session.execute(
+            select(FeedWebhook, Principal)
+            .join(Principal, FeedWebhook.principal_id == Principal.id)
+            .where(FeedWebhook.removed_at.is_(None), Principal.revoked_at.is_(None))
+            .order_by(FeedWebhook.id)
+        ).all()
+        for hook, principal in hooks:
+            actor = Actor(f"principal:{principal.id}:{principal.name}", "service", "feed webhook")
+            services = [str(s) for s in principal.services or ()]
+            while rows := changes_after(session, services, hook.position, options.batch):
+                first, last = rows[0].position, rows[-1].position
+                assert first is not None and last is not None
+                body = {"webhook": hook.id, "changes": [change_out(r) for r in rows]}
+                session.add(
+                    FeedDelivery(
+                        webhook_id=hook.id,
+                        first_position=first,
+                        last_position=last,
+                        count=len(rows),
+                        body=orjson.dumps(body).decode(),
+                        status=PENDING,
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+                head = audit_reads(conn, head, actor, handed(rows), "webhook")
+                hook.position, made = last, made + 1
+    return made
+
+
+def _oldest(session: Session, webhook: int) -> FeedDelivery | None:
+    query = (
+        select(FeedDelivery)
+        .where(FeedDelivery.webhook_id == webhook, FeedDelivery.status == PENDING)
+        .order_by(FeedDelivery.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def _attempt(
+    session: Session, row: FeedDelivery, post: Poster, options: DeliverOptions, now: datetime
+) -> str:
+    """One attempt at ``row``; its new status (``failed``: pending, to be retried)."""
+    hook = session.get(FeedWebhook, row.webhook_id)
+    assert hook is not None
+    body, stamp = row.body.encode(), int(time.time())
+    headers = {
+        SIGNATURE_HEADER: sign(hook.secret, stamp, body),
+        TIMESTAMP_HEADER: str(stamp),
+        DELIVERY_HEADER: str(row.id),
+    }
+    row.attempts += 1
+    try:
+        post(hook.url, body, headers, options.timeout)
+    except Exception as exc:  # any failure of the endpoint or the network is retried
+        row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        if row.attempts >= options.max_attempts:
+            row.status = DEAD
+            return DEAD
+        row.next_attempt_at = now + backoff(options, row.attempts)
+        return "failed"
+    row.status, row.delivered_at, row.last_error = DELIVERED, now, None
+    return DELIVERED
+
+
+def send(reg: Registry, post: Poster, options: DeliverOptions) -> dict[str, int]:
+    """Send each endpoint's due deliveries in order, one transaction each; the outcomes."""
+    now, outcomes = options.now or datetime.now(UTC), {DELIVERED: 0, "failed": 0, DEAD: 0}
+    with reg.session() as session:
+        hooks = session.execute(
+            select(FeedDelivery.webhook_id).where(FeedDelivery.status == PENDING).distinct()
+        ).scalars()
+        pending_hooks = sorted(set(hooks))
+    for webhook in pending_hooks:
+        outcome = DELIVERED
+        while outcome == DELIVERED:
+            with reg.session() as session, session.begin():
+                row = _oldest(session, webhook)
+                if row is None or _aware(row.next_attempt_at) > now:
+                    break
+                outcome = _attempt(session, row, post, options, now)
+            outcomes[outcome] += 1
+    return outcomes
+
+
+def deliver(
+    reg: Registry, post: Poster = http_post, options: DeliverOptions | None = None
+) -> DeliverReport:
+    """Queue the new changes of every endpoint, then send what is due."""
+    chosen = options or DeliverOptions()
+    queued = queue(reg, chosen)
+    sent = send(reg, post, chosen)
+    with reg.session() as session:
+        pending = session.execute(
+            select(func.count()).select_from(FeedDelivery).where(FeedDelivery.status == PENDING)
+        ).scalar_one()
+    return DeliverReport(queued, sent[DELIVERED], sent["failed"], sent[DEAD], pending)

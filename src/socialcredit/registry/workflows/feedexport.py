@@ -55,7 +55,7 @@ class ExportRequest:
     out: Path
     full: bool
     key: Ed25519PrivateKey
-    actor: Actor
+    operator: str  # who runs the export (the audit names the provider as the reader)
 
 
 @dataclass(frozen=True)
@@ -118,16 +118,21 @@ def _read(reg: Registry, request: ExportRequest) -> tuple[Provider, _Snapshot]:
                 {"registry_date": today.isoformat(), "day": request.day.isoformat()},
             )
         provider = provider_named(session, request.provider)
+        actor = Actor(
+            f"principal:{provider.principal}:{request.provider}",
+            "service",
+            f"daily feed file, exported by {request.operator}",
+        )
         conn = session.connection()
         head = lock_head(conn)
         position = sequence(conn)
         if request.full:
             lines = _full(session, provider, request.day)
             reads = [(line["subject"], line["service"], position) for line in lines]
-            audit_reads(conn, head, request.actor, reads, "file")
+            audit_reads(conn, head, actor, reads, "file")
             return provider, _Snapshot(lines, position)
         rows = _delta(session, provider, request.day)
-        audit_reads(conn, head, request.actor, handed(rows), "file")
+        audit_reads(conn, head, actor, handed(rows), "file")
         return provider, _Snapshot([change_out(r) for r in rows], position)
 
 

@@ -36,7 +36,7 @@ ProviderOpt = Annotated[
 
 
 @app.command("export")
-def export_command(
+def export_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     provider: ProviderOpt,
     day: Annotated[datetime, typer.Option("--day", formats=["%Y-%m-%d"], help="YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option("--out", help="Directory to write the files to.")],

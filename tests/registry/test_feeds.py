@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import select
 
@@ -13,9 +14,12 @@ from socialcredit.errors import FeedCursorError, FeedCursorExpiredError, FeedCur
 from socialcredit.registry import Registry
 from socialcredit.registry.reads.feed import read_feed
 from socialcredit.registry.reads.ownfile import accesses_page
-from socialcredit.registry.store.feeds import FeedChange
+from socialcredit.registry.store.feeds import FeedChange, FeedDelivery
 from socialcredit.registry.workflows.objections import file_objection
+from socialcredit.registry.workflows.webhookdelivery import DeliverOptions, queue
+from socialcredit.registry.workflows.webhooks import add_webhook
 from socialcredit.registry.writes.lifecycle import StatusChange, change_status
+from socialcredit.registry.writes.retention import retention
 from socialcredit.registry.writes.submit import Submission, submit_record
 from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR
@@ -145,3 +149,26 @@ def test_an_expired_cursor_is_refused(
     later = datetime.now(UTC) + timedelta(days=31)
     with pytest.raises(FeedCursorExpiredError, match="expired"):
         read_feed(registry, airline, actor, cursor, 10, now=later)
+
+
+def test_retention_erases_a_subjects_feed_changes(registry: Registry) -> None:
+    submit_record(registry, spc("old", P1, date(2021, 1, 4)), COURT_SUB)  # term ended 2024
+    submit_record(registry, spc("new", P2, date(2024, 10, 1)), COURT_SUB)
+    airline, actor = service_provider(registry, "airline", FLIGHTS)
+    assert {c["subject"] for c in read_feed(registry, airline, actor, None, 10).changes} == {P2}
+    with registry.session() as session:
+        before = session.execute(select(FeedChange.subject_id)).scalars().all()
+    assert set(before) == {P2}  # P1's listing ended before the registry's first day
+    submit_record(registry, spc("p1-late", P1, date(2024, 10, 1)), COURT_SUB)
+    change_status(registry, StatusChange("revoke", COURT, "p1-late", date(2025, 1, 1)), OPERATOR)
+    with registry.session() as session:
+        assert P1 in session.execute(select(FeedChange.subject_id)).scalars().all()
+    add_webhook(registry, airline.principal, "http://127.0.0.1:9/hook", OPERATOR)
+    assert queue(registry, DeliverOptions()) == 1
+    tick(registry, date(2029, 12, 1), OPERATOR)
+    assert retention(registry, None, OPERATOR).subjects == 2
+    with registry.session() as session:
+        left = session.execute(select(FeedChange.subject_id)).scalars().all()
+        (delivery,) = session.execute(select(FeedDelivery)).scalars().all()
+    assert left == []
+    assert (delivery.count, orjson.loads(delivery.body)["changes"]) == (0, [])

@@ -15,6 +15,7 @@ from socialcredit.registry import Registry
 from socialcredit.registry.reads.feed import read_feed
 from socialcredit.registry.reads.ownfile import accesses_page
 from socialcredit.registry.store.feeds import FeedChange, FeedDelivery
+from socialcredit.registry.store.postgres import PostgresTuning
 from socialcredit.registry.workflows.objections import file_objection
 from socialcredit.registry.workflows.webhookdelivery import DeliverOptions, queue
 from socialcredit.registry.workflows.webhooks import add_webhook
@@ -22,7 +23,7 @@ from socialcredit.registry.writes.lifecycle import StatusChange, change_status
 from socialcredit.registry.writes.retention import retention
 from socialcredit.registry.writes.submit import Submission, submit_record
 from socialcredit.registry.writes.tick import tick
-from tests.registry.conftest import OPERATOR
+from tests.registry.conftest import OPERATOR, open_registry, tuned
 from tests.registry.feeds_helpers import Kept, apply, checked, service_provider
 from tests.registry.helpers import COURT, P1, P2, person, spc
 
@@ -172,3 +173,17 @@ def test_retention_erases_a_subjects_feed_changes(registry: Registry) -> None:
         (delivery,) = session.execute(select(FeedDelivery)).scalars().all()
     assert left == []
     assert (delivery.count, orjson.loads(delivery.body)["changes"]) == (0, [])
+
+
+def test_changes_are_logged_by_the_background_writer_too(db_url: str) -> None:
+    """PostgreSQL from one row on sends every table by COPY in the background (the feed's
+    rows with them); SQLite writes at once."""
+    with open_registry(db_url, tuned(db_url, PostgresTuning(copy_min=1))) as reg:
+        for n, subject in enumerate((P1, P2, P3)):
+            submit_record(reg, spc(f"r-{n}", subject, date(2024, 10, 1)), COURT_SUB)
+        change_status(reg, StatusChange("resolve", COURT, "r-0", date(2025, 1, 1)), OPERATOR)
+        airline, actor = service_provider(reg, "airline", FLIGHTS)
+        kept: Kept = {}
+        _follow(reg, airline, actor, kept, "", 100)
+        assert kept == checked(reg, [P1, P2, P3], [FLIGHTS])
+        assert sorted(s for s, _ in kept) == sorted([P2, P3])

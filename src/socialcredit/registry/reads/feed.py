@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Row, func, select, update
 from sqlalchemy.orm import Session
 
 from socialcredit.errors import NotFoundError
@@ -29,9 +29,13 @@ from socialcredit.registry.reads.feedcursor import CURSOR_TTL
 from socialcredit.registry.store.casework import Principal
 from socialcredit.registry.store.feeds import FeedChange
 from socialcredit.registry.store.headsql import LOCK_HEAD
+from socialcredit.registry.store.models import table
 
 MAX_LIMIT = 1000
 FEED_READ = "read.subject.feed"
+_CHANGES = table(FeedChange)
+Change = Row[Any]
+"""A row of ``feed_changes`` (read with Core: a page is read in one statement, no objects)."""
 
 
 def sequence(conn: Connection) -> int:
@@ -61,7 +65,7 @@ def lock_head(conn: Connection) -> Head:
     return Head(*found)
 
 
-def change_out(row: FeedChange) -> dict[str, Any]:
+def change_out(row: Change) -> dict[str, Any]:
     """A change as the feed, the files and the webhooks show it."""
     return {
         "position": row.position,
@@ -82,22 +86,22 @@ def _iso(day: date | None) -> str | None:
 
 def changes_after(
     session: Session, services: Collection[str], after: int, limit: int, upto: int | None = None
-) -> list[FeedChange]:
+) -> list[Change]:
     """Up to ``limit`` numbered changes at ``services`` after position ``after`` (and at or
     before ``upto``), oldest first."""
-    query = select(FeedChange).where(
+    query = select(*_CHANGES.c).where(
         FeedChange.service.in_(sorted(services)), FeedChange.position > after
     )
     if upto is not None:
         query = query.where(FeedChange.position <= upto)
-    return list(session.execute(query.order_by(FeedChange.position).limit(limit)).scalars())
+    return list(session.execute(query.order_by(FeedChange.position).limit(limit)))
 
 
 Read = tuple[str, str, int | None]
 """A change handed to a provider, as audited: subject, service, feed position."""
 
 
-def handed(rows: Sequence[FeedChange]) -> list[Read]:
+def handed(rows: Sequence[Change]) -> list[Read]:
     return [(r.subject_id, r.service, r.position) for r in rows]
 
 

@@ -32,6 +32,7 @@ from socialcredit.registry.anchorkeys import key_id
 from socialcredit.registry.audit import Actor
 from socialcredit.registry.context import Registry
 from socialcredit.registry.reads.feed import (
+    Change,
     Provider,
     audit_reads,
     change_out,
@@ -42,7 +43,7 @@ from socialcredit.registry.reads.feed import (
     sequence,
 )
 from socialcredit.registry.store.feeds import FeedChange
-from socialcredit.registry.store.models import AssessmentDecision
+from socialcredit.registry.store.models import AssessmentDecision, table
 from socialcredit.registry.writes.feedlog import RESTRICTING, span, view
 
 FORMAT = "socialcredit-feed/1"
@@ -99,13 +100,13 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _delta(session: Session, provider: Provider, day: date) -> list[FeedChange]:
-    query = select(FeedChange).where(
+def _delta(session: Session, provider: Provider, day: date) -> list[Change]:
+    query = select(*table(FeedChange).c).where(
         FeedChange.service.in_(sorted(provider.services)),
         FeedChange.on == day,
         FeedChange.position.is_not(None),
     )
-    return list(session.execute(query.order_by(FeedChange.position)).scalars())
+    return list(session.execute(query.order_by(FeedChange.position)))
 
 
 def _read(reg: Registry, request: ExportRequest) -> tuple[Provider, _Snapshot]:

@@ -107,3 +107,17 @@ def test_an_endpoint_must_be_an_http_url(registry: Registry, url: str) -> None:
     provider, _ = service_provider(registry, "airline", FLIGHTS)
     with pytest.raises(WebhookError, match="http or https"):
         add_webhook(registry, provider.principal, url, OPERATOR)
+
+
+def test_a_backlog_is_queued_a_bounded_part_per_run_and_sent_in_order(
+    registry: Registry,
+) -> None:
+    provider, _ = service_provider(registry, "airline", FLIGHTS)
+    _listed(registry)
+    small = DeliverOptions(batch=1, per_run=1, timeout=5, now=T0)
+    with serving(Endpoint()) as endpoint:
+        add_webhook(registry, provider.principal, endpoint.url, OPERATOR)
+        assert [deliver(registry, options=small).queued for _ in range(3)] == [1, 1, 0]
+    positions = [orjson.loads(body)["changes"][0]["position"] for _, body in endpoint.received]
+    subjects = [orjson.loads(body)["changes"][0]["subject"] for _, body in endpoint.received]
+    assert positions == sorted(positions) and subjects == [P1, P2]

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from socialcredit.api.deps import Caller, Reg, RowId, caller
-from socialcredit.api.problems import PROBLEMS
+from socialcredit.api.problems import PROBLEMS, Problem
 from socialcredit.api.schemas import Strict
 from socialcredit.registry.reads.feed import MAX_LIMIT, Provider, read_feed
 from socialcredit.registry.workflows.webhooks import (
@@ -24,7 +24,8 @@ from socialcredit.registry.workflows.webhooks import (
     webhooks,
 )
 
-router = APIRouter(prefix="/v1/service", tags=["service"], responses=PROBLEMS)
+EXPIRED = {410: {"description": "The feed cursor expired: start again.", "model": Problem}}
+router = APIRouter(prefix="/v1/service", tags=["service"], responses=PROBLEMS | EXPIRED)
 Service = Annotated[Caller, Depends(caller("service", purpose="feed of decision changes"))]
 CursorText = Annotated[
     str | None,

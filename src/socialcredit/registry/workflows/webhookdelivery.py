@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from socialcredit.registry.audit import Actor
 from socialcredit.registry.context import Registry
 from socialcredit.registry.reads.feed import (
+    Change,
     audit_reads,
     change_out,
     changes_after,
@@ -62,6 +63,7 @@ def http_post(url: str, body: bytes, headers: Mapping[str, str], timeout: float)
 class DeliverOptions:
     max_attempts: int = 6
     batch: int = 100  # changes per delivery
+    per_run: int = 100  # deliveries queued per endpoint and run (the rest: the next run)
     timeout: float = 10.0  # seconds per attempt
     backoff: timedelta = timedelta(seconds=30)  # after the first failure; doubles each time
     now: datetime | None = None  # when this run happens (default: now)
@@ -87,8 +89,25 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _delivery(webhook: int, rows: list[Change], now: datetime) -> FeedDelivery:
+    """A pending delivery of ``rows`` (numbered changes, oldest first), due at ``now``."""
+    body = {"webhook": webhook, "changes": [change_out(r) for r in rows]}
+    return FeedDelivery(
+        webhook_id=webhook,
+        first_position=rows[0].position,
+        last_position=rows[-1].position,
+        count=len(rows),
+        body=orjson.dumps(body).decode(),
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
 def queue(reg: Registry, options: DeliverOptions) -> int:
-    """Queue each active endpoint's changes after its position; return the deliveries made."""
+    """Queue each active endpoint's changes after its position (at most ``per_run``
+    deliveries each); return the deliveries made."""
     made, now = 0, options.now or datetime.now(UTC)
     with reg.session() as session, session.begin():
         conn = session.connection()
@@ -103,25 +122,13 @@ def queue(reg: Registry, options: DeliverOptions) -> int:
         for hook, principal in hooks:
             actor = Actor(f"principal:{principal.id}:{principal.name}", "service", "feed webhook")
             services = [str(s) for s in principal.services or ()]
-            while rows := changes_after(session, services, hook.position, options.batch):
-                first, last = rows[0].position, rows[-1].position
-                assert first is not None and last is not None
-                body = {"webhook": hook.id, "changes": [change_out(r) for r in rows]}
-                session.add(
-                    FeedDelivery(
-                        webhook_id=hook.id,
-                        first_position=first,
-                        last_position=last,
-                        count=len(rows),
-                        body=orjson.dumps(body).decode(),
-                        status=PENDING,
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
+            for _ in range(options.per_run):
+                rows = changes_after(session, services, hook.position, options.batch)
+                if not rows:
+                    break
+                session.add(_delivery(hook.id, rows, now))
                 head = audit_reads(conn, head, actor, handed(rows), "webhook")
-                hook.position, made = last, made + 1
+                hook.position, made = rows[-1].position, made + 1
     return made
 
 

@@ -25,7 +25,7 @@ from socialcredit.registry.writes.submit import Submission, submit_record
 from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR, open_registry, tuned
 from tests.registry.feeds_helpers import Kept, apply, checked, service_provider
-from tests.registry.helpers import COURT, P1, P2, person, spc
+from tests.registry.helpers import COURT, P1, P2, person, spc, together
 
 COURT_SUB = Submission(COURT, OPERATOR)
 CHILD = "110105201406150038"  # ten years old on 2024-12-01: never restricted (principle 13)
@@ -187,3 +187,36 @@ def test_changes_are_logged_by_the_background_writer_too(db_url: str) -> None:
         _follow(reg, airline, actor, kept, "", 100)
         assert kept == checked(reg, [P1, P2, P3], [FLIGHTS])
         assert sorted(s for s, _ in kept) == sorted([P2, P3])
+
+
+def test_a_reader_among_concurrent_writers_misses_no_change(registry: Registry) -> None:
+    """Writers commit in any order while a provider reads page after page: once every write
+    is done, what it read is every change, each once, in increasing positions."""
+    airline, actor = service_provider(registry, "airline", FLIGHTS)
+    read: list[dict[str, Any]] = []
+    cursor = [""]
+
+    def reader() -> None:
+        for _ in range(12):
+            page = read_feed(registry, airline, actor, cursor[0], 3)
+            read.extend(page.changes)
+            cursor[0] = page.next_cursor
+
+    def writer(n: int) -> Any:
+        def write() -> None:
+            for k in range(3):
+                subject = person(100 + 3 * n + k)
+                submit_record(registry, spc(f"w{n}-{k}", subject, date(2024, 10, 1)), COURT_SUB)
+
+        return write
+
+    assert together(reader, *(writer(n) for n in range(4))) == []
+    while True:
+        page = read_feed(registry, airline, actor, cursor[0], 100)
+        read.extend(page.changes)
+        cursor[0] = page.next_cursor
+        if not page.more:
+            break
+    positions = [c["position"] for c in read]
+    assert positions == sorted(set(positions))
+    assert sorted(c["subject"] for c in read) == sorted(person(100 + i) for i in range(12))

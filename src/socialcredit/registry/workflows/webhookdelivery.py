@@ -4,10 +4,11 @@
 the changes after each endpoint's position are queued as deliveries of at most ``batch``
 changes (one transaction: numbered under the audit head's lock, each change audited as a read
 of its subject's data by the provider); then each endpoint's pending deliveries are sent in
-order, one transaction each. A failed attempt is retried after a backoff that doubles each time
-(``next_attempt_at``); after ``max_attempts`` the delivery is a dead letter and the endpoint's
-later deliveries go on. An endpoint's delivery is sent only when every earlier one is
-delivered or dead, so a provider receives its changes in order.
+order: each is claimed in a transaction (its attempt counted, its next attempt set), sent with
+no transaction open, and its outcome written in another. A failed attempt is retried after a
+backoff that doubles each time (``next_attempt_at``); after ``max_attempts`` the delivery is
+a dead letter and the endpoint's later deliveries go on. An endpoint's delivery is sent only
+when every earlier one is delivered or dead, so a provider receives its changes in order.
 """
 
 from __future__ import annotations
@@ -143,34 +144,68 @@ def _oldest(session: Session, webhook: int) -> FeedDelivery | None:
     return session.execute(query).scalar_one_or_none()
 
 
-def _attempt(
-    session: Session, row: FeedDelivery, post: Poster, options: DeliverOptions, now: datetime
-) -> str:
-    """One attempt at ``row``; its new status (``failed``: pending, to be retried)."""
-    hook = session.get(FeedWebhook, row.webhook_id)
-    assert hook is not None
-    body, stamp = row.body.encode(), int(time.time())
+@dataclass(frozen=True)
+class _Claim:
+    """A delivery taken for one attempt: what to send, and where."""
+
+    id: int
+    url: str
+    secret: str
+    body: bytes
+    attempts: int
+
+
+def _claim(reg: Registry, webhook: int, options: DeliverOptions, now: datetime) -> _Claim | None:
+    """Take the endpoint's oldest pending delivery if it is due: its attempt is counted and its
+    next attempt set (a lease: if this process dies before the outcome is written, it is tried
+    again then), in a transaction of its own, so that no lock is held while it is sent."""
+    with reg.session() as session, session.begin():
+        row = _oldest(session, webhook)
+        if row is None or _aware(row.next_attempt_at) > now:
+            return None
+        hook = session.get(FeedWebhook, row.webhook_id)
+        assert hook is not None
+        row.attempts += 1
+        row.next_attempt_at = now + backoff(options, row.attempts)
+        return _Claim(row.id, hook.url, hook.secret, row.body.encode(), row.attempts)
+
+
+def _post(claim: _Claim, post: Poster, options: DeliverOptions) -> str | None:
+    """Send the claimed delivery, signed; None if accepted, else what went wrong."""
+    stamp = int(time.time())
     headers = {
-        SIGNATURE_HEADER: sign(hook.secret, stamp, body),
+        SIGNATURE_HEADER: sign(claim.secret, stamp, claim.body),
         TIMESTAMP_HEADER: str(stamp),
-        DELIVERY_HEADER: str(row.id),
+        DELIVERY_HEADER: str(claim.id),
     }
-    row.attempts += 1
     try:
-        post(hook.url, body, headers, options.timeout)
+        post(claim.url, claim.body, headers, options.timeout)
     except Exception as exc:  # any failure of the endpoint or the network is retried
-        row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-        if row.attempts >= options.max_attempts:
+        return f"{type(exc).__name__}: {exc}"[:1000]
+    return None
+
+
+def _outcome(
+    reg: Registry, claim: _Claim, error: str | None, options: DeliverOptions, now: datetime
+) -> str:
+    """Write the attempt's outcome: delivered, failed (pending, retried at its next attempt)
+    or dead (its last allowed attempt failed)."""
+    with reg.session() as session, session.begin():
+        row = session.get(FeedDelivery, claim.id, with_for_update=True)
+        assert row is not None
+        if error is None:
+            row.status, row.delivered_at, row.last_error = DELIVERED, now, None
+            return DELIVERED
+        row.last_error = error
+        if claim.attempts >= options.max_attempts:
             row.status = DEAD
             return DEAD
-        row.next_attempt_at = now + backoff(options, row.attempts)
         return "failed"
-    row.status, row.delivered_at, row.last_error = DELIVERED, now, None
-    return DELIVERED
 
 
 def send(reg: Registry, post: Poster, options: DeliverOptions) -> dict[str, int]:
-    """Send each endpoint's due deliveries in order, one transaction each; the outcomes."""
+    """Send each endpoint's due deliveries in order; the outcomes. No transaction is open
+    while a delivery is sent."""
     now, outcomes = options.now or datetime.now(UTC), {DELIVERED: 0, "failed": 0, DEAD: 0}
     with reg.session() as session:
         hooks = session.execute(
@@ -179,12 +214,8 @@ def send(reg: Registry, post: Poster, options: DeliverOptions) -> dict[str, int]
         pending_hooks = sorted(set(hooks))
     for webhook in pending_hooks:
         outcome = DELIVERED
-        while outcome == DELIVERED:
-            with reg.session() as session, session.begin():
-                row = _oldest(session, webhook)
-                if row is None or _aware(row.next_attempt_at) > now:
-                    break
-                outcome = _attempt(session, row, post, options, now)
+        while outcome == DELIVERED and (claim := _claim(reg, webhook, options, now)) is not None:
+            outcome = _outcome(reg, claim, _post(claim, post, options), options, now)
             outcomes[outcome] += 1
     return outcomes
 

@@ -26,6 +26,7 @@ SAMPLES = {
     "principal_id": "999",
     "seq": "1",
     "delivery_id": "999",
+    "webhook_id": "999",
 }
 assert COURT  # the agency principal acts for the court, which establishes the SPC items
 

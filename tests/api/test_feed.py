@@ -97,5 +97,9 @@ def test_webhooks_and_dead_letters_over_http(client: TestClient, keys: Keys) -> 
     listed = client.get("/v1/service/webhooks", headers=headers).json()
     assert [(w["url"], w["secret"]) for w in listed] == [("https://airline.example/hook", None)]
     assert client.get("/v1/service/dead-letters", headers=headers).json() == []
+    hook = made.json()["id"]
+    assert client.delete(f"/v1/service/webhooks/{hook}", headers=headers).status_code == 204
+    assert client.get("/v1/service/webhooks", headers=headers).json() == []
+    problem(client.delete(f"/v1/service/webhooks/{hook}", headers=headers), 404, "not-found")
     missing = client.post("/v1/service/dead-letters/7/redeliver", headers=headers)
     problem(missing, 404, "not-found")

@@ -163,3 +163,5 @@ def test_feeds_commands_end_to_end(db_url: str, tmp_path: Path, keys: tuple[Path
     assert "[]" in _run("feeds", "dead-letter", "list", "--json", *db)
     assert "Dead letters" in _run("feeds", "dead-letter", "list", *db)
     assert "not a dead letter" in _run("feeds", "dead-letter", "redeliver", "1", *db, code=1)
+    assert "webhook 1 removed" in _run("feeds", "webhook", "remove", "1", *db)
+    assert "0 queued" in _run("feeds", "deliver", *db)

@@ -16,7 +16,12 @@ from socialcredit.registry import Registry
 from socialcredit.registry.reads.ownfile import accesses_page
 from socialcredit.registry.store.feeds import FeedDelivery
 from socialcredit.registry.workflows.webhookdelivery import DeliverOptions, deliver
-from socialcredit.registry.workflows.webhooks import add_webhook, dead_letters, redeliver
+from socialcredit.registry.workflows.webhooks import (
+    add_webhook,
+    dead_letters,
+    redeliver,
+    remove_webhook,
+)
 from socialcredit.registry.writes.submit import Submission, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.feeds_helpers import service_provider
@@ -121,3 +126,20 @@ def test_a_backlog_is_queued_a_bounded_part_per_run_and_sent_in_order(
     positions = [orjson.loads(body)["changes"][0]["position"] for _, body in endpoint.received]
     subjects = [orjson.loads(body)["changes"][0]["subject"] for _, body in endpoint.received]
     assert positions == sorted(positions) and subjects == [P1, P2]
+
+
+def test_a_removed_endpoint_gets_nothing_more(registry: Registry) -> None:
+    provider, _ = service_provider(registry, "airline", FLIGHTS)
+    with serving(Endpoint(failing=True)) as endpoint:
+        hook = add_webhook(registry, provider.principal, endpoint.url, OPERATOR)
+        _listed(registry)
+        assert deliver(registry, options=_options(T0)).failed == 1
+        other, _ = service_provider(registry, "rail", "rail-high-speed")
+        with pytest.raises(NotFoundError):
+            remove_webhook(registry, hook.id, OPERATOR, other.principal)
+        remove_webhook(registry, hook.id, OPERATOR, provider.principal)
+        later = deliver(registry, options=_options(T0 + timedelta(days=1)))
+        assert (later.queued, later.failed, later.delivered) == (0, 0, 0)
+        assert endpoint.requests == 1
+    with pytest.raises(NotFoundError):
+        remove_webhook(registry, hook.id, OPERATOR)

@@ -21,6 +21,7 @@ from socialcredit.registry.workflows.webhooks import (
     add_webhook,
     dead_letters,
     redeliver,
+    remove_webhook,
     webhooks,
 )
 
@@ -130,6 +131,18 @@ def webhook_list_command(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     for w in found:
         table.add_row(str(w.id), str(w.principal), w.url, str(w.position))
     stdout().print(table)
+
+
+@webhook_app.command("remove")
+def webhook_remove_command(
+    webhook: Annotated[int, typer.Argument(help="The endpoint's id (`feeds webhook list`).")],
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Stop pushing to an endpoint; what was queued to it stays listed."""
+    with reported_errors(), opened(db) as registry:
+        remove_webhook(registry, webhook, actor_of(actor, "operator", "feed webhook removal"))
+    stdout().print(f"webhook {webhook} removed", markup=False)
 
 
 @dead_app.command("list")

@@ -21,10 +21,13 @@ from socialcredit.registry.workflows.webhooks import (
     add_webhook,
     dead_letters,
     redeliver,
+    remove_webhook,
     webhooks,
 )
 
-EXPIRED = {410: {"description": "The feed cursor expired: start again.", "model": Problem}}
+EXPIRED: dict[int | str, dict[str, Any]] = {
+    410: {"description": "The feed cursor expired: start again.", "model": Problem}
+}
 router = APIRouter(prefix="/v1/service", tags=["service"], responses=PROBLEMS | EXPIRED)
 Service = Annotated[Caller, Depends(caller("service", purpose="feed of decision changes"))]
 CursorText = Annotated[
@@ -122,6 +125,13 @@ def register_webhook(body: WebhookIn, reg: Reg, who: Service) -> WebhookOut:
 def list_webhooks(reg: Reg, who: Service) -> list[WebhookOut]:
     """The provider's endpoints and the position queued to each."""
     return [_webhook_out(w) for w in webhooks(reg, who.need().id)]
+
+
+@router.delete("/webhooks/{webhook_id}", status_code=204)
+def delete_webhook(webhook_id: RowId, reg: Reg, who: Service) -> Response:
+    """Stop pushing to one of the provider's endpoints."""
+    remove_webhook(reg, webhook_id, who.actor, who.need().id)
+    return Response(status_code=204)
 
 
 @router.get("/dead-letters")

@@ -209,7 +209,10 @@ def send(reg: Registry, post: Poster, options: DeliverOptions) -> dict[str, int]
     now, outcomes = options.now or datetime.now(UTC), {DELIVERED: 0, "failed": 0, DEAD: 0}
     with reg.session() as session:
         hooks = session.execute(
-            select(FeedDelivery.webhook_id).where(FeedDelivery.status == PENDING).distinct()
+            select(FeedDelivery.webhook_id)
+            .join(FeedWebhook, FeedDelivery.webhook_id == FeedWebhook.id)
+            .where(FeedDelivery.status == PENDING, FeedWebhook.removed_at.is_(None))
+            .distinct()
         ).scalars()
         pending_hooks = sorted(set(hooks))
     for webhook in pending_hooks:

@@ -88,6 +88,18 @@ def webhooks(reg: Registry, principal: int | None = None) -> list[Endpoint]:
         return [_endpoint(r) for r in session.execute(query.order_by(FeedWebhook.id)).scalars()]
 
 
+def remove_webhook(reg: Registry, webhook: int, actor: Actor, principal: int | None = None) -> None:
+    """Stop pushing to an endpoint (``principal``: only one of its own); what was queued to it
+    stays listed (its dead letters too), and nothing more is queued or sent to it."""
+    with reg.session() as session, session.begin():
+        row = session.get(FeedWebhook, webhook, with_for_update=True)
+        if row is None or row.removed_at is not None or principal not in (None, row.principal_id):
+            raise NotFoundError(f"no webhook {webhook} of this provider", {"webhook": webhook})
+        row.removed_at = datetime.now(UTC)
+        event = AuditEvent("write.feed.webhook.removed", None, {"webhook": webhook})
+        append(session, actor, [event])
+
+
 @dataclass(frozen=True)
 class DeadLetter:
     id: int

@@ -13,9 +13,10 @@ from socialcredit.registry.reads import feedcursor
 from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
 from tests.api.conftest import ADMIN, Keys
 from tests.api.helpers import audit, problem
-from tests.registry.helpers import P1, P2, spc
+from tests.registry.helpers import P1, P2, person, spc
 
 FEED = "/v1/service/feed"
+P3 = person(7)
 
 
 def _listed(client: TestClient, keys: Keys) -> None:
@@ -103,3 +104,48 @@ def test_webhooks_and_dead_letters_over_http(client: TestClient, keys: Keys) -> 
     problem(client.delete(f"/v1/service/webhooks/{hook}", headers=headers), 404, "not-found")
     missing = client.post("/v1/service/dead-letters/7/redeliver", headers=headers)
     problem(missing, 404, "not-found")
+
+
+def _follow(client: TestClient, keys: Keys, kept: dict[Any, Any], cursor: str) -> str:
+    while True:
+        page = _page(client, keys, cursor=cursor, limit=2)
+        for change in page["changes"]:
+            key = (change["subject"], change["service"])
+            if change["change"] == "exit":
+                kept.pop(key, None)
+            else:
+                kept[key] = change["effect"]
+        cursor = page["next_cursor"]
+        if not page["more"]:
+            return str(cursor)
+
+
+def test_an_airline_over_http_ends_with_what_checks_say(client: TestClient, keys: Keys) -> None:
+    kept: dict[Any, Any] = {}
+    cursor = _follow(client, keys, kept, "")
+    _listed(client, keys)  # judgment defaulters: denied at both of the airline's services
+    third = client.post("/v1/agency/records", json=spc("A9", P3), headers=keys["court"])
+    assert third.status_code == 201
+    cursor = _follow(client, keys, kept, cursor)
+    assert len(kept) == 6
+    objection = {"record": "r1", "grounds": "the debt was paid before the judgment"}
+    filed = client.post(f"/v1/subjects/{P1}/objections", json=objection, headers=keys["subject"])
+    assert filed.status_code == 201, filed.text
+    tick = client.post("/v1/admin/tick", json={"as_of": "2025-01-16"}, headers=keys["admin"])
+    assert tick.status_code == 200, tick.text  # the objection is overdue: P1 is suspended
+    paid = {"on": "2025-01-16", "reason": "paid in full, receipt 2025-001"}
+    resolve = client.post("/v1/agency/records/A1/resolve", json=paid, headers=keys["court"])
+    assert resolve.status_code == 200, resolve.text
+    _follow(client, keys, kept, cursor)
+    checks = [
+        {"subject": s, "service": v}
+        for s in (P1, P2)
+        for v in ("flight-booking", "rail-high-speed")
+    ]
+    answers = client.post("/v1/checks/batch", json={"checks": checks}, headers=keys["airline"])
+    said = {
+        (a["subject"], a["service"]): a["effect"]
+        for a in answers.json()["results"]
+        if a["effect"] in ("deny", "restrict")
+    }
+    assert kept == said == {(P3, "flight-booking"): "deny", (P3, "rail-high-speed"): "deny"}

@@ -139,7 +139,7 @@ def test_an_airline_over_http_ends_with_what_checks_say(client: TestClient, keys
     _follow(client, keys, kept, cursor)
     checks = [
         {"subject": s, "service": v}
-        for s in (P1, P2)
+        for s in (P1, P2, P3)
         for v in ("flight-booking", "rail-high-speed")
     ]
     answers = client.post("/v1/checks/batch", json={"checks": checks}, headers=keys["airline"])

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from socialcredit.errors import FeedCursorError, FeedCursorExpiredError, FeedCursorForeignError
 from socialcredit.registry import Registry
-from socialcredit.registry.reads.feed import read_feed
+from socialcredit.registry.reads.feed import lock_head, read_feed, sequence, sequence_all
 from socialcredit.registry.reads.ownfile import accesses_page
 from socialcredit.registry.store.feeds import FeedChange, FeedDelivery
 from socialcredit.registry.store.postgres import PostgresTuning
@@ -220,3 +220,17 @@ def test_a_reader_among_concurrent_writers_misses_no_change(registry: Registry) 
     positions = [c["position"] for c in read]
     assert positions == sorted(set(positions))
     assert sorted(c["subject"] for c in read) == sorted(person(100 + i) for i in range(12))
+
+
+def test_numbering_is_bounded_per_statement_and_a_page_waits_for_it(registry: Registry) -> None:
+    for n in range(3):
+        submit_record(registry, spc(f"r-{n}", person(20 + n), date(2024, 10, 1)), COURT_SUB)
+    with registry.session() as session, session.begin():
+        conn = session.connection()
+        lock_head(conn)
+        first = sequence(conn, most=4)
+        assert (first.top, first.left) == (4, True)  # 18 changes: six services, three subjects
+        assert sequence_all(conn) == 18
+    airline, actor = service_provider(registry, "airline", FLIGHTS)
+    page = read_feed(registry, airline, actor, None, 10)
+    assert sorted(c["subject"] for c in page.changes) == sorted(person(20 + n) for n in range(3))

@@ -38,24 +38,43 @@ Change = Row[Any]
 """A row of ``feed_changes`` (read with Core: a page is read in one statement, no objects)."""
 
 
-def sequence(conn: Connection) -> int:
-    """Number the committed changes that have no position yet, after every position given so
-    far (in the order of their ids); return the highest position. The caller holds the audit
-    head's lock (one numbering at a time)."""
+NUMBER_AT_ONCE = 50_000
+"""The most changes one numbering statement numbers: the audit head stays locked while it
+runs, and checks wait for that lock (a rescore can leave millions to number)."""
+
+
+@dataclass(frozen=True)
+class Numbered:
+    top: int  # the highest position given
+    left: bool  # whether committed changes are still without a position
+
+
+def sequence(conn: Connection, most: int = NUMBER_AT_ONCE) -> Numbered:
+    """Number up to ``most`` committed changes that have no position yet, after every position
+    given so far (in the order of their ids). The caller holds the audit head's lock (one
+    numbering at a time)."""
     top = conn.execute(select(func.max(FeedChange.position))).scalar_one() or 0
-    low = conn.execute(
-        select(func.min(FeedChange.id)).where(FeedChange.position.is_(None))
-    ).scalar_one()
+    unnumbered = FeedChange.position.is_(None)
+    low = conn.execute(select(func.min(FeedChange.id)).where(unnumbered)).scalar_one()
     if low is None:
-        return int(top)
-    # ids at or above ``low`` only: a change committed after ``low`` was read, with a smaller
-    # id, would get a position already given; it is numbered by the next read instead.
+        return Numbered(int(top), False)
+    # ids from ``low`` on only: a change committed after ``low`` was read, with a smaller id,
+    # would get a position already given; it is numbered by the next numbering instead.
     conn.execute(
         update(FeedChange)
-        .where(FeedChange.position.is_(None), FeedChange.id >= low)
+        .where(unnumbered, FeedChange.id >= low, FeedChange.id < low + most)
         .values(position=FeedChange.id - low + top + 1)
     )
-    return int(conn.execute(select(func.max(FeedChange.position))).scalar_one() or 0)
+    found = conn.execute(select(func.max(FeedChange.position))).scalar_one() or 0
+    left = conn.execute(select(FeedChange.id).where(unnumbered).limit(1)).first() is not None
+    return Numbered(int(found), left)
+
+
+def sequence_all(conn: Connection) -> int:
+    """Number every committed change that has none; return the highest position."""
+    while (numbered := sequence(conn)).left:
+        pass
+    return numbered.top
 
 
 def lock_head(conn: Connection) -> Head:
@@ -167,8 +186,11 @@ def read_feed(
         after = 0
         if cursor:
             after = feedcursor.read(key, cursor, provider.principal, moment).position
-        sequence(conn)
-        rows = changes_after(session, provider.services, after, limit + 1)
+        while True:  # number until the page is full or nothing is left to number
+            left = sequence(conn).left
+            rows = changes_after(session, provider.services, after, limit + 1)
+            if len(rows) > limit or not left:
+                break
         more, rows = len(rows) > limit, rows[:limit]
         audit_reads(conn, head, actor, handed(rows), "api")
         last = rows[-1].position if rows else after

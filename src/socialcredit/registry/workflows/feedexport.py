@@ -40,7 +40,7 @@ from socialcredit.registry.reads.feed import (
     handed,
     lock_head,
     provider_named,
-    sequence,
+    sequence_all,
 )
 from socialcredit.registry.store.feeds import FeedChange
 from socialcredit.registry.store.models import AssessmentDecision, table
@@ -126,7 +126,7 @@ def _read(reg: Registry, request: ExportRequest) -> tuple[Provider, _Snapshot]:
         )
         conn = session.connection()
         head = lock_head(conn)
-        position = sequence(conn)
+        position = sequence_all(conn)
         if request.full:
             lines = _full(session, provider, request.day)
             reads = [(line["subject"], line["service"], position) for line in lines]

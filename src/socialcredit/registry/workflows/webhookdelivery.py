@@ -32,7 +32,7 @@ from socialcredit.registry.reads.feed import (
     changes_after,
     handed,
     lock_head,
-    sequence,
+    sequence_all,
 )
 from socialcredit.registry.store.casework import Principal
 from socialcredit.registry.store.feeds import FeedDelivery, FeedWebhook
@@ -113,7 +113,7 @@ def queue(reg: Registry, options: DeliverOptions) -> int:
     with reg.session() as session, session.begin():
         conn = session.connection()
         head = lock_head(conn)
-        sequence(conn)
+        sequence_all(conn)
         hooks = session.execute(
             select(FeedWebhook, Principal)
             .join(Principal, FeedWebhook.principal_id == Principal.id)

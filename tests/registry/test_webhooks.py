@@ -64,6 +64,8 @@ def test_a_failing_endpoint_is_retried_with_backoff_until_it_accepts(registry: R
         third = deliver(registry, options=_options(T0 + timedelta(seconds=90)))
         assert (third.delivered, third.pending) == (1, 0)
         assert endpoint.requests == 3
+        (row,) = _deliveries(registry)
+        assert (row.status, row.attempts, row.count, row.body) == ("delivered", 3, 2, "")
     ((headers, body),) = endpoint.received
     stamp = headers["X-Socialcredit-Timestamp"]
     signed = stamp.encode() + b"." + body

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from socialcredit.registry.store.models import INT64, SUBJECT_ID, Base
 
+PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+"""The states of a delivery (``feed_deliveries.status``)."""
+
 
 class FeedChange(Base):
     """An entry into, change of or exit from ``deny`` or ``restrict`` of one subject at one

@@ -35,12 +35,9 @@ from socialcredit.registry.reads.feed import (
     sequence_all,
 )
 from socialcredit.registry.store.casework import Principal
-from socialcredit.registry.store.feeds import FeedDelivery, FeedWebhook
+from socialcredit.registry.store.feeds import DEAD, DELIVERED, PENDING, FeedDelivery, FeedWebhook
 from socialcredit.registry.workflows.webhooks import (
-    DEAD,
-    DELIVERED,
     DELIVERY_HEADER,
-    PENDING,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     sign,
@@ -193,8 +190,8 @@ def _outcome(
     with reg.session() as session, session.begin():
         row = session.get(FeedDelivery, claim.id, with_for_update=True)
         assert row is not None
-        if error is None:
-            row.status, row.delivered_at, row.last_error = DELIVERED, now, None
+        if error is None:  # its payload is not kept: the changes stay in the log
+            row.status, row.delivered_at, row.last_error, row.body = DELIVERED, now, None, ""
             return DELIVERED
         row.last_error = error
         if claim.attempts >= options.max_attempts:

@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 from socialcredit.errors import NotFoundError, WebhookError
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.store.feeds import FeedDelivery, FeedWebhook
+from socialcredit.registry.store.feeds import DEAD, PENDING, FeedDelivery, FeedWebhook
 
-PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 SIGNATURE_HEADER = "X-Socialcredit-Signature"
 TIMESTAMP_HEADER = "X-Socialcredit-Timestamp"
 DELIVERY_HEADER = "X-Socialcredit-Delivery"

@@ -89,8 +89,14 @@ def test_bad_cursors_are_precise_problems(
 
 def test_webhooks_and_dead_letters_over_http(client: TestClient, keys: Keys) -> None:
     headers = keys["airline"]
-    bad = client.post("/v1/service/webhooks", json={"url": "ftp://x"}, headers=headers)
-    problem(bad, 422, "webhook-invalid")
+    for url in (
+        "ftp://x",
+        "http://127.0.0.1:8000/v1/admin/tick",
+        "http://10.1.2.3/",
+        "http://[::1]/",
+    ):
+        bad = client.post("/v1/service/webhooks", json={"url": url}, headers=headers)
+        problem(bad, 422, "webhook-invalid")
     made = client.post(
         "/v1/service/webhooks", json={"url": "https://airline.example/hook"}, headers=headers
     )

@@ -145,3 +145,15 @@ def test_a_removed_endpoint_gets_nothing_more(registry: Registry) -> None:
         assert endpoint.requests == 1
     with pytest.raises(NotFoundError):
         remove_webhook(registry, hook.id, OPERATOR)
+
+
+def test_a_redirect_is_not_a_delivery(registry: Registry) -> None:
+    provider, _ = service_provider(registry, "airline", FLIGHTS)
+    _listed(registry)
+    with serving(Endpoint(redirect=True)) as endpoint:
+        add_webhook(registry, provider.principal, endpoint.url, OPERATOR)
+        report = deliver(registry, options=_options(T0))
+    assert (report.delivered, report.failed) == (0, 1)
+    assert endpoint.received == []  # not followed
+    (row,) = _deliveries(registry)
+    assert "302" in str(row.last_error)

@@ -117,8 +117,10 @@ def feed(
 
 @router.post("/webhooks", status_code=201)
 def register_webhook(body: WebhookIn, reg: Reg, who: Service) -> WebhookOut:
-    """Register an endpoint for pushed changes; its signing secret is shown once."""
-    return _webhook_out(add_webhook(reg, who.need().id, body.url, who.actor))
+    """Register an endpoint (a public http or https URL) for pushed changes; its signing secret
+    is shown once."""
+    found = add_webhook(reg, who.need().id, body.url, who.actor, public_only=True)
+    return _webhook_out(found)
 
 
 @router.get("/webhooks")

@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import orjson
 from sqlalchemy import func, select
@@ -47,12 +48,25 @@ Poster = Callable[[str, bytes, Mapping[str, str], float], None]
 """Sends a body with headers to a URL within a timeout; raises if it was not accepted (2xx)."""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer that did not accept the delivery (urllib would follow it with a
+    GET and no body)."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # urllib then raises the 3xx as an HTTPError
+
+
+@cache
+def _opener() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(_NoRedirect)
+
+
 def http_post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> None:
-    """POST ``body`` as JSON; anything but a 2xx answer raises."""
+    """POST ``body`` as JSON; anything but a 2xx answer (a redirect too) raises."""
     request = urllib.request.Request(
         url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with _opener().open(request, timeout=timeout) as response:
         if not 200 <= response.status < 300:  # pragma: no cover - urllib raises for >= 400
             raise OSError(f"HTTP {response.status}")
 

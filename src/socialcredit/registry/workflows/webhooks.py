@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,23 +47,43 @@ class Endpoint:
     secret: str | None = None  # only when just registered
 
 
-def _checked_url(url: str) -> str:
+def _checked_url(url: str, public_only: bool) -> str:
+    """``url`` if the registry may post to it (``public_only``: not to a loopback, private or
+    link-local address named as such, the rule for endpoints registered through the API)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
         raise WebhookError(
             f"a webhook URL must be an http or https URL with a host, not {url!r}",
             {"url": url},
         )
+    if public_only and _internal(parts.hostname):
+        raise WebhookError(
+            f"a provider's webhook must be on a public address, not {parts.hostname!r}",
+            {"url": url},
+        )
     return url
+
+
+def _internal(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def _endpoint(row: FeedWebhook, secret: str | None = None) -> Endpoint:
     return Endpoint(row.id, row.principal_id, row.url, row.position, row.created_at, secret)
 
 
-def add_webhook(reg: Registry, principal: int, url: str, actor: Actor) -> Endpoint:
-    """Register ``url`` for the provider ``principal``; the endpoint's secret is returned once."""
-    checked, secret = _checked_url(url), secrets.token_hex(32)
+def add_webhook(
+    reg: Registry, principal: int, url: str, actor: Actor, public_only: bool = False
+) -> Endpoint:
+    """Register ``url`` for the provider ``principal``; the endpoint's secret is returned once.
+    ``public_only``: refuse internal addresses (a provider registering its own endpoint)."""
+    checked, secret = _checked_url(url, public_only), secrets.token_hex(32)
     with reg.session() as session, session.begin():
         row = FeedWebhook(
             principal_id=principal,

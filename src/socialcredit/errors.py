@@ -169,3 +169,37 @@ class AuthenticationError(SocialCreditError):
 
     code = "unauthenticated"
     http_status = 401
+
+
+class FeedCursorError(SocialCreditError):
+    """A feed cursor that is not one the registry signed (malformed or tampered with)."""
+
+    code = "feed-cursor-invalid"
+    http_status = 400
+
+
+class FeedCursorForeignError(AccessDeniedError):
+    """A feed cursor signed for another service provider."""
+
+    code = "feed-cursor-foreign"
+
+
+class FeedCursorExpiredError(SocialCreditError):
+    """A feed cursor past its expiry: start again from an empty cursor or a snapshot."""
+
+    code = "feed-cursor-expired"
+    http_status = 410
+
+
+class WebhookError(RequestInvalidError):
+    """A webhook endpoint or delivery the registry refuses (bad URL, unknown or removed
+    endpoint, a delivery that is not a dead letter)."""
+
+    code = "webhook-invalid"
+
+
+class FeedFileError(SocialCreditError):
+    """A feed file that does not verify: bad signature, altered data, wrong counts."""
+
+    code = "feed-file-invalid"
+    http_status = 422

@@ -25,6 +25,8 @@ SAMPLES = {
     "application_id": "999",
     "principal_id": "999",
     "seq": "1",
+    "delivery_id": "999",
+    "webhook_id": "999",
 }
 assert COURT  # the agency principal acts for the court, which establishes the SPC items
 

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow  # generated requests against the whole API
 ROLE_OF_PREFIX = (
     ("/v1/agency", "court"),
     ("/v1/checks", "airline"),
+    ("/v1/service", "airline"),
     ("/v1/subjects", "subject"),
     ("/v1/review", "reviewer"),
     ("/v1/admin", "admin"),

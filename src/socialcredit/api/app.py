@@ -23,6 +23,7 @@ from socialcredit.api.routers import (
     agency,
     agency_files,
     common,
+    feed,
     public,
     reviewer,
     service,
@@ -93,7 +94,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.add_middleware(CleanInput)
     problems.install(app)  # after: its containment stays the outermost middleware
     # Routes are matched in order: the point-of-service checks, the hot path, come first.
-    for module in (service, common, public, agency, agency_files, subject, reviewer, admin):
+    for module in (service, feed, common, public, agency, agency_files, subject, reviewer, admin):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

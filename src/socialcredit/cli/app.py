@@ -28,6 +28,7 @@ COMMANDS = {
     "check": f"{_CLI}.subject_cmd:check_command",
     "audit": f"{_CLI}.audit_cmd:app",
     "registry": f"{_CLI}.registry_cmd:app",
+    "feeds": f"{_CLI}.feeds_cmd:app",
     # the HTTP API
     "principal": f"{_CLI}.principal_cmd:app",
     "serve": f"{_CLI}.serve_cmd:serve_command",

@@ -10,11 +10,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 
-from socialcredit.registry.store import casework, models, quarantine
+from socialcredit.registry.store import casework, feeds, models, quarantine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-TABLE_MODULES = (models, casework, quarantine)  # imported here, so that METADATA holds every table
+# imported here, so that METADATA holds every table
+TABLE_MODULES = (models, casework, quarantine, feeds)
 METADATA: MetaData = models.Base.metadata
 """Every table of the registry (those of :mod:`.models`, :mod:`.casework` and
 :mod:`.quarantine`)."""

@@ -67,6 +67,7 @@ class AssessmentRows:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
+    feed: list[dict[str, Any]] = field(default_factory=list)  # writes.feedlog's rows
     changed_lists: int = 0
     stale: list[tuple[str, str]] = field(default_factory=list)  # kept decisions to delete
 

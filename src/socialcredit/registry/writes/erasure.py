@@ -5,9 +5,9 @@ For the records retention deletes: their objections (grounds, reviewers' reasons
 applications none of whose records remain (statements, reasons), and the notices about them
 (content and addressee blanked; one still waiting in the outbox is withdrawn, never sent).
 For a subject left without records: every copy of its file handed out, every remaining
-objection and application, its notices, the API principals bound to it and the counts of its
-public showings. Each erasure is
-counted for the audit entry; nothing erased is written anywhere.
+objection and application, its notices, the API principals bound to it, the counts of its
+public showings and its changes in the service providers' feeds (``feederasure.py``). Each
+erasure is counted for the audit entry; nothing erased is written anywhere.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from socialcredit.registry.store.casework import FileCopy, Objection, Principal, RepairApplication
 from socialcredit.registry.store.models import Notice, PublicListRead, RecordRow
 from socialcredit.registry.store.quarantine import QuarantineLine
+from socialcredit.registry.writes.feederasure import erase_feeds
 from socialcredit.registry.writes.notices import QUEUED
 
 WITHDRAWN = "withdrawn"
@@ -77,6 +78,7 @@ def erase_subjects(session: Session, subjects: Sequence[str]) -> Counter[str]:
         found = session.execute(delete(model).where(column.in_(subjects)))
         erased[name] += _rows(found)
     erased["notices"] += blank_notices(session, Notice.subject_id.in_(subjects))
+    erased += erase_feeds(session, subjects)
     return erased
 
 

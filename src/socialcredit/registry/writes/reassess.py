@@ -12,7 +12,8 @@ the same transaction are passed in, not read back) and the time events already w
 the subjects were on). Then it assesses the subjects and puts the new rows to the writer, one
 bulk insert per table (:mod:`socialcredit.registry.store`). A writer may keep the stored decision
 rows: those the new assessment repeats word for word then stay, the others are deleted just
-before the new rows.
+before the new rows. The decisions that denied or restricted the subjects are read first, and
+each change of them goes to the feed log (:mod:`socialcredit.registry.writes.feedlog`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from socialcredit.identity import SubjectId, SubjectKind
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.store.backend import Backend, Writer
 from socialcredit.registry.store.choose import backend_of
+from socialcredit.registry.store.feeds import FeedChange
 from socialcredit.registry.store.gcpause import gc_paused
 from socialcredit.registry.store.models import (
     AssessmentDecision,
@@ -56,6 +58,7 @@ from socialcredit.registry.writes.assessrows import (
     time_events,
     to_record,
 )
+from socialcredit.registry.writes.feedlog import changes, restricting
 from socialcredit.registry.writes.notices import list_notice
 
 
@@ -103,6 +106,7 @@ _TARGETS = {  # in this order, after the assessments
     "decisions": _DECISIONS,
     "events": _EVENTS,
     "notices": table(Notice),
+    "feed": table(FeedChange),
 }
 
 
@@ -119,6 +123,7 @@ class _Context:
     known: set[tuple[int, str]]
     old_lists: dict[str, set[str]]  # subject -> the lists it was on before
     assessor: Assessor
+    restricted: dict[str, dict[str, Any]]  # subject -> service -> decision, before (feedlog)
     # subject -> service -> digest of the decision rows not deleted (None: all were deleted)
     kept: dict[str, dict[str, str]] | None = None
 
@@ -134,6 +139,7 @@ def _one(batch: AssessmentRows, ctx: _Context, sid: str, records: list[Record]) 
     day = ctx.scope.day
     found, next_on = ctx.assessor(sid, records)
     body = add_assessment(batch, ctx.active, found, next_on, _kept(ctx, sid))
+    batch.feed += changes(sid, ctx.restricted.get(sid, {}), body["decisions"], day)
     for key, kind_, on in time_events(found, records, ctx.active, day):
         record_id = int(key[1:])
         if (record_id, kind_) not in ctx.known:
@@ -226,6 +232,7 @@ def prepare(
     q = backend_of(conn).statements(_statements)
     subjects = list(dict.fromkeys(scope.subjects))
     records, known = _read(conn, q, subjects, scope.fresh)
+    before = restricting(conn, subjects)  # the feed's changes are made against them
     cleared = out.clear_assessments(subjects)
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
@@ -234,7 +241,9 @@ def prepare(
         return assess_with_next_change(active.policy_set, records, subject, scope.day)
 
     now = datetime.now(UTC)
-    ctx = _Context(active, scope, now, known, cleared.old_lists, assessor or engine, cleared.kept)
+    ctx = _Context(
+        active, scope, now, known, cleared.old_lists, assessor or engine, before, cleared.kept
+    )
     return Prepared(ctx, subjects, records)
 
 
@@ -270,6 +279,8 @@ def write_assessments(prepared: Prepared, out: Writer) -> int:
             _one(batch, prepared.context, sid, records)
         else:  # no record left (retention): no stored assessment, no decision row kept
             add_decisions(batch, sid, {}, _kept(prepared.context, sid))
+            restricted = prepared.context.restricted.get(sid, {})
+            batch.feed += changes(sid, restricted, {}, prepared.context.scope.day)
         if n in cuts:
             changed += _put(out, batch)
             batch = AssessmentRows()

@@ -1,4 +1,5 @@
-"""``socialcredit registry tick|retention|deliver|receipt`` and ``socialcredit policy load``."""
+"""``socialcredit registry tick|retention|deliver|receipt|escalation-contact`` and
+``socialcredit policy load``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ from socialcredit.cli.registry_common import (
 from socialcredit.errors import InputError
 from socialcredit.policy import load_policies
 from socialcredit.registry.workflows.demo import by_catalogue_authority, demo_records
+from socialcredit.registry.workflows.dueprocess import sweep_overdue
+from socialcredit.registry.workflows.escalation import (
+    ESCALATE_DAYS,
+    EscalationContact,
+    set_escalation_contact,
+)
 from socialcredit.registry.workflows.policies import load_policy_files
 from socialcredit.registry.workflows.senders import FileSender, SmtpSender
 from socialcredit.registry.writes.notices import NoticeSender, deliver
@@ -39,18 +46,51 @@ app = typer.Typer(
 
 
 @app.command("tick")
-def tick_command(as_of: DateOpt, db: DbOpt = None, actor: ActorOpt = None) -> None:
-    """Move the registry to --as-of; reassess the subjects whose assessment changed."""
+def tick_command(
+    as_of: DateOpt,
+    escalate_days: Annotated[
+        int,
+        typer.Option(
+            "--escalate-days",
+            min=0,
+            help="Escalate pending cases due within this many working days.",
+        ),
+    ] = ESCALATE_DAYS,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Move the registry to --as-of; reassess the subjects whose assessment changed; notify
+    the subjects of objections and repair applications newly overdue; escalate the cases near
+    their deadline to their authority."""
     with reported_errors(), opened(db) as registry:
         day = as_of.date()
         who = actor_of(actor, "system", "scheduled reassessment")
         with progress_bar("reassessing", count_due(registry, day)) as advance:
             report = tick(registry, day, who, advance)
+        sweep = sweep_overdue(registry, who, escalate_days)
     stdout().print(
         f"registry date {report.previous} -> {report.as_of}: {report.subjects} subject(s) "
-        f"reassessed, {report.list_changes} list entry/exit notice(s)",
+        f"reassessed, {report.list_changes} list entry/exit notice(s); overdue: "
+        f"{sweep.objections} objection(s), {sweep.repairs} repair application(s); "
+        f"{sweep.escalated} case(s) escalated",
         markup=False,
     )
+
+
+@app.command("escalation-contact")
+def escalation_contact_command(
+    authority: Annotated[str, typer.Argument(help="The authority (catalogue text).")],
+    locale: Annotated[str, typer.Option("--locale", help="Language: zh or en.")] = "zh",
+    email: Annotated[str | None, typer.Option("--email", help="E-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone for SMS.")] = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Set where an authority's escalations of cases near their deadline go."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "operator", "set an escalation contact")
+        set_escalation_contact(registry, EscalationContact(authority, locale, email, phone), who)
+    stdout().print(f"escalations of {authority} go to {email or phone}", markup=False)
 
 
 @app.command("retention")

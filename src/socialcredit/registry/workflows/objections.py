@@ -69,7 +69,8 @@ class QueueQuery:
 
 def queue_page(reg: Registry, model: type[Any], query: QueueQuery) -> Page:
     """A page of due-process cases (objections or repair applications), escalated ones first
-    (``workflows.escalation``), then earliest deadline first; with a reader, each subject on the page sees the read in its access listing."""
+    (``workflows.escalation``), then earliest deadline first; with a reader, each subject on
+    the page sees the read in its access listing."""
     select_cases = select(model)
     if query.authority is not None:
         mine = (model.authority == query.authority) | model.authority.is_(None)

@@ -24,6 +24,7 @@ SAMPLES = {
     "objection_id": "999",
     "application_id": "999",
     "principal_id": "999",
+    "attachment_id": "999",
     "seq": "1",
 }
 assert COURT  # the agency principal acts for the court, which establishes the SPC items

@@ -18,7 +18,16 @@ from socialcredit.api.coalesce import Coalescer
 from socialcredit.api.deps import KeyCache, document_callers
 from socialcredit.api.hygiene import CleanInput
 from socialcredit.api.ratelimit import PublicRateLimit, RateLimit
-from socialcredit.api.routers import admin, agency, common, public, reviewer, service, subject
+from socialcredit.api.routers import (
+    admin,
+    agency,
+    attachments,
+    common,
+    public,
+    reviewer,
+    service,
+    subject,
+)
 from socialcredit.registry import Registry, RegistrySettings
 from socialcredit.registry.anchor import AnchorStore
 from socialcredit.registry.workflows.revocations import signal_path
@@ -84,7 +93,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.add_middleware(CleanInput)
     problems.install(app)  # after: its containment stays the outermost middleware
     # Routes are matched in order: the point-of-service checks, the hot path, come first.
-    for module in (service, common, public, agency, subject, reviewer, admin):
+    for module in (service, common, public, agency, subject, attachments, reviewer, admin):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

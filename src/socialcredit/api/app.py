@@ -22,6 +22,7 @@ from socialcredit.api.routers import (
     admin,
     agency,
     attachments,
+    channels,
     common,
     public,
     reviewer,
@@ -93,7 +94,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.add_middleware(CleanInput)
     problems.install(app)  # after: its containment stays the outermost middleware
     # Routes are matched in order: the point-of-service checks, the hot path, come first.
-    for module in (service, common, public, agency, subject, attachments, reviewer, admin):
+    modules = (service, common, public, agency, subject, attachments, reviewer, admin, channels)
+    for module in modules:
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

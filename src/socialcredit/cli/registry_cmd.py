@@ -139,6 +139,7 @@ class SenderOptions:
     kannel_user: str
     kannel_password: str
     dlr_url: str | None
+    sms_from: str | None = None
 
 
 def _email(options: SenderOptions) -> NoticeSender:
@@ -159,7 +160,12 @@ def _sender(registry: Registry, options: SenderOptions) -> NoticeSender:
             raise InputError(f"{name} must be an http(s) URL, not {url!r}")
     tokens = None if options.dlr_url is None else receipt_tokens(registry)
     sms = KannelSender(
-        options.kannel, options.kannel_user, options.kannel_password, options.dlr_url, tokens
+        options.kannel,
+        options.kannel_user,
+        options.kannel_password,
+        options.dlr_url,
+        tokens,
+        options.sms_from,
     )
     return ChannelSender(email, sms)
 
@@ -182,10 +188,15 @@ def deliver_command(  # noqa: PLR0913, PLR0917 - one parameter per option
         str | None,
         typer.Option("--dlr-url", help="The API's /v1/channels/sms/dlr, for delivery reports."),
     ] = None,
+    sms_from: Annotated[
+        str | None, typer.Option("--sms-from", help="SMS sender number (else Kannel's).")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Deliver due notices from the outbox; failures stay queued and are retried later."""
-    options = SenderOptions(to, smtp, smtp_to, kannel, kannel_user, kannel_password, dlr_url)
+    options = SenderOptions(
+        to, smtp, smtp_to, kannel, kannel_user, kannel_password, dlr_url, sms_from
+    )
     with reported_errors(), opened(db) as registry:
         report = deliver(registry.sessions, _sender(registry, options))
     stdout().print(

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, File, Response, UploadFile
 from pydantic import BaseModel
 
 from socialcredit.api.deps import Caller, Reg, RowId, caller
-from socialcredit.api.problems import PROBLEMS
+from socialcredit.api.problems import PROBLEMS, Problem
 from socialcredit.api.routers.subject import own
 from socialcredit.registry.store.casework import Attachment
 from socialcredit.registry.workflows.attachments import (
@@ -24,7 +24,11 @@ from socialcredit.registry.workflows.attachments import (
     subject_attachments,
 )
 
-router = APIRouter(prefix="/v1", tags=["attachments"], responses=PROBLEMS)
+UPLOAD_PROBLEMS: dict[int | str, dict[str, object]] = PROBLEMS | {
+    413: {"description": "The file is larger than attachment_max_bytes.", "model": Problem},
+    415: {"description": "The file is not a PDF, PNG or JPEG.", "model": Problem},
+}
+router = APIRouter(prefix="/v1", tags=["attachments"], responses=UPLOAD_PROBLEMS)
 Own = Annotated[Caller, Depends(caller("subject", purpose="the subject's own evidence"))]
 Reviewer = Annotated[Caller, Depends(caller("reviewer", purpose="due-process review"))]
 Upload = Annotated[UploadFile, File(description="A PDF, PNG or JPEG file.")]

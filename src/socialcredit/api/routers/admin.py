@@ -92,7 +92,7 @@ def tick(body: TickIn, reg: Reg, who: Admin) -> Dict:
     """Move the registry date forward, reassess what time changed, then notify subjects whose
     objection or repair application passed its deadline undecided, and escalate the cases
     near their deadline to their authority."""
-    report, sweep = advance(reg, body.as_of, who.actor)
+    report, sweep = advance(reg, body.as_of, who.actor, body.escalate_days)
     return {
         "previous": report.previous.isoformat(),
         "as_of": report.as_of.isoformat(),

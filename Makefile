@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	# The portal's browser tests drive Debian's Chromium (and need a CJK font); as root, install them.
 	if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; fi
+	# The SMS sender's tests start Debian's Kannel with its fake SMS centre (kannel-extras).
+	if [ ! -x /usr/sbin/bearerbox ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq kannel kannel-extras; fi
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from socialcredit.engine import Record, assess
+from socialcredit.engine import Record, RepairCase, assess, next_change_after
 from socialcredit.engine.intervals import Interval, IntervalSet
+from socialcredit.engine.timeline import known_on
 from socialcredit.policy import PolicySet
 from tests.strategies import PERSON
 
@@ -81,3 +82,26 @@ def test_interval_set_algebra() -> None:
     adjacent = IntervalSet.of([Interval(date(2024, 1, 1), date(2024, 2, 1)), *b.parts])
     assert len(adjacent.parts) == 1
     assert a.complement().complement() == a
+
+
+def test_a_repair_application_decided_late_suspends_its_record(lab_policy: PolicySet) -> None:
+    """Undecided at its deadline, a repair application suspends the record it covers until its
+    decision; an assessment as of an earlier day knows nothing of it, nor of a later decision."""
+    late = RepairCase(date(2024, 3, 1), date(2024, 3, 16), date(2024, 4, 1))
+    record = replace(judgment(), repairs=(late,))
+    assert status(lab_policy, record, date(2024, 3, 15)) == "counting"
+    assert status(lab_policy, record, date(2024, 3, 16)) == "suspended"
+    assert status(lab_policy, record, date(2024, 3, 31)) == "suspended"
+    assert status(lab_policy, record, date(2024, 4, 1)) == "counting"
+    seen = known_on(record, date(2024, 3, 20))
+    assert seen is not None and seen.repairs == (replace(late, decided_on=None),)
+    before = known_on(record, date(2024, 2, 28))
+    assert before is not None and before.repairs == ()
+    in_time = replace(judgment(), repairs=(replace(late, decided_on=date(2024, 3, 10)),))
+    assert status(lab_policy, in_time, date(2024, 3, 20)) == "counting"
+
+
+def test_a_repair_deadline_is_a_change_date(lab_policy: PolicySet) -> None:
+    pending = RepairCase(date(2024, 3, 1), date(2024, 3, 16))
+    record = replace(judgment(), repairs=(pending,))
+    assert next_change_after(lab_policy, [record], PERSON, date(2024, 3, 2)) == date(2024, 3, 16)

@@ -3,7 +3,9 @@
 Every directory ``tests/golden/<case>/`` holds:
 
 - ``case.yaml``: ``description``, ``policies`` (paths relative to ``policies/``), ``subject``
-  and ``as_of`` (``YYYY-MM-DD``);
+  and ``as_of`` (``YYYY-MM-DD``), and optionally ``repairs``: the registry's credit repair
+  applications covering records (``record``, ``filed_on``, ``deadline``, ``decided_on``), which
+  are casework, not fields of an agency's record;
 - ``records.jsonl``: the records, one JSON object per line;
 - ``expected.json``: ``Assessment.to_dict()`` of that subject on that date, pretty-printed
   (indent 2, ``ensure_ascii=False``, trailing newline), without the ``policies`` key (it holds
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,7 @@ from typing import Any
 import pytest
 import yaml
 
-from socialcredit.engine import assess
+from socialcredit.engine import Record, RepairCase, assess
 from socialcredit.ingest import read_records
 from socialcredit.policy import load_policies
 from tests.golden_bugs import KNOWN_ENGINE_BUGS
@@ -45,6 +48,7 @@ POLICIES = ROOT / "policies"
 SEMANTICS = ROOT / "docs" / "semantics.md"
 UPDATE = os.environ.get("SOCIALCREDIT_UPDATE_GOLDEN") == "1"
 CASE_KEYS = {"description", "policies", "subject", "as_of"}
+OPTIONAL_KEYS = {"repairs"}
 
 CASES = sorted(path for path in GOLDEN.iterdir() if (path / "case.yaml").is_file())
 
@@ -61,7 +65,8 @@ def _params() -> list[Any]:
 def load_case(case: Path) -> dict[str, Any]:
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     assert isinstance(spec, dict), f"{case.name}/case.yaml is not a mapping"
-    assert set(spec) == CASE_KEYS, f"{case.name}/case.yaml keys: {sorted(spec)}"
+    keys = set(spec)
+    assert CASE_KEYS <= keys <= CASE_KEYS | OPTIONAL_KEYS, f"{case.name}/case.yaml: {sorted(spec)}"
     return spec
 
 
@@ -72,11 +77,29 @@ def run_case(case: Path) -> dict[str, Any]:
     batch = read_records(case / "records.jsonl", policies)
     assert not batch.problems, [p.as_problem().render() for p in batch.problems]
     as_of = date.fromisoformat(str(spec["as_of"]))
-    result = assess(policies, batch.records, str(spec["subject"]), as_of).to_dict()
+    records = with_repairs(batch.records, spec.get("repairs", []))
+    result = assess(policies, records, str(spec["subject"]), as_of).to_dict()
     result.pop("policies")
     # Through JSON, so enums, tuples and dates compare as they are stored.
     loaded: dict[str, Any] = json.loads(json.dumps(result, ensure_ascii=False))
     return loaded
+
+
+def with_repairs(records: list[Record], repairs: list[dict[str, Any]]) -> list[Record]:
+    """``records`` with the case's repair applications on the records they cover."""
+
+    def day(value: Any) -> date | None:
+        return None if value is None else date.fromisoformat(str(value))
+
+    def case_of(entry: dict[str, Any]) -> RepairCase:
+        filed, deadline = day(entry["filed_on"]), day(entry["deadline"])
+        assert filed is not None and deadline is not None
+        return RepairCase(filed, deadline, day(entry.get("decided_on")))
+
+    found = {r.id: r.repairs for r in records}
+    for entry in repairs:
+        found[entry["record"]] += (case_of(entry),)
+    return [replace(r, repairs=found[r.id]) for r in records]
 
 
 def render(result: dict[str, Any]) -> str:

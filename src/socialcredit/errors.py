@@ -164,6 +164,21 @@ class AlreadyDecidedError(RegistryError):
     code = "already-decided"
 
 
+class AttachmentTooLargeError(RegistryError):
+    """An evidence attachment larger than the registry's ``attachment_max_bytes``."""
+
+    code = "attachment-too-large"
+    http_status = 413
+
+
+class AttachmentTypeError(RegistryError):
+    """An evidence attachment whose content is not one of the accepted types (PDF, PNG,
+    JPEG, read from its first bytes), or whose file name says another type."""
+
+    code = "attachment-type"
+    http_status = 415
+
+
 class AuthenticationError(SocialCreditError):
     """No API key, or an unknown or revoked one."""
 

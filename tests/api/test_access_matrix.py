@@ -24,6 +24,7 @@ SAMPLES = {
     "objection_id": "999",
     "application_id": "999",
     "principal_id": "999",
+    "attachment_id": "999",
     "seq": "1",
     "delivery_id": "999",
     "webhook_id": "999",

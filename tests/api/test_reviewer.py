@@ -92,8 +92,9 @@ def test_an_objection_undecided_in_time_suspends_the_record(client: TestClient, 
     found = client.get(f"{FILE}/file", headers=keys["subject"]).json()
     assert found["assessment"]["records"][0]["status"] == "suspended"
     assert found["notices"][-1]["kind"] == "suspension"
+    assert tick.json()["escalated"] == 1  # overdue, so past any escalation horizon
     queue = client.get("/v1/review/objections", headers=keys["reviewer"]).json()["items"]
-    assert queue[0]["overdue"] is True
+    assert queue[0]["overdue"] is True and queue[0]["escalated_on"] == "2025-01-20"
     url = f"/v1/review/objections/{objection}/decision"
     upheld = client.post(
         url, json={"outcome": "upheld", "reason": "the judgment stands"}, headers=keys["reviewer"]
@@ -101,7 +102,7 @@ def test_an_objection_undecided_in_time_suspends_the_record(client: TestClient, 
     assert upheld.json()["outcome"] == "upheld"
     assert _effect(client, keys) == "deny"
     again = client.post("/v1/admin/tick", json={"as_of": "2025-01-21"}, headers=keys["admin"])
-    assert again.json()["overdue_objections"] == 0
+    assert (again.json()["overdue_objections"], again.json()["escalated"]) == (0, 0)
 
 
 def test_granted_repair_ends_the_listing_within_the_deadline(

@@ -27,6 +27,11 @@ def test_golden_case_through_batch(case: Path) -> None:
     spec: dict[str, Any] = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     if case.name in KNOWN_ENGINE_BUGS:
         pytest.skip("known engine bug: the batch scorer follows the engine")
+    if "repairs" in spec:  # docs/semantics.md, "Credit repair decided late"
+        pytest.skip(
+            "repair casework is the registry's, not in records files: the batch scorer never "
+            "sees it, and registry rescore leaves such subjects to the engine"
+        )
     policies = load_policies([ROOT / "policies" / p for p in spec["policies"]])
     batch = read_records(case / "records.jsonl", policies)
     as_of = date.fromisoformat(str(spec["as_of"]))

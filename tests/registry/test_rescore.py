@@ -20,8 +20,10 @@ from socialcredit.batch.run import assess_dataset
 from socialcredit.cli.app import app
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.audit import verify
-from socialcredit.registry.store.models import AuditEntry, Notice, PolicyVersion
+from socialcredit.registry.store.models import AssessmentList, AuditEntry, Notice, PolicyVersion
 from socialcredit.registry.workflows.demo import by_agency, demo_records
+from socialcredit.registry.workflows.dueprocess import advance
+from socialcredit.registry.workflows.repair import apply_for_repair
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import EXAMPLES, OPERATOR, START
 from tests.registry.helpers import assert_stored_equal_engine, spc
@@ -136,3 +138,27 @@ def test_cli_refuses_an_existing_work_directory(
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "exists" in result.output
+
+
+def test_a_subject_with_a_late_repair_application_is_left_to_the_engine(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """Records files carry no repair casework: the batch result of a subject whose repair
+    application is late (its listing suspended) would be wrong, so the engine assesses it."""
+    _populate(registry)
+    with registry.session() as session:
+        listed = session.execute(
+            select(AssessmentList).where(AssessmentList.list_id == "serious-violators")
+        ).scalars()
+        subject = next(iter(listed)).subject_id
+    application = apply_for_repair(
+        registry, subject, "serious-violators", "corrected", (True, True), OPERATOR
+    )
+    advance(registry, application.deadline, OPERATOR)  # late: its records are suspended
+    with registry.session() as session:
+        assert session.get(AssessmentList, (subject, "serious-violators")) is None
+    report = rescore(registry, OPERATOR, RescoreOptions(tmp_path / "work", bucket_size=200))
+    assert report.engine_fallbacks == 1
+    assert_stored_equal_engine(registry)
+    with registry.session() as session:
+        assert session.get(AssessmentList, (subject, "serious-violators")) is None

@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from socialcredit.api.app import ApiSettings
+from socialcredit.registry import Actor
 from socialcredit.registry.store.quarantine import QuarantineLine
+from socialcredit.registry.workflows.attachments import NewAttachment, add_attachment
 from socialcredit.web.app import create_portal_app
 from tests.api.helpers import audit, counts
 from tests.web.conftest import Portal, settings
@@ -40,6 +42,25 @@ def test_a_reviewer_decides_an_objection(portal: Portal) -> None:
     assert again.status_code == 409
     decided = portal.client.get("/review/objections/1").text
     assert "The court set the judgment aside." in decided
+
+
+def test_the_reviewer_sees_and_downloads_the_evidence(portal: Portal) -> None:
+    _object(portal)
+    pdf = b"%PDF-1.4\n% receipt of payment\n%%EOF\n"
+    found = NewAttachment(P1, "objection", 1, "payment.pdf", pdf)
+    added = add_attachment(portal.seeded.registry, found, Actor("p1", "subject", "evidence"))
+    portal.client.get("/?lang=en")
+    portal.sign_in("reviewer")
+    case = portal.client.get("/review/objections/1").text
+    assert "payment.pdf" in case and added.sha256 in case
+    assert f"/review/attachments/{added.id}" in case
+    download = portal.client.get(f"/review/attachments/{added.id}")
+    assert download.content == pdf and download.headers["content-type"] == "application/pdf"
+    actions = [e.action for e in audit(portal.seeded.registry, P1)]
+    assert actions.count("read.review.attachment") == 2  # the listing and the download
+    portal.client.cookies.clear()
+    portal.sign_in("tax-reviewer")
+    assert portal.client.get(f"/review/attachments/{added.id}").status_code == 403
 
 
 def test_a_case_is_read_only_by_its_authority_and_audited(portal: Portal) -> None:

@@ -10,6 +10,7 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 
 from socialcredit.registry import Actor
+from socialcredit.registry.workflows.attachments import subject_attachments
 from socialcredit.registry.workflows.contacts import ContactSpec, set_contact
 from tests.api.helpers import audit, counts
 from tests.web.conftest import Portal
@@ -86,6 +87,27 @@ def test_objecting_marks_the_record_disputed(portal: Portal) -> None:
     assert "You objected to this record on" in done.text
     again = portal.client.post(f"{FILE}/objections?lang=en", data=body)
     assert again.status_code == 422 and "This cannot be done now" in again.text
+
+
+def test_the_subject_attaches_evidence_to_its_pending_objection(portal: Portal) -> None:
+    portal.client.get("/?lang=en")
+    token = portal.sign_in("subject")
+    body = {"record": "r1", "grounds": "The judgment was paid in full.", "csrf": token}
+    page = portal.client.post(f"{FILE}/objections", data=body)
+    assert "Evidence for my objection to record r1" in page.text
+    token = csrf_of(page.text)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    url = f"{FILE}/objections/1/attachments"
+    done = portal.client.post(url, data={"csrf": token}, files={"file": ("bank.png", png)})
+    assert done.status_code == 200 and "Your evidence has been attached" in done.text
+    assert f"{FILE}/attachments/1" in done.text and "image/png" in done.text
+    assert portal.client.get(f"{FILE}/attachments/1").content == png
+    wrong = {"file": ("bank.png", b"GIF89a not accepted")}
+    refused = portal.client.post(url, data={"csrf": csrf_of(done.text)}, files=wrong)
+    assert refused.status_code == 415
+    forged = portal.client.post(url, data={"csrf": "forged"}, files={"file": ("a.png", png)})
+    assert forged.status_code == 403
+    assert [a.filename for a in subject_attachments(portal.seeded.registry, P1)] == ["bank.png"]
 
 
 def test_repair_goes_through_the_workflow(portal: Portal) -> None:

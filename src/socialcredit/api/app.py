@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,6 +23,8 @@ from socialcredit.api.routers import (
     admin,
     agency,
     agency_files,
+    attachments,
+    channels,
     common,
     feed,
     public,
@@ -41,6 +44,13 @@ Authenticate with `Authorization: Bearer <key>` (keys from `socialcredit princip
 Errors are RFC 9457 problem details (`application/problem+json`). Every read of personal data
 and every write is recorded in the registry's hash-chained audit log.
 """
+
+
+# Routes are matched in order: the point-of-service checks, the hot path, come first.
+ROUTERS: tuple[ModuleType, ...] = (
+    *(service, feed, common, public, agency, agency_files),
+    *(subject, attachments, reviewer, admin, channels),
+)
 
 
 class ApiSettings(BaseModel):
@@ -93,8 +103,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.add_middleware(PublicRateLimit, limit=limit)
     app.add_middleware(CleanInput)
     problems.install(app)  # after: its containment stays the outermost middleware
-    # Routes are matched in order: the point-of-service checks, the hot path, come first.
-    for module in (service, feed, common, public, agency, agency_files, subject, reviewer, admin):
+    for module in ROUTERS:
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

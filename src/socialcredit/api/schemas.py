@@ -122,3 +122,6 @@ class PrincipalIn(Strict):
 
 class TickIn(Strict):
     as_of: date
+    escalate_days: int = Field(
+        default=3, ge=0, le=60, description="Escalate pending cases due within these working days."
+    )

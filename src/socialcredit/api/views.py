@@ -169,6 +169,7 @@ class ObjectionOut(BaseModel):
     filed_on: date
     deadline: date
     overdue: bool
+    escalated_on: date | None
     grounds: str
     status: str
     outcome: str | None
@@ -189,6 +190,7 @@ def objection_out(row: Objection, today: date) -> ObjectionOut:
         filed_on=row.filed_on,
         deadline=row.deadline,
         overdue=_overdue(row, today),
+        escalated_on=row.escalated_on,
         grounds=row.grounds,
         status=row.status,
         outcome=row.outcome,
@@ -205,6 +207,7 @@ class RepairOut(BaseModel):
     filed_on: date
     deadline: date
     overdue: bool
+    escalated_on: date | None
     statement: str
     obligation_performed: bool
     commitment: bool
@@ -223,6 +226,7 @@ def repair_out(row: RepairRow, today: date) -> RepairOut:
         filed_on=row.filed_on,
         deadline=row.deadline,
         overdue=_overdue(row, today),
+        escalated_on=row.escalated_on,
         statement=row.statement,
         obligation_performed=row.obligation_performed,
         commitment=row.commitment,

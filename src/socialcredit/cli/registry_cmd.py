@@ -1,8 +1,10 @@
-"""``socialcredit registry tick|retention|deliver|receipt`` and ``socialcredit policy load``."""
+"""``socialcredit registry tick|retention|deliver|receipt|escalation-contact`` and
+``socialcredit policy load``."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -23,9 +25,22 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.errors import InputError
 from socialcredit.policy import load_policies
+from socialcredit.registry import Registry
 from socialcredit.registry.workflows.demo import by_catalogue_authority, demo_records
+from socialcredit.registry.workflows.dueprocess import sweep_overdue
+from socialcredit.registry.workflows.escalation import (
+    ESCALATE_DAYS,
+    EscalationContact,
+    set_escalation_contact,
+)
 from socialcredit.registry.workflows.policies import load_policy_files
-from socialcredit.registry.workflows.senders import FileSender, SmtpSender
+from socialcredit.registry.workflows.receiptlinks import receipt_tokens
+from socialcredit.registry.workflows.senders import (
+    ChannelSender,
+    FileSender,
+    KannelSender,
+    SmtpSender,
+)
 from socialcredit.registry.writes.notices import NoticeSender, deliver
 from socialcredit.registry.writes.retention import retention
 from socialcredit.registry.writes.service import Receipt, record_receipt
@@ -39,18 +54,51 @@ app = typer.Typer(
 
 
 @app.command("tick")
-def tick_command(as_of: DateOpt, db: DbOpt = None, actor: ActorOpt = None) -> None:
-    """Move the registry to --as-of; reassess the subjects whose assessment changed."""
+def tick_command(
+    as_of: DateOpt,
+    escalate_days: Annotated[
+        int,
+        typer.Option(
+            "--escalate-days",
+            min=0,
+            help="Escalate pending cases due within this many working days.",
+        ),
+    ] = ESCALATE_DAYS,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Move the registry to --as-of; reassess the subjects whose assessment changed; notify
+    the subjects of objections and repair applications newly overdue; escalate the cases near
+    their deadline to their authority."""
     with reported_errors(), opened(db) as registry:
         day = as_of.date()
         who = actor_of(actor, "system", "scheduled reassessment")
         with progress_bar("reassessing", count_due(registry, day)) as advance:
             report = tick(registry, day, who, advance)
+        sweep = sweep_overdue(registry, who, escalate_days)
     stdout().print(
         f"registry date {report.previous} -> {report.as_of}: {report.subjects} subject(s) "
-        f"reassessed, {report.list_changes} list entry/exit notice(s)",
+        f"reassessed, {report.list_changes} list entry/exit notice(s); overdue: "
+        f"{sweep.objections} objection(s), {sweep.repairs} repair application(s); "
+        f"{sweep.escalated} case(s) escalated",
         markup=False,
     )
+
+
+@app.command("escalation-contact")
+def escalation_contact_command(
+    authority: Annotated[str, typer.Argument(help="The authority (catalogue text).")],
+    locale: Annotated[str, typer.Option("--locale", help="Language: zh or en.")] = "zh",
+    email: Annotated[str | None, typer.Option("--email", help="E-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone for SMS.")] = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Set where an authority's escalations of cases near their deadline go."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "operator", "set an escalation contact")
+        set_escalation_contact(registry, EscalationContact(authority, locale, email, phone), who)
+    stdout().print(f"escalations of {authority} go to {email or phone}", markup=False)
 
 
 @app.command("retention")
@@ -81,27 +129,77 @@ def retention_command(
     )
 
 
-def _sender(to: Path | None, smtp: str | None, smtp_to: str) -> NoticeSender:
-    if smtp is None:
-        return FileSender(to)
-    host, _, port = smtp.rpartition(":")
+@dataclass(frozen=True)
+class SenderOptions:
+    """The ``deliver`` command's choice of senders."""
+
+    to: Path | None
+    smtp: str | None
+    smtp_to: str
+    kannel: str | None
+    kannel_user: str
+    kannel_password: str
+    dlr_url: str | None
+    sms_from: str | None = None
+
+
+def _email(options: SenderOptions) -> NoticeSender:
+    if options.smtp is None:
+        return FileSender(options.to)
+    host, _, port = options.smtp.rpartition(":")
     if not host or not port.isdigit():
-        raise InputError(f"--smtp must be HOST:PORT, not {smtp!r}")
-    return SmtpSender(host, int(port), recipient=smtp_to)
+        raise InputError(f"--smtp must be HOST:PORT, not {options.smtp!r}")
+    return SmtpSender(host, int(port), recipient=options.smtp_to)
+
+
+def _sender(registry: Registry, options: SenderOptions) -> NoticeSender:
+    email = _email(options)
+    if options.kannel is None:
+        return email if options.smtp is None else ChannelSender(email)
+    for name, url in (("--kannel", options.kannel), ("--dlr-url", options.dlr_url)):
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise InputError(f"{name} must be an http(s) URL, not {url!r}")
+    tokens = None if options.dlr_url is None else receipt_tokens(registry)
+    sms = KannelSender(
+        options.kannel,
+        options.kannel_user,
+        options.kannel_password,
+        options.dlr_url,
+        tokens,
+        options.sms_from,
+    )
+    return ChannelSender(email, sms)
 
 
 @app.command("deliver")
-def deliver_command(
+def deliver_command(  # noqa: PLR0913, PLR0917 - one parameter per option
     to: Annotated[Path | None, typer.Option("--to", help="Append notices to this file.")] = None,
     smtp: Annotated[str | None, typer.Option("--smtp", help="Send by SMTP to HOST:PORT.")] = None,
     smtp_to: Annotated[
         str, typer.Option("--smtp-to", help="Recipient; {subject} is replaced.")
     ] = "{subject}@notices.invalid",
+    kannel: Annotated[
+        str | None, typer.Option("--kannel", help="Kannel's sendsms URL, for SMS notices.")
+    ] = None,
+    kannel_user: Annotated[str, typer.Option("--kannel-user", help="sendsms user.")] = "registry",
+    kannel_password: Annotated[
+        str, typer.Option("--kannel-password", envvar="SOCIALCREDIT_KANNEL_PASSWORD")
+    ] = "",
+    dlr_url: Annotated[
+        str | None,
+        typer.Option("--dlr-url", help="The API's /v1/channels/sms/dlr, for delivery reports."),
+    ] = None,
+    sms_from: Annotated[
+        str | None, typer.Option("--sms-from", help="SMS sender number (else Kannel's).")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Deliver due notices from the outbox; failures stay queued and are retried later."""
+    options = SenderOptions(
+        to, smtp, smtp_to, kannel, kannel_user, kannel_password, dlr_url, sms_from
+    )
     with reported_errors(), opened(db) as registry:
-        report = deliver(registry.sessions, _sender(to, smtp, smtp_to))
+        report = deliver(registry.sessions, _sender(registry, options))
     stdout().print(
         f"{report.sent} sent, {report.failed} failed (retried later), {report.pending} pending",
         markup=False,

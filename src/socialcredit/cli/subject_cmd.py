@@ -1,8 +1,10 @@
-"""``socialcredit subject show|accesses`` and ``socialcredit check``: audited reads."""
+"""``socialcredit subject show|accesses|contact|attach|attachments|attachment`` and
+``socialcredit check``: audited reads, a subject's channels and its evidence."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,8 +25,16 @@ from socialcredit.cli.registry_common import (
 )
 from socialcredit.cli.report import EFFECT_STYLE, titled_table
 from socialcredit.cli.subject_report import render_assessment_body, render_decision
+from socialcredit.errors import InputError
 from socialcredit.registry.reads.checks import check
 from socialcredit.registry.reads.subjectfile import SubjectFile, subject_accesses, subject_file
+from socialcredit.registry.workflows.attachments import (
+    NewAttachment,
+    Reader,
+    add_attachment,
+    attachment,
+    subject_attachments,
+)
 from socialcredit.registry.workflows.contacts import ContactSpec, set_contact
 
 app = typer.Typer(help="A subject's file and who read it (every read is audited).")
@@ -104,19 +114,91 @@ def accesses(
 
 
 @app.command("contact")
-def contact(
+def contact(  # noqa: PLR0913, PLR0917 - one parameter per option
     subject: SubjectArg,
     locale: Annotated[str, typer.Option("--locale", help="Language of notices: zh or en.")],
     email: Annotated[str | None, typer.Option("--email", help="E-mail address.")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="email or sms (default: e-mail if given).")
+    ] = None,
     db: DbOpt = None,
     actor: ActorOpt = None,
 ) -> None:
     """Set the subject's own channels for notices and their language (audited)."""
     with reported_errors(), opened(db) as registry:
         who = actor_of(actor, "operator", "set a subject's contact channels")
-        row = set_contact(registry, subject, ContactSpec(locale, email, phone), who)
+        row = set_contact(registry, subject, ContactSpec(locale, email, phone, channel), who)
     stdout().print(f"contact of {row.subject_id}: notices in {row.locale}", markup=False)
+
+
+CaseOpt = Annotated[int | None, typer.Option(help="The case's id.")]
+
+
+@app.command("attach")
+def attach(
+    subject: SubjectArg,
+    path: Annotated[Path, typer.Argument(help="A PDF, PNG or JPEG file.", exists=True)],
+    objection: CaseOpt = None,
+    repair: CaseOpt = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Attach evidence to the subject's pending --objection or --repair application (audited;
+    a wrong type, a file too large or another subject's case is refused, nothing stored)."""
+    cases = [(k, i) for k, i in (("objection", objection), ("repair", repair)) if i is not None]
+    with reported_errors(), opened(db) as registry:
+        if len(cases) != 1:
+            raise InputError("name exactly one case: --objection ID or --repair ID")
+        kind, case_id = cases[0]
+        who = actor_of(actor, "subject", "attach evidence")
+        found = NewAttachment(subject, kind, case_id, path.name, path.read_bytes())
+        row = add_attachment(registry, found, who)
+    stdout().print(
+        f"attachment {row.id}: {row.filename} ({row.media_type}, {row.size} bytes, "
+        f"sha256 {row.sha256}) on {kind} {case_id}",
+        markup=False,
+    )
+
+
+@app.command("attachments")
+def attachments(subject: SubjectArg, db: DbOpt = None) -> None:
+    """The evidence the subject attached to its cases."""
+    with reported_errors(), opened(db) as registry:
+        rows = subject_attachments(registry, subject)
+    table = titled_table("Attachments", "#", "case", "file", "type", "bytes", "sha256", "added")
+    for r in rows:
+        case = f"{r.case_kind} {r.case_id}"
+        table.add_row(
+            str(r.id), case, r.filename, r.media_type, str(r.size), r.sha256, str(r.added_on)
+        )
+    stdout().print(table)
+
+
+@app.command("attachment")
+def attachment_command(
+    subject: SubjectArg,
+    attachment_id: Annotated[int, typer.Argument(help="The attachment's id.")],
+    out: Annotated[Path, typer.Option("--out", help="Write the file here.")],
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="Read as a reviewer of this authority (audited)."),
+    ] = None,
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Write one attachment of SUBJECT's cases to --out: for the subject, or with --reviewer
+    for a reviewer of the case's authority (another authority's is refused)."""
+    with reported_errors(), opened(db) as registry:
+        if reviewer is None:
+            reader = Reader(actor_of(actor, "subject", "own evidence"), subject=subject)
+        else:
+            reader = Reader(actor_of(actor, "reviewer", "due-process review"), authority=reviewer)
+        row = attachment(registry, attachment_id, reader)
+        if reviewer is not None and row.subject_id != subject:
+            raise InputError(f"attachment {attachment_id} is not of {subject}")
+    out.write_bytes(row.content)
+    stdout().print(f"{row.filename}: {row.size} bytes to {out}", markup=False)
 
 
 def check_command(

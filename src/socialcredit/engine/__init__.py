@@ -9,6 +9,7 @@ from socialcredit.engine.records import (
     DisputeOutcome,
     NoticeState,
     Record,
+    RepairCase,
 )
 from socialcredit.engine.validation import Checked, validate_record
 
@@ -21,6 +22,7 @@ __all__ = [
     "NoticeState",
     "Record",
     "RecordState",
+    "RepairCase",
     "assess",
     "assess_with_next_change",
     "change_dates",

@@ -35,6 +35,8 @@ def _event_dates(record: Record) -> set[date]:
         record.revoked_on,
         record.disputed_on,
         record.dispute_decided_on,
+        *(case.filed_on for case in record.repairs),
+        *(case.decided_on for case in record.repairs),
     )
     return {d for d in events if d is not None}
 

@@ -30,6 +30,18 @@ class NoticeState(StrEnum):
 UNSERVED = (NoticeState.PENDING, NoticeState.FAILED)
 
 
+@dataclass(frozen=True, slots=True)
+class RepairCase:
+    """A credit repair application covering a record (registry casework, not an agency's
+    field): filed on ``filed_on``, to be decided by ``deadline``, decided on ``decided_on``.
+    Undecided at its deadline, it suspends the record until its decision, as an objection
+    does."""
+
+    filed_on: date
+    deadline: date
+    decided_on: date | None = None
+
+
 RECORD_FIELDS = (
     "id",
     "subject",
@@ -73,3 +85,4 @@ class Record:
     disputed_on: date | None = None
     dispute_decided_on: date | None = None
     dispute_outcome: DisputeOutcome | None = None
+    repairs: tuple[RepairCase, ...] = ()  # registry casework: not in ``RECORD_FIELDS``

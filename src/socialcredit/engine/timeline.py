@@ -9,7 +9,8 @@ Reference semantics (docs/semantics.md):
   outcome revoked or corrected;
 - a dispute not decided within the policy's ``objection_review_days`` (calendar days, or working
   days on the official Chinese calendar: ``engine.workdays``) suspends the record from the
-  deadline until the decision.
+  deadline until the decision; so does a credit repair application covering the record that is
+  not decided by its deadline (``Record.repairs``, from the registry's casework).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from enum import StrEnum
 
 from socialcredit.engine.compiled import after
 from socialcredit.engine.intervals import EMPTY, OPEN_END, IntervalSet
-from socialcredit.engine.records import UNSERVED, DisputeOutcome, Record
+from socialcredit.engine.records import UNSERVED, DisputeOutcome, Record, RepairCase
 from socialcredit.engine.workdays import deadline as review_deadline
 from socialcredit.policy.models import Item
 from socialcredit.policy.vocabulary import Polarity
@@ -93,11 +94,15 @@ def effective_from(record: Record, item: Item) -> date:
 
 
 def suspension(record: Record, review_days: int, working: bool = False) -> IntervalSet:
-    """From the review deadline of an undecided objection until its decision."""
+    """From the review deadline of an undecided objection until its decision, and from the
+    deadline of each repair application covering the record until its decision."""
+    found = EMPTY
+    for case in record.repairs:
+        found = found.union(IntervalSet.span(case.deadline, case.decided_on or OPEN_END))
     if record.disputed_on is None:
-        return EMPTY
+        return found
     deadline = review_deadline(record.disputed_on, review_days, working)
-    return IntervalSet.span(deadline, record.dispute_decided_on or OPEN_END)
+    return found.union(IntervalSet.span(deadline, record.dispute_decided_on or OPEN_END))
 
 
 def known_on(record: Record, day: date) -> Record | None:
@@ -115,6 +120,11 @@ def known_on(record: Record, day: date) -> Record | None:
         return when if when is not None and when <= day else None
 
     decided_dispute = seen(record.dispute_decided_on)
+    repairs = tuple(
+        replace(case, decided_on=seen(case.decided_on))
+        for case in record.repairs
+        if case.filed_on <= day
+    )
     return replace(
         record,
         resolved_on=seen(record.resolved_on),
@@ -122,6 +132,7 @@ def known_on(record: Record, day: date) -> Record | None:
         disputed_on=seen(record.disputed_on),
         dispute_decided_on=decided_dispute,
         dispute_outcome=record.dispute_outcome if decided_dispute else None,
+        repairs=repairs,
     )
 
 
@@ -133,11 +144,18 @@ def _all_known(record: Record, day: date) -> bool:
             return False
     elif decided_dispute > day:
         return False
+    if any(_later(case, day) for case in record.repairs):
+        return False
     return not (
         (record.resolved_on is not None and record.resolved_on > day)
         or (record.revoked_on is not None and record.revoked_on > day)
         or (record.disputed_on is not None and record.disputed_on > day)
     )
+
+
+def _later(case: RepairCase, day: date) -> bool:
+    """Whether the repair case was filed, or decided, after ``day``."""
+    return case.filed_on > day or (case.decided_on is not None and case.decided_on > day)
 
 
 def timeline(record: Record, item: Item, review_days: int, working: bool = False) -> Timeline:

@@ -1,7 +1,8 @@
 """A subject's own pages: the file (scores with contributions and a chart over time, lists with
 since, until and the way out, decisions per service with reasons, records with histories), who
-read it and why, the notices, an objection to a record, an application for credit repair, and
-the file to take away (JSON, and a printable credit report as PDF).
+read it and why, the notices, an objection to a record, an application for credit repair, the
+evidence attached to them (``web.evidence``), and the file to take away (JSON, and a printable
+credit report as PDF).
 
 Each page calls the API's subject routes themselves, so the same rule admits the visitor (only
 the own file; another subject's is refused and the attempt audited) and the same reads are
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
 from socialcredit.api.deps import Caller, Paging, registry_of
+from socialcredit.api.routers import attachments as attachment_api
 from socialcredit.api.routers import subject as api
 from socialcredit.api.schemas import ObjectionIn, RepairIn
 from socialcredit.registry.reads.history import score_history
@@ -44,6 +46,7 @@ async def own_file(request: Request, subject_id: str, done: str = "") -> Respons
     series = await run_in_threadpool(score_history, reg, found.subject)
     open_objections = await run_in_threadpool(api.own_objections, subject_id, reg, who, ALL)
     repairs = await run_in_threadpool(api.own_repairs, subject_id, reg, who, ALL)
+    evidence = await run_in_threadpool(attachment_api.own_attachments, subject_id, reg, who)
     f = formats(request)
     charts = []
     for s in series:
@@ -57,6 +60,8 @@ async def own_file(request: Request, subject_id: str, done: str = "") -> Respons
         "policies": await run_in_threadpool(active, reg),
         "objections": open_objections.items,
         "repairs": repairs.items,
+        "evidence": evidence,
+        "max_bytes": reg.settings.attachment_max_bytes,
         "done": done,
     }
     return render(request, "file.html", context)

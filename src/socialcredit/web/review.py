@@ -1,5 +1,6 @@
 """The reviewer's desk: the queues of objections and repair applications (earliest deadline
-first), a case with the record and the grounds, and the decision with reasons. The pages call
+first), a case with the record, the grounds and the evidence attached, and the decision with
+reasons. The pages call
 the API's reviewer routes, and the record is read through the API's file route (a reviewer reads
 a file only while a case of that subject awaits a decision; the read is audited)."""
 
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
 from socialcredit.api.deps import Caller, Paging, RowId, registry_of
+from socialcredit.api.routers import attachments as attachment_api
 from socialcredit.api.routers import reviewer as api
 from socialcredit.api.routers import subject as subject_api
 from socialcredit.api.schemas import ObjectionDecisionIn, RepairDecisionIn
@@ -50,13 +52,24 @@ async def objection_case(request: Request, objection_id: RowId) -> Response:
     who = await need(request, REVIEW, "reviewer")
     reg = registry_of(request)
     case = await run_in_threadpool(_objection, reg, objection_id, who)
-    record = None
+    record, evidence = None, []
     if case.status == "pending":
         file = await run_in_threadpool(subject_api.read_file, case.subject, reg, who)
         record = next((r for r in file.records if r.record == case.record), None)
+        listing = attachment_api.objection_attachments
+        evidence = await run_in_threadpool(listing, objection_id, reg, who)
     policies = await run_in_threadpool(active, reg)
-    context = {"case": case, "record": record, "policies": policies}
+    context = {"case": case, "record": record, "policies": policies, "evidence": evidence}
     return render(request, "case.html", context)
+
+
+@router.get("/review/attachments/{attachment_id}")
+async def evidence_file(request: Request, attachment_id: RowId) -> Response:
+    """One attachment of a case of the reviewer's authority, as uploaded (the read is
+    audited and shown to the subject)."""
+    who = await need(request, REVIEW, "reviewer")
+    reg = registry_of(request)
+    return await run_in_threadpool(attachment_api.review_attachment, attachment_id, reg, who)
 
 
 @router.post("/review/objections/{objection_id}/decision")

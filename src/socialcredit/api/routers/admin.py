@@ -90,8 +90,9 @@ def stats(reg: Reg, who: Admin) -> Dict:
 @router.post("/tick")
 def tick(body: TickIn, reg: Reg, who: Admin) -> Dict:
     """Move the registry date forward, reassess what time changed, then notify subjects whose
-    objection or repair application passed its deadline undecided."""
-    report, sweep = advance(reg, body.as_of, who.actor)
+    objection or repair application passed its deadline undecided, and escalate the cases
+    near their deadline to their authority."""
+    report, sweep = advance(reg, body.as_of, who.actor, body.escalate_days)
     return {
         "previous": report.previous.isoformat(),
         "as_of": report.as_of.isoformat(),
@@ -99,4 +100,5 @@ def tick(body: TickIn, reg: Reg, who: Admin) -> Dict:
         "list_changes": report.list_changes,
         "overdue_objections": sweep.objections,
         "overdue_repairs": sweep.repairs,
+        "escalated": sweep.escalated,
     }

@@ -3,7 +3,9 @@
 The registry's own reassessment path stores them (assessment tables, list entry and exit
 notices, time-driven status events), with an assessor that hands it the batch result. A
 subject whose records changed after the export (a new or removed record, or a status event
-newer than the export) is assessed by the engine instead, so nothing stale is ever stored.
+newer than the export) is assessed by the engine instead, so nothing stale is ever stored; so
+is a subject with credit repair casework on a record (``Record.repairs``: registry casework
+that the exported records files do not carry, and which may suspend a record).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class Precomputed:
     def __call__(self, subject: str, records: list[Record]) -> Result:
         found = self.results.get(subject)
         same = self.exported.get(subject) == frozenset(r.id for r in records)
-        if found is None or not same or subject in self.changed:
+        casework = any(r.repairs for r in records)
+        if found is None or not same or subject in self.changed or casework:
             self.fallbacks += 1
             return assess_with_next_change(self.policies, records, subject, self.day)
         return found

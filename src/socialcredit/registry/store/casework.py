@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     text,
@@ -69,6 +70,7 @@ class Objection(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     overdue_noticed: Mapped[bool]
     filed_at: Mapped[datetime]
+    escalated_on: Mapped[date | None]  # near its deadline (``workflows.escalation``)
 
 
 class RepairApplication(Base):
@@ -104,6 +106,7 @@ class RepairApplication(Base):
     listing_ended: Mapped[bool | None]
     overdue_noticed: Mapped[bool]
     filed_at: Mapped[datetime]
+    escalated_on: Mapped[date | None]  # near its deadline (``workflows.escalation``)
 
 
 class FileCopy(Base):
@@ -129,3 +132,37 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime]
+    channel: Mapped[str | None] = mapped_column(String(8))  # email or sms (else e-mail first)
+
+
+class AuthorityContact(Base):
+    """Where an authority's escalations go (its supervising clerk's address or phone)."""
+
+    __tablename__ = "authority_contacts"
+
+    authority: Mapped[str] = mapped_column(String(300), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime]
+
+
+class Attachment(Base):
+    """An evidence file of an objection or a repair application (personal data: deleted with
+    its subject at retention and on erasure)."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_case", "case_kind", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_kind: Mapped[str] = mapped_column(String(16))  # objection or repair
+    case_id: Mapped[int]
+    subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(HASH)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_on: Mapped[date]
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(200))

@@ -105,6 +105,7 @@ class RecordRow(Base):
     disputed_on: Mapped[date | None]
     dispute_decided_on: Mapped[date | None]
     dispute_outcome: Mapped[str | None] = mapped_column(String(16))
+    repairs: Mapped[list[Any] | None]  # the repair applications covering it (migration 0014)
     payload: Mapped[dict[str, Any]]
     payload_sha256: Mapped[str] = mapped_column(HASH)
     policy_versions: Mapped[list[Any]]

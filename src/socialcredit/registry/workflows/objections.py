@@ -68,8 +68,9 @@ class QueueQuery:
 
 
 def queue_page(reg: Registry, model: type[Any], query: QueueQuery) -> Page:
-    """A page of due-process cases (objections or repair applications), earliest deadline
-    first; with a reader, each subject on the page sees the read in its access listing."""
+    """A page of due-process cases (objections or repair applications), escalated ones first
+    (``workflows.escalation``), then earliest deadline first; with a reader, each subject on
+    the page sees the read in its access listing."""
     select_cases = select(model)
     if query.authority is not None:
         mine = (model.authority == query.authority) | model.authority.is_(None)
@@ -78,7 +79,7 @@ def queue_page(reg: Registry, model: type[Any], query: QueueQuery) -> Page:
         select_cases = select_cases.where(model.status == query.status)
     if query.subject is not None:
         select_cases = select_cases.where(model.subject_id == query.subject)
-    ordered = select_cases.order_by(model.deadline, model.id)
+    ordered = select_cases.order_by(model.escalated_on.is_(None), model.deadline, model.id)
     with reg.session() as session, session.begin():
         found = page_of(session, ordered, query.limit, query.offset)
         if query.reader is not None:

@@ -5,7 +5,9 @@ An application names a list the subject is on today; the records that keep it th
 Granting it means the exit condition is met: each of those records still counting is resolved on
 the registry date (a status change through the lifecycle, in the decision's transaction), which
 ends the membership that day under the engine's semantics. The decision, its reasons and whether
-the listing ended are recorded and notified.
+the listing ended are recorded and notified. An application not decided by its deadline
+suspends the records it covers until its decision, as an overdue objection suspends its record
+(``workflows.repaircases``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ from socialcredit.registry.workflows.objections import (
     overdue,
     pending_row,
     queue_page,
+)
+from socialcredit.registry.workflows.repaircases import (
+    note_decided,
+    note_filed,
+    reassess_subject,
 )
 from socialcredit.registry.workflows.routing import ensure_routed, list_authority
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
@@ -99,6 +106,8 @@ def apply_for_repair(
         )
         session.add(application)
         session.flush()
+        note_filed(session, application)  # suspends its records if decided late
+        reassess_subject(session, reg.policies(session), application, today, actor.name)
         body = {
             "application": application.id,
             "list": list_id,
@@ -147,8 +156,9 @@ def decide_repair(
             session, RepairApplication, application_id, "application"
         )
         today = reg.state(session).as_of
+        note_decided(session, found, today)  # a suspension for lateness ends today
         resolved = _resolve_triggers(session, reg, found, today, actor) if grant else []
-        session.flush()
+        reassess_subject(session, reg.policies(session), found, today, actor.name)
         still = session.get(AssessmentList, (found.subject_id, found.list_id)) is not None
         found.status, found.reason = (GRANTED if grant else REFUSED), reason
         found.decided_on, found.decided_by, found.listing_ended = today, actor.name, not still
@@ -185,8 +195,10 @@ def notify_overdue_repairs(session: Session, today: date, actor: Actor) -> int:
             "application": found.id,
             "list": found.list_id,
             "deadline": found.deadline.isoformat(),
-            "message": "your credit repair application was not decided by its deadline; "
-            "it stays first in the reviewers' queue",
+            "records": list(found.records),
+            "message": "your credit repair application was not decided by its deadline: "
+            "the records it covers are suspended (they count for nothing, and the listing "
+            "with them) until it is decided",
         }
         add_notice(session, found.subject_id, "repair-late", body)
         events.append(AuditEvent("write.repair.overdue", found.subject_id, {"id": found.id}))

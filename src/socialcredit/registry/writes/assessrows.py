@@ -23,6 +23,7 @@ from socialcredit.engine import (
     DisputeOutcome,
     NoticeState,
     Record,
+    RepairCase,
 )
 from socialcredit.engine.timeline import suspension
 from socialcredit.registry.policystore import ActivePolicies
@@ -31,7 +32,24 @@ from socialcredit.registry.store.models import RecordRow, record_key
 
 TIME_EVENTS = ("effective", "suspended", "expired")
 # The record row's columns the engine reads: its fields, keyed by the row id and subject_id.
-ENGINE_COLUMNS = ("id", "subject_id", *(f for f in RECORD_FIELDS if f not in ("id", "subject")))
+ENGINE_COLUMNS = (
+    "id",
+    "subject_id",
+    *(f for f in RECORD_FIELDS if f not in ("id", "subject")),
+    "repairs",
+)
+
+
+def repair_cases(stored: list[Any] | None) -> tuple[RepairCase, ...]:
+    """The engine's view of a record's ``repairs`` column (``workflows.repaircases``)."""
+    return tuple(
+        RepairCase(
+            date.fromisoformat(case["filed_on"]),
+            date.fromisoformat(case["deadline"]),
+            _date(case.get("decided_on")),
+        )
+        for case in stored or ()
+    )
 
 
 def to_record(row: RecordRow | Row[Any], kind: str) -> Record:
@@ -54,6 +72,7 @@ def to_record(row: RecordRow | Row[Any], kind: str) -> Record:
         dispute_outcome=None
         if row.dispute_outcome is None
         else DisputeOutcome(row.dispute_outcome),
+        repairs=repair_cases(row.repairs),
     )
 
 
@@ -184,7 +203,7 @@ def time_events(
         if state.status == "expired":
             found_events.append((state.record, "expired", until))
         record = by_key.get(state.record)
-        if record is None or record.disputed_on is None:
+        if record is None or (record.disputed_on is None and not record.repairs):
             continue
         pset = policies.policy_set
         suspended = suspension(

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from socialcredit.registry.store.casework import Contact
+from socialcredit.registry.store.casework import AuthorityContact, Contact
 from socialcredit.registry.store.models import Notice
 
 MAX_BACKOFF = timedelta(days=1)
@@ -27,7 +27,9 @@ QUEUED, SENT = "queued", "sent"
 @dataclass(frozen=True)
 class OutgoingNotice:
     """What a sender receives: the notice id, its subject and its content, and the subject's
-    own channels from the contact directory (its language, its e-mail address), if any."""
+    own channels from the contact directory (its language, its e-mail address, its phone and
+    the channel it chose), if any. An escalation notice has no subject (``""``): its channels
+    are the authority's escalation contact's."""
 
     id: int
     subject: str
@@ -35,6 +37,8 @@ class OutgoingNotice:
     body: Mapping[str, Any]
     locale: str | None = None
     email: str | None = None
+    phone: str | None = None
+    channel: str | None = None
 
 
 class NoticeSender(Protocol):
@@ -97,12 +101,27 @@ def _due(session: Session, now: datetime, limit: int) -> list[Notice]:
 def addressed(
     session: Session, notice_id: int, subject: str, kind: str, body: dict[str, Any]
 ) -> OutgoingNotice:
-    """A notice to ``subject`` in its contact directory's language and to its address, when it
-    has given them (else the sender's defaults)."""
+    """A notice to ``subject`` in its contact directory's language and to its channels, when
+    it has given them (else the sender's defaults); an authority's escalation notice to the
+    authority's escalation contact."""
+    if not subject and body.get("authority"):
+        found = session.get(AuthorityContact, body["authority"])
+        if found is not None:
+            return OutgoingNotice(
+                notice_id, subject, kind, body, found.locale, found.email, found.phone
+            )
     contact = session.get(Contact, subject) if subject else None
-    locale = None if contact is None else contact.locale
+    if contact is None:
+        return OutgoingNotice(notice_id, subject, kind, body)
     return OutgoingNotice(
-        notice_id, subject, kind, body, locale, None if contact is None else contact.email
+        notice_id,
+        subject,
+        kind,
+        body,
+        contact.locale,
+        contact.email,
+        contact.phone,
+        contact.channel,
     )
 
 

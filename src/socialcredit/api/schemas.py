@@ -14,6 +14,7 @@ from socialcredit.engine.hygiene import (
     SHORT_TEXT,
     SINGLE_LINE_PATTERN,
 )
+from socialcredit.identity import IdentifierKind
 from socialcredit.registry.reads.checks import MAX_BATCH
 
 
@@ -82,6 +83,11 @@ class OrganisationNameIn(Strict):
 class CheckIn(Strict):
     subject: SubjectText
     service: Code
+    kind: IdentifierKind | None = Field(
+        default=None,
+        description="The kind of identifier subject is; needed only when 18 digits are valid "
+        "as two kinds (docs/identity.md#looking-a-subject-up).",
+    )
 
 
 class CheckBatchIn(Strict):

@@ -12,10 +12,11 @@ import typer
 
 from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stderr, stdout
 from socialcredit.cli.report import render_assessment
-from socialcredit.engine import Record, assess
+from socialcredit.engine import Record, assess, resolve_organisation_codes
 from socialcredit.errors import InputError, RecordError
 from socialcredit.identity import parse_subject
-from socialcredit.ingest import RecordBatch, read_records
+from socialcredit.ingest import LineProblem, RecordBatch, read_records
+from socialcredit.ingest.files import rows
 from socialcredit.policy import PolicySet, load_policies
 
 PolicyOpt = Annotated[
@@ -34,6 +35,30 @@ SkipOpt = Annotated[
     bool,
     typer.Option("--skip-invalid", help="Assess the valid records; still list the invalid ones."),
 ]
+
+
+def _lines_of(path: Path, ids: set[str]) -> dict[str, int]:
+    """The line numbers of the records ``ids`` (unique in a valid file), read again."""
+    found = {}
+    for number, row in rows(path):
+        if isinstance(row, dict) and str(row.get("id")).strip() in ids:
+            found[str(row.get("id")).strip()] = number
+    return found
+
+
+def resolved(batch: RecordBatch, path: Path) -> RecordBatch:
+    """The batch with the records filed under an organisation code filed under the one credit
+    code of the file that embeds it; those that none or several embed become problems."""
+    resolution = resolve_organisation_codes(batch.records)
+    if not resolution.refused:
+        return RecordBatch(list(resolution.records), batch.problems, batch.warnings, batch.lines)
+    lines = _lines_of(path, {record.id for _, record, _ in resolution.refused})
+    refused = [
+        LineProblem(str(path), lines.get(record.id, 0), record.id, (reason,))
+        for _, record, reason in resolution.refused
+    ]
+    problems = sorted([*batch.problems, *refused], key=lambda p: p.line)
+    return RecordBatch(list(resolution.records), problems, batch.warnings, batch.lines)
 
 
 def _report_batch(batch: RecordBatch, skip_invalid: bool) -> None:
@@ -85,7 +110,7 @@ def assess_command(
         if not policy:
             raise InputError("give at least one --policy file or directory")
         policies = load_policies(policy)
-        batch = read_records(records, policies)
+        batch = resolved(read_records(records, policies), records)
         _report_batch(batch, skip_invalid)
         subjects = _subjects(batch, subject)
         if not subjects:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
-from socialcredit.identity import parse_subject
+from socialcredit.identity import parse_lookup
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
 from socialcredit.registry.context import Registry
 from socialcredit.registry.policystore import ActivePolicies
@@ -79,6 +79,8 @@ def check_event(subject: str, service: str, batch: bool = False) -> AuditEvent:
 class CheckRequest:
     subject: str
     service: str
+    kind: str | None = None
+    """The kind of identifier ``subject`` is, if said (``identity.parse_lookup``)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class _Parsed:
 
 
 def _parse_one(request: CheckRequest) -> _Parsed:
-    sid = parse_subject(request.subject)
+    sid = parse_lookup(request.subject, request.kind)
     return _Parsed(sid.value, str(sid.kind), request.service)
 
 
@@ -185,13 +187,15 @@ def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) ->
 Outcome = CheckResult | SocialCreditError
 
 
-def check(reg: Registry, subject: str, service: str, actor: Actor) -> CheckResult:
+def check(
+    reg: Registry, subject: str, service: str, actor: Actor, kind: str | None = None
+) -> CheckResult:
     """The decision for ``subject`` at ``service`` (effect, reasons, remedies); audited.
 
     One short transaction (``checkrun.run``): the audit head locked and the subject's stored
     decision read, one audit entry appended, committed before the answer is returned.
     """
-    (outcome,) = check_each(reg, [(CheckRequest(subject, service), actor)])
+    (outcome,) = check_each(reg, [(CheckRequest(subject, service, kind), actor)])
     if isinstance(outcome, SocialCreditError):
         raise outcome
     return outcome

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import assess
-from socialcredit.identity import parse_subject
+from socialcredit.identity import parse_lookup
 from socialcredit.registry.audit import (
     Actor,
     AuditEvent,
@@ -63,9 +63,10 @@ def _assessment(
     return assess(reg.policies(session).policy_set, [], subject, today).to_dict(), None
 
 
-def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:
-    """The whole file of ``subject`` (records with history, assessment, notices); audited."""
-    sid = parse_subject(subject)
+def subject_file(reg: Registry, subject: str, actor: Actor, kind: str | None = None) -> SubjectFile:
+    """The whole file of ``subject`` (an identifier of ``kind``, if said: ``parse_lookup``):
+    records with history, assessment, notices; audited."""
+    sid = parse_lookup(subject, kind)
     with reg.session() as session, session.begin():
         state = reg.state(session)
         query = select(RecordRow).where(RecordRow.subject_id == sid.value).order_by(RecordRow.id)
@@ -88,9 +89,11 @@ def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:
         return found
 
 
-def subject_accesses(reg: Registry, subject: str, actor: Actor) -> list[AuditEntry]:
+def subject_accesses(
+    reg: Registry, subject: str, actor: Actor, kind: str | None = None
+) -> list[AuditEntry]:
     """Who read the subject's data (audit entries ``read.*``); this listing is audited too."""
-    sid = parse_subject(subject)
+    sid = parse_lookup(subject, kind)
     with reg.session() as session, session.begin():
         found = accesses(session, sid.value)
         append(session, actor, [AuditEvent("read.subject.accesses", sid.value, {})])

@@ -56,8 +56,12 @@ def _denied(subject: str, services: list[str]) -> AuditEvent | None:
     return AuditEvent("denied.subject.check", sid, {"services": services})
 
 
+def _kind(body: CheckIn) -> str | None:
+    return None if body.kind is None else body.kind.value
+
+
 def _request(body: CheckIn) -> CheckRequest:
-    return CheckRequest(body.subject, body.service, None if body.kind is None else str(body.kind))
+    return CheckRequest(body.subject, body.service, _kind(body))
 
 
 def _out(result: CheckResult) -> dict[str, Any]:
@@ -88,7 +92,7 @@ async def check_one(body: CheckIn, request: Request) -> Response:
     if outside := _out_of_scope(who, [(body.subject, body.service)]):
         await run_in_threadpool(_refuse, registry_of(request), who, outside)
     checks: Coalescer = request.app.state.checks  # (a dependency would cost more than this)
-    return _json(_out(await checks.check(_request(body), who.actor)))
+    return _json(_out(await checks.check(body.subject, body.service, who.actor, _kind(body))))
 
 
 @router.post("/checks/batch", response_model=CheckBatchOut)

@@ -63,6 +63,7 @@ from socialcredit.registry.store.models import (
 )
 from socialcredit.registry.writes.events import event_values, submitted_events
 from socialcredit.registry.writes.notices import notice_values
+from socialcredit.registry.writes.orgcodes import resolve_candidates
 from socialcredit.registry.writes.reassess import Scope, prepare, write_assessments
 from socialcredit.registry.writes.retention_rules import retain_until
 
@@ -237,32 +238,59 @@ def record_notice_body(
     }
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """One transaction's work: a chunk of lines (``seen``: the record ids of the submission
+    so far), or the records filed under an organisation code left for the last try."""
+
+    lines: list[tuple[int, RawLine]] | None = None
+    seen: dict[str, int] = field(default_factory=dict)
+    later: list[Candidate] = field(default_factory=list)
+
+
+def _transaction(
+    reg: Registry, sub: Submission, work: _Pass, report: SubmitReport
+) -> list[Candidate]:
+    """Store one chunk's new records (or the last try's); return the records to try later."""
+    with gc_paused(), reg.session() as session, session.begin():
+        active, today = reg.policies(session), reg.state(session).as_of
+        candidates = work.later
+        if work.lines is not None:
+            checked = not_after(check_lines(work.lines, active, sub.agency), today)
+            candidates = candidates_of(checked, work.seen, report)
+        conn = session.connection()
+        resolved = resolve_candidates(conn, candidates, final=work.lines is None)
+        report.outcomes += resolved.refused
+        candidates = resolved.candidates
+        backend = backend_of(conn)
+        with backend.key_lookups(conn):  # the chunk's lookups, one block
+            backend.lock_keys(conn, lock_keys_of(candidates, sub.agency))
+            new = classify(session, sub, candidates, report) if candidates else []
+            if new:
+                _register(session, _Under(reg, active, sub), new)
+        report.outcomes += [
+            LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
+        ]
+    return resolved.later
+
+
 def submit_lines(
     reg: Registry,
     lines: Iterable[tuple[int, RawLine]],
     sub: Submission,
     progress: Callable[[int], None] | None = None,
 ) -> SubmitReport:
-    """Submit raw records; every line gets an outcome. One transaction per chunk."""
+    """Submit raw records; every line gets an outcome. One transaction per chunk (and one
+    more for the records filed under an organisation code whose credit code came later)."""
     report = SubmitReport()
     seen: dict[str, int] = {}
+    later: list[Candidate] = []
     for chunk in chunks(lines, reg.settings.chunk_size):
-        with gc_paused(), reg.session() as session, session.begin():
-            active, today = reg.policies(session), reg.state(session).as_of
-            checked = not_after(check_lines(chunk, active, sub.agency), today)
-            candidates = candidates_of(checked, seen, report)
-            conn = session.connection()
-            backend = backend_of(conn)
-            with backend.key_lookups(conn):  # the chunk's lookups, one block
-                backend.lock_keys(conn, lock_keys_of(candidates, sub.agency))
-                new = classify(session, sub, candidates, report) if candidates else []
-                if new:
-                    _register(session, _Under(reg, active, sub), new)
-            report.outcomes += [
-                LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
-            ]
+        later += _transaction(reg, sub, _Pass(chunk, seen), report)
         if progress is not None:
             progress(len(chunk))
+    if later:
+        _transaction(reg, sub, _Pass(later=later), report)
     report.outcomes.sort(key=lambda o: o.line)
     return report
 

@@ -13,8 +13,9 @@ import typer
 from socialcredit.cli.output import EXIT_REFUSED, reported_errors, stderr, stdout
 from socialcredit.cli.report import render_assessment
 from socialcredit.engine import Record, assess, resolve_organisation_codes
+from socialcredit.engine.orgcodes import credit_codes
 from socialcredit.errors import InputError, RecordError
-from socialcredit.identity import parse_subject
+from socialcredit.identity import OrganisationCodeIndex, is_organisation_code_key, parse_lookup
 from socialcredit.ingest import LineProblem, RecordBatch, read_records
 from socialcredit.ingest.files import rows
 from socialcredit.policy import PolicySet, load_policies
@@ -77,9 +78,14 @@ def _report_batch(batch: RecordBatch, skip_invalid: bool) -> None:
 
 
 def _subjects(batch: RecordBatch, subject: str | None) -> list[str]:
-    if subject is not None:
-        return [parse_subject(subject).value]
-    return sorted({r.subject for r in batch.records})
+    """The subjects to assess: the one named (18 digits read by both kinds' check characters,
+    an organisation code as the credit code of the file embedding it), or all."""
+    if subject is None:
+        return sorted({r.subject for r in batch.records})
+    sid = parse_lookup(subject)
+    if is_organisation_code_key(sid.value, sid.kind):
+        return [OrganisationCodeIndex.of(credit_codes(batch.records)).credit_code_of(sid.value)]
+    return [sid.value]
 
 
 def run_assess(

@@ -57,6 +57,11 @@ class RecordIn(Strict):
     disputed_on: date | None = None
     dispute_decided_on: date | None = None
     dispute_outcome: Literal["upheld", "revoked", "corrected"] | None = None
+    identifier_kind: IdentifierKind | None = Field(
+        default=None,
+        description="The kind of identifier subject is (docs/identity.md); an all-digit "
+        "credit code must say so.",
+    )
 
     def raw(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

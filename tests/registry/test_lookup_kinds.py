@@ -1,0 +1,56 @@
+"""Looking a subject up by 18 digits on the command line (both databases): both kinds' check
+characters are tried; valid as one kind it is that kind, valid as both the command asks which
+(``--kind``) and reads nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from socialcredit.errors import IdentifierError
+from socialcredit.registry import Registry
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.reads.subjectfile import subject_file
+from socialcredit.registry.writes.submit import Submission, submit_record
+from tests.registry.conftest import OPERATOR
+from tests.registry.helpers import COURT, spc
+from tests.registry.test_cli import db, run
+
+__all__ = ["db"]  # the fixture of the registry's command-line tests
+
+BOTH = "110105199001010299"  # valid as a resident identity number and as a credit code
+DIGIT_CODE = "911522010783710635"  # valid only as a credit code
+USCC = "unified-social-credit-code"
+
+
+def test_the_registry_reads_ask_which_kind_when_both_are_valid(registry: Registry) -> None:
+    declared = spc("k-1", BOTH, identifier_kind=USCC)
+    assert submit_record(registry, declared, Submission(COURT, OPERATOR)) == "registered"
+    with pytest.raises(IdentifierError) as caught:
+        subject_file(registry, BOTH, OPERATOR)
+    assert caught.value.details["reason"] == "ambiguous-kind"
+    found = subject_file(registry, BOTH, OPERATOR, USCC)
+    assert (found.kind, len(found.records)) == ("organisation", 1)
+    assert subject_file(registry, BOTH, OPERATOR, "resident-identity-number").kind == "person"
+    assert check(registry, BOTH, "flight-booking", OPERATOR, USCC).subject == BOTH
+
+
+def test_subject_show_and_check_take_a_kind(db: str, tmp_path: Path) -> None:
+    records = tmp_path / "court.jsonl"
+    lines = [spc("k-1", BOTH, identifier_kind=USCC), spc("k-2", DIGIT_CODE, identifier_kind=USCC)]
+    records.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    run("records", "submit", str(records), "--agency", COURT, "--db", db)
+    out = run("subject", "show", BOTH, "--db", db, code=1)
+    assert "is ambiguous" in out and "say which kind" in out
+    shown = json.loads(run("subject", "show", BOTH, "--db", db, "--kind", USCC, "--json"))
+    assert (shown["subject"], shown["kind"]) == (BOTH, "organisation")
+    assert json.loads(run("subject", "show", DIGIT_CODE, "--db", db, "--json"))["records"]
+    assert "is ambiguous" in run("check", BOTH, "flight-booking", "--db", db, code=1)
+    decision = json.loads(
+        run("check", BOTH, "public-procurement-bid", "--db", db, "--kind", USCC, "--json")
+    )
+    assert decision["subject"] == BOTH and decision["effect"] == "deny"
+    assert "is ambiguous" in run("subject", "accesses", BOTH, "--db", db, code=1)
+    assert "Accesses" in run("subject", "accesses", BOTH, "--db", db, "--kind", USCC)

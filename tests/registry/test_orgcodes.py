@@ -7,8 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from socialcredit.errors import RecordError
+from socialcredit.errors import IdentifierError, NotFoundError, RecordError
 from socialcredit.registry import Registry
+from socialcredit.registry.reads.checks import check
+from socialcredit.registry.reads.disclosure import organisation_view
+from socialcredit.registry.reads.subjectfile import subject_file
 from socialcredit.registry.store.models import RecordRow, Subject
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
@@ -74,3 +77,19 @@ def test_a_code_several_credit_codes_embed_is_refused_as_ambiguous(registry: Reg
     assert refused.record_id == "o-3"
     assert "is ambiguous" in refused.reasons[0]
     assert SAME_CODE_ELSEWHERE in refused.reasons[0] and EMBEDDING in refused.reasons[0]
+
+
+def test_a_lookup_by_code_reads_the_organisation_embedding_it(registry: Registry) -> None:
+    """A file, a check and the public view by the old code are those of the credit code; a
+    code no registered credit code embeds is refused, never answered as an empty subject."""
+    submit_record(registry, spc("o-1", EMBEDDING), SUB)
+    assert subject_file(registry, CODE, OPERATOR).subject == EMBEDDING
+    found = check(registry, CODE, "public-procurement-bid", OPERATOR)
+    assert (found.subject, found.decision["effect"]) == (EMBEDDING, "deny")
+    assert organisation_view(registry, CODE, OPERATOR).subject == EMBEDDING
+    with pytest.raises(IdentifierError) as caught:
+        check(registry, "12345678-8", "public-procurement-bid", OPERATOR)
+    assert caught.value.details["reason"] == "unmatched-organisation-code"
+    assert "look the organisation up by its credit code" in caught.value.message
+    with pytest.raises(NotFoundError):
+        organisation_view(registry, "12345678-8", OPERATOR)

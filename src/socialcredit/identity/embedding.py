@@ -19,6 +19,8 @@ from socialcredit.errors import IdentifierError
 from socialcredit.identity.kinds import IDENTIFIER_LENGTH, IdentifierKind, SubjectKind
 from socialcredit.identity.orgcode import ORGANISATION_CODE_LENGTH, organisation_code_of
 
+FILE_UNDER = "file the record under the organisation's credit code"
+LOOK_UP_BY = "look the organisation up by its credit code"
 UNMATCHED = "unmatched-organisation-code"
 AMBIGUOUS = "ambiguous-organisation-code"
 
@@ -56,30 +58,32 @@ class OrganisationCodeIndex:
                 found.setdefault(code, set()).add(key)
         return cls({code: tuple(sorted(usccs)) for code, usccs in found.items()})
 
-    def credit_code_of(self, code: str) -> str:
+    def credit_code_of(self, code: str, advice: str = FILE_UNDER) -> str:
         """The one known credit code embedding the canonical organisation ``code``; raise
         :class:`IdentifierError` (reason ``unmatched-organisation-code`` or
-        ``ambiguous-organisation-code``) when there is none or more than one."""
+        ``ambiguous-organisation-code``, ending with ``advice``) when there is none or more
+        than one."""
         usccs = self.embedders.get(code, ())
         if len(usccs) == 1:
             return usccs[0]
-        raise organisation_code_refusal(code, usccs)
+        raise organisation_code_refusal(code, usccs, advice)
 
 
-def organisation_code_refusal(code: str, usccs: tuple[str, ...]) -> IdentifierError:
-    """The refusal of a record filed under ``code``, which the credit codes ``usccs`` embed
-    (none, or several)."""
+def organisation_code_refusal(
+    code: str, usccs: tuple[str, ...], advice: str = FILE_UNDER
+) -> IdentifierError:
+    """The refusal of a record filed (or a lookup) under ``code``, which the credit codes
+    ``usccs`` embed (none, or several)."""
     written = shown_organisation_code(code)
     details = {"identifier": written, "scheme": str(IdentifierKind.ORGANISATION_CODE)}
     if not usccs:
         return IdentifierError(
-            f"organisation code {written} matches no known unified social credit code: file "
-            "the record under the organisation's credit code",
+            f"organisation code {written} matches no known unified social credit code: {advice}",
             {**details, "reason": UNMATCHED},
         )
     listed = ", ".join(usccs)
     return IdentifierError(
         f"organisation code {written} is ambiguous: the known unified social credit codes "
-        f"{listed} all embed it; file the record under the organisation's credit code",
+        f"{listed} all embed it; {advice}",
         {**details, "reason": AMBIGUOUS, "candidates": listed},
     )

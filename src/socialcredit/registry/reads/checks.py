@@ -34,6 +34,7 @@ from socialcredit.registry.context import Registry
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.reads import checkrun
 from socialcredit.registry.reads.checkrun import AuditRows, Found
+from socialcredit.registry.reads.orgcodes import registered_subject
 
 MAX_BATCH = 1000
 
@@ -90,17 +91,19 @@ class _Parsed:
     service: str
 
 
-def _parse_one(request: CheckRequest) -> _Parsed:
-    sid = parse_lookup(request.subject, request.kind)
+def _parse_one(reg: Registry, request: CheckRequest) -> _Parsed:
+    """The request's subject (an organisation code as the registry's credit code embedding
+    it: ``registered_subject``) and service."""
+    sid = registered_subject(reg, parse_lookup(request.subject, request.kind))
     return _Parsed(sid.value, str(sid.kind), request.service)
 
 
-def _parse(requests: Sequence[CheckRequest]) -> list[_Parsed]:
+def _parse(reg: Registry, requests: Sequence[CheckRequest]) -> list[_Parsed]:
     """Each request parsed; refuse the batch naming every bad entry."""
     parsed, bad = [], []
     for index, request in enumerate(requests):
         try:
-            parsed.append(_parse_one(request))
+            parsed.append(_parse_one(reg, request))
         except IdentifierError as exc:
             bad.append({"index": index, "message": exc.message})
     if bad:
@@ -164,7 +167,7 @@ def _run(
 def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) -> list[CheckResult]:
     """The decision of each (subject, service), in request order; one audit entry each,
     committed before this returns."""
-    parsed = _parse(requests)
+    parsed = _parse(reg, requests)
     if not parsed:
         return []
 
@@ -223,7 +226,7 @@ def check_each(
     outcomes: list[Outcome | _Parsed] = []
     for request, _ in requests:
         try:
-            outcomes.append(_parse_one(request))
+            outcomes.append(_parse_one(reg, request))
         except IdentifierError as exc:
             outcomes.append(exc)
     todo = [(i, p) for i, p in enumerate(outcomes) if isinstance(p, _Parsed)]

@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from socialcredit.engine.minors import minor_on
 from socialcredit.errors import IdentifierError, NotFoundError
 from socialcredit.identity import SubjectId, SubjectKind, birth_date, parse_lookup
+from socialcredit.identity.embedding import UNMATCHED
 from socialcredit.policy import PolicySet
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
+from socialcredit.registry.reads.orgcodes import registered_subject
 from socialcredit.registry.reads.publicreads import public_showings
 from socialcredit.registry.store.models import (
     AssessmentList,
@@ -97,9 +99,19 @@ def public_code(code: str) -> SubjectId:
     )
 
 
+def _registered(reg: Registry, sid: SubjectId) -> SubjectId:
+    try:
+        return registered_subject(reg, sid)
+    except IdentifierError as error:
+        if error.details["reason"] != UNMATCHED:
+            raise
+        raise NotFoundError(error.message, {"identifier": error.details["identifier"]}) from None
+
+
 def organisation_view(reg: Registry, code: str, actor: Actor) -> PublicView:
-    """The public part of an organisation's file; audited."""
-    sid = public_code(code)
+    """The public part of an organisation's file (an organisation code names the registry's
+    organisation whose credit code embeds it); audited."""
+    sid = _registered(reg, public_code(code))
     with reg.session() as session, session.begin():
         today = reg.state(session).as_of
         policies = reg.policies(session).policy_set

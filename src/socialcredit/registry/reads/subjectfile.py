@@ -22,6 +22,7 @@ from socialcredit.registry.audit import (
     append,
 )
 from socialcredit.registry.context import Registry
+from socialcredit.registry.reads.orgcodes import registered_subject
 from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentRow,
@@ -65,8 +66,9 @@ def _assessment(
 
 def subject_file(reg: Registry, subject: str, actor: Actor, kind: str | None = None) -> SubjectFile:
     """The whole file of ``subject`` (an identifier of ``kind``, if said: ``parse_lookup``):
-    records with history, assessment, notices; audited."""
-    sid = parse_lookup(subject, kind)
+    records with history, assessment, notices; audited. An organisation code names the
+    registry's organisation whose credit code embeds it."""
+    sid = registered_subject(reg, parse_lookup(subject, kind))
     with reg.session() as session, session.begin():
         state = reg.state(session)
         query = select(RecordRow).where(RecordRow.subject_id == sid.value).order_by(RecordRow.id)
@@ -93,7 +95,7 @@ def subject_accesses(
     reg: Registry, subject: str, actor: Actor, kind: str | None = None
 ) -> list[AuditEntry]:
     """Who read the subject's data (audit entries ``read.*``); this listing is audited too."""
-    sid = parse_lookup(subject, kind)
+    sid = registered_subject(reg, parse_lookup(subject, kind))
     with reg.session() as session, session.begin():
         found = accesses(session, sid.value)
         append(session, actor, [AuditEvent("read.subject.accesses", sid.value, {})])

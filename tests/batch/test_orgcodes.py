@@ -25,12 +25,14 @@ BUCKET0 = [
     ("a2", "60003734-1", None),  # its credit code is in the same partition
     ("a3", "MA0001KX-7", "organisation-code"),  # its credit code is in bucket 1
     ("a4", "913501005566778857", "unified-social-credit-code"),
-    ("a5", "12345678-8", None),  # no credit code embeds it
+    ("a5", "87654321-0", None),  # no credit code embeds it
+    ("a6", "91440300123456788M", None),
 ]
 BUCKET1 = [
     ("b1", "91350100MA0001KX7B", None),
     ("b2", "914403005566778854", "unified-social-credit-code"),
     ("b3", "55667788-5", None),  # embedded in a4's and b2's credit codes: ambiguous
+    ("b4", " 1234 5678-8 ", None),  # a6's code, written with spaces: a6 is in bucket 0
 ]
 
 
@@ -56,6 +58,7 @@ def test_duckdb_resolves_codes_over_the_whole_dataset(lab_policy: PolicySet, wor
         "a3": REASONS["elsewhere"],
         "a5": REASONS["unmatched"],
         "b3": REASONS["ambiguous"],
+        "b4": REASONS["elsewhere"],
     }
     assert "600037341" not in kept.values()
 
@@ -65,6 +68,7 @@ def test_one_partition_resolves_what_it_holds(lab_policy: PolicySet, workdir: Pa
     assess_dataset(lab_policy, BatchOptions(workdir / "in", workdir / "out", DAY, True))
     kept, refused = _outcome(workdir / "out")
     assert (kept["a2"], kept["a3"]) == ("91350100600037341P", "91350100MA0001KX7B")
+    assert kept["b4"] == "91440300123456788M"
     assert refused == {"a5": REASONS["unmatched"], "b3": REASONS["ambiguous"]}
 
 

@@ -5,10 +5,10 @@ organisation code (GB 11714) is assessed under the one credit code of the datase
 characters 9 to 17 are that code, and is refused when none or several embed it. The credit
 codes known are those of the whole dataset: Spark reads it at once; the DuckDB executor, which
 assesses one partition at a time, first finds the credit codes of every partition that embed a
-code filed anywhere (:func:`first_pass_sql`, run only when the dataset has more than one
-partition) into the constant table ``c_org_credit``. A row whose credit code's records are in
-another partition is refused, since every record of a subject must be in the subject's
-partition.
+code filed anywhere (:func:`filed_codes_sql`, then :func:`embedding_sql` if any, run only
+when the dataset has more than one partition) into the constant table ``c_org_credit``. A row
+whose credit code's records are in another partition is refused, since every record of a
+subject must be in the subject's partition.
 """
 
 from __future__ import annotations
@@ -81,17 +81,26 @@ FROM o_ids
 )"""
 
 
-def first_pass_sql(dialect: Dialect, source: str) -> str:
-    """The (org, uscc) pairs of the credit codes of ``source`` (a relation with ``subject``
-    and ``identifier_kind``: the whole dataset) that embed an organisation code filed in it."""
+def filed_codes_sql(dialect: Dialect, source: str) -> str:
+    """The organisation codes (canonical) filed in ``source``, a relation with ``subject`` and
+    ``identifier_kind`` (the whole dataset): the first pass's first query."""
     compact = dialect.without_whitespace("subject")
-    codes_source = f"(SELECT * FROM {source} WHERE length({compact}) IN (9, 10)) f"
-    codes = (
-        f"SELECT DISTINCT c_subject AS org FROM ({subject_ids_sql(dialect, codes_source)}) c "
+    spaced = dialect.has_whitespace("subject")
+    maybe = f"(length(subject) IN (9, 10) OR length(subject) > 10 AND {spaced})"
+    filed = f"(SELECT * FROM {source} WHERE {maybe} AND length({compact}) IN (9, 10)) f"
+    return (
+        f"SELECT DISTINCT c_subject AS org FROM ({subject_ids_sql(dialect, filed)}) c "
         "WHERE c_kind = 'organisation' AND length(c_subject) = 9"
     )
-    usccs_source = (
+
+
+def embedding_sql(dialect: Dialect, source: str, codes: str) -> str:
+    """The (org, uscc) pairs of the credit codes of ``source`` that embed one of the codes of
+    the table ``codes`` (``filed_codes_sql``'s): the first pass's second query, run only when
+    ``codes`` is not empty."""
+    compact = dialect.without_whitespace("subject")
+    usccs = (
         f"(SELECT * FROM {source} WHERE length({compact}) = 18 "
-        f"AND upper(substr({compact}, 9, 9)) IN ({codes})) u"
+        f"AND upper(substr({compact}, 9, 9)) IN (SELECT org FROM {codes})) u"
     )
-    return credit_sql(f"({subject_ids_sql(dialect, usccs_source)}) ids")
+    return credit_sql(f"({subject_ids_sql(dialect, usccs)}) ids")

@@ -13,6 +13,7 @@ from socialcredit.registry.reads.checks import check
 from socialcredit.registry.reads.disclosure import organisation_view
 from socialcredit.registry.reads.subjectfile import subject_file
 from socialcredit.registry.store.models import RecordRow, Subject
+from socialcredit.registry.workflows.submissions import name_organisation
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 from tests.registry.conftest import OPERATOR
 from tests.registry.helpers import COURT, P1, counts, spc
@@ -93,3 +94,13 @@ def test_a_lookup_by_code_reads_the_organisation_embedding_it(registry: Registry
     assert "look the organisation up by its credit code" in caught.value.message
     with pytest.raises(NotFoundError):
         organisation_view(registry, "12345678-8", OPERATOR)
+
+
+def test_a_name_registered_by_code_is_the_organisations(registry: Registry) -> None:
+    submit_record(registry, spc("o-1", EMBEDDING), SUB)
+    assert name_organisation(registry, CODE, "Example Trading Co.", OPERATOR).id == EMBEDDING
+    with pytest.raises(IdentifierError):
+        name_organisation(registry, "12345678-8", "Nobody Co.", OPERATOR)
+    assert name_organisation(registry, "911522010783710635", "Digits Co.", OPERATOR).id == (
+        "911522010783710635"
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from socialcredit.errors import IdentifierError
+from socialcredit.identity import parse_subject
 from socialcredit.registry import Registry
 from socialcredit.registry.reads.checks import check
 from socialcredit.registry.reads.subjectfile import subject_file
@@ -54,3 +55,15 @@ def test_subject_show_and_check_take_a_kind(db: str, tmp_path: Path) -> None:
     assert decision["subject"] == BOTH and decision["effect"] == "deny"
     assert "is ambiguous" in run("subject", "accesses", BOTH, "--db", db, code=1)
     assert "Accesses" in run("subject", "accesses", BOTH, "--db", db, "--kind", USCC)
+
+
+def test_an_unassessed_all_digit_credit_code_is_answered_as_an_organisation(
+    registry: Registry,
+) -> None:
+    """Nothing is held about it: the engine on no records, of the organisation it is."""
+    found = check(registry, DIGIT_CODE, "public-procurement-bid", OPERATOR)
+    assert (found.subject, found.decision["effect"]) == (DIGIT_CODE, "allow")
+    empty = subject_file(registry, DIGIT_CODE, OPERATOR)
+    assert (empty.kind, empty.assessment["subject_kind"]) == ("organisation", "organisation")
+    person = subject_file(registry, parse_subject(BOTH), OPERATOR)  # a principal's own key
+    assert person.kind == "person"

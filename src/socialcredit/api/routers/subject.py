@@ -27,7 +27,7 @@ from socialcredit.api.views import (
     repair_out,
 )
 from socialcredit.errors import AccessDeniedError, NotFoundError
-from socialcredit.identity import parse_lookup
+from socialcredit.identity import parse_subject
 from socialcredit.registry import Registry
 from socialcredit.registry.anchorproofs import access_proof
 from socialcredit.registry.audit import AuditEvent, append
@@ -47,7 +47,7 @@ OwnOrReviewer = Annotated[
 def own(reg: Registry, who: Caller, subject_id: str) -> str:
     """The subject's canonical identifier; refuse (audited) another subject's file, and a
     reviewer a file with no objection or application awaiting a decision."""
-    sid = parse_lookup(subject_id).value
+    sid = parse_subject(subject_id).value
     identity = who.need()
     if identity.role == "subject" and identity.subject != sid:
         reason = "a subject reaches only its own file"
@@ -64,7 +64,7 @@ def own(reg: Registry, who: Caller, subject_id: str) -> str:
 def read_file(subject_id: str, reg: Reg, who: OwnOrReviewer) -> SubjectFileOut:
     """The whole file: records with status history, scores with contributions, lists,
     decisions and notices (the read is audited and shown to the subject)."""
-    return file_out(subject_file(reg, own(reg, who, subject_id), who.actor))
+    return file_out(subject_file(reg, parse_subject(own(reg, who, subject_id)), who.actor))
 
 
 @router.get("/export")

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
-from socialcredit.identity import parse_lookup
+from socialcredit.identity import SubjectId, SubjectKind, parse_lookup
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
 from socialcredit.registry.context import Registry
 from socialcredit.registry.policystore import ActivePolicies
@@ -63,7 +63,9 @@ def unknown_service(service: str, known: list[str]) -> NotFoundError:
 ALLOW: Mapping[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
 
 
-def unassessed_decisions(policies: ActivePolicies, subject: str, day: date) -> dict[str, Any]:
+def unassessed_decisions(
+    policies: ActivePolicies, subject: str | SubjectId, day: date
+) -> dict[str, Any]:
     """The decisions, by service, for a subject the registry holds nothing about: the engine on
     no records (they depend only on the subject's kind)."""
     decisions: dict[str, Any] = assess(policies.policy_set, [], subject, day).to_dict()["decisions"]
@@ -144,7 +146,8 @@ class _Answers:
     def _unassessed(self, p: _Parsed) -> dict[str, Any]:
         if p.kind not in self.by_kind:
             policies, today = self.found.policies, self.found.today
-            self.by_kind[p.kind] = unassessed_decisions(policies, p.sid, today)
+            sid = SubjectId(SubjectKind(p.kind), p.sid)  # of the kind read, digits or not
+            self.by_kind[p.kind] = unassessed_decisions(policies, sid, today)
         return self.by_kind[p.kind]
 
 

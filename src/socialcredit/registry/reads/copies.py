@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from socialcredit.identity import parse_lookup
+from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor
 from socialcredit.registry.context import Registry
 from socialcredit.registry.reads.subjectfile import SubjectFile, subject_file
@@ -31,8 +31,9 @@ class CopyInfo:
 
 def file_copy(reg: Registry, subject: str, actor: Actor) -> tuple[SubjectFile, CopyInfo]:
     """The subject's whole file (the read is audited) and the count of copies this year."""
-    sid = parse_lookup(subject).value
-    found = subject_file(reg, sid, actor)
+    parsed = parse_subject(subject)  # a subject's own key, as its principal holds it
+    sid = parsed.value
+    found = subject_file(reg, parsed, actor)
     year = int(found.registry_date[:4])
     with reg.session() as session, session.begin():
         made = session.execute(

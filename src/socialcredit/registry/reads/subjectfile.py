@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import assess
-from socialcredit.identity import parse_lookup
+from socialcredit.identity import SubjectId, parse_lookup
 from socialcredit.registry.audit import (
     Actor,
     AuditEvent,
@@ -50,10 +50,11 @@ class SubjectFile:
 
 
 def _assessment(
-    session: Session, reg: Registry, subject: str, today: date
+    session: Session, reg: Registry, sid: SubjectId, today: date
 ) -> tuple[dict[str, Any], str | None]:
     """The subject's stored assessment made whole again (its decisions other than ``allow``
     are its decision rows) and its next change; the engine's on no records if none is stored."""
+    subject = sid.value
     row = session.get(AssessmentRow, subject)
     if row is not None:
         nxt = None if row.next_change_on is None else row.next_change_on.isoformat()
@@ -61,19 +62,26 @@ def _assessment(
             AssessmentDecision.subject_id == subject
         )
         return full_body(row.body, {s: d for s, d in session.execute(found)}), nxt
-    return assess(reg.policies(session).policy_set, [], subject, today).to_dict(), None
+    return assess(reg.policies(session).policy_set, [], sid, today).to_dict(), None
 
 
-def subject_file(reg: Registry, subject: str, actor: Actor, kind: str | None = None) -> SubjectFile:
-    """The whole file of ``subject`` (an identifier of ``kind``, if said: ``parse_lookup``):
-    records with history, assessment, notices; audited. An organisation code names the
-    registry's organisation whose credit code embeds it."""
-    sid = registered_subject(reg, parse_lookup(subject, kind))
+def looked_up(reg: Registry, subject: str, kind: str | None) -> SubjectId:
+    """The subject a lookup by ``subject`` (of ``kind``, if said: ``parse_lookup``) names; an
+    organisation code names the registry's organisation whose credit code embeds it."""
+    return registered_subject(reg, parse_lookup(subject, kind))
+
+
+def subject_file(
+    reg: Registry, subject: str | SubjectId, actor: Actor, kind: str | None = None
+) -> SubjectFile:
+    """The whole file of ``subject`` (text is read by ``looked_up``): records with history,
+    assessment, notices; audited."""
+    sid = subject if isinstance(subject, SubjectId) else looked_up(reg, subject, kind)
     with reg.session() as session, session.begin():
         state = reg.state(session)
         query = select(RecordRow).where(RecordRow.subject_id == sid.value).order_by(RecordRow.id)
         records = list(session.execute(query).scalars())
-        body, nxt = _assessment(session, reg, sid.value, state.as_of)
+        body, nxt = _assessment(session, reg, sid, state.as_of)
         notices = session.execute(
             select(Notice).where(Notice.subject_id == sid.value).order_by(Notice.id)
         ).scalars()
@@ -95,7 +103,7 @@ def subject_accesses(
     reg: Registry, subject: str, actor: Actor, kind: str | None = None
 ) -> list[AuditEntry]:
     """Who read the subject's data (audit entries ``read.*``); this listing is audited too."""
-    sid = registered_subject(reg, parse_lookup(subject, kind))
+    sid = looked_up(reg, subject, kind)
     with reg.session() as session, session.begin():
         found = accesses(session, sid.value)
         append(session, actor, [AuditEvent("read.subject.accesses", sid.value, {})])

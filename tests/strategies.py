@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
 from socialcredit.engine import DisputeOutcome, NoticeState, Record
 from socialcredit.engine.records import UNSERVED
+from socialcredit.identity import organisation_code_of
 from socialcredit.policy import PolicySet
 
 PERSON = "11010519491231002X"
@@ -20,6 +22,10 @@ CARD_HOLDER = "911840201203010024"
 """A foreigner's permanent residence card (2023 format, United States), born 2012-03-01."""
 TURNING_ADULT = "110108200402290054"
 """Born 2004-02-29: a minor until 2022-02-28, an adult from 2022-03-01, inside the drawn dates."""
+FILED_UNDER_CODE = "91110000600037341L"
+"""An organisation some of whose records are filed under its old organisation code."""
+ORGANISATION_CODE = "600037341"
+"""The organisation code (60003734-1) inside ``FILED_UNDER_CODE``, in canonical form."""
 START = date(2020, 1, 1)
 DAYS = 6 * 365
 
@@ -72,6 +78,19 @@ def record_lists(
 ) -> list[Record]:
     count = draw(st.integers(0, 8))
     return [draw(records(policies, subject, kind, f"r{i:02d}")) for i in range(count)]
+
+
+@st.composite
+def filed_under_code(draw: st.DrawFn, records: list[Record]) -> list[Record]:
+    """``records`` of one organisation, each after the first possibly filed under the
+    organisation code its credit code embeds (read together, they resolve to it)."""
+    code = organisation_code_of(records[0].subject) if records else None
+    if code is None:
+        return records
+    moved = [draw(st.booleans()) for _ in records[1:]]
+    return [records[0]] + [
+        replace(r, subject=code) if m else r for r, m in zip(records[1:], moved, strict=True)
+    ]
 
 
 def as_of_dates() -> st.SearchStrategy[date]:

@@ -20,18 +20,26 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialcredit.engine import Record, assess, assess_with_next_change, next_change_after
+from socialcredit.engine import (
+    Record,
+    assess,
+    assess_with_next_change,
+    next_change_after,
+    resolve_organisation_codes,
+)
 from socialcredit.engine.minors import minor_on
 from socialcredit.engine.timeline import timeline
 from socialcredit.identity import birth_date, parse_subject
 from socialcredit.policy import PolicySet
 from socialcredit.policy.vocabulary import Polarity
 from tests.strategies import (
+    FILED_UNDER_CODE,
     MINOR,
     ORGANISATION,
     PERSON,
     TURNING_ADULT,
     as_of_dates,
+    filed_under_code,
     record_lists,
     records,
 )
@@ -205,3 +213,18 @@ def test_age_is_reached_the_day_after_the_eighteenth_birthday() -> None:
     assert minor_on(date(2004, 2, 29), date(2022, 2, 28))
     assert not minor_on(date(2004, 2, 29), date(2022, 3, 1))
     assert not minor_on(date(1949, 12, 31), date(2020, 1, 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), day=as_of_dates())
+def test_records_filed_under_the_old_code_are_the_organisations_own(
+    lab_policy: PolicySet, data: st.DataObject, day: date
+) -> None:
+    """Some of an organisation's records filed under the organisation code its credit code
+    embeds, read together with the rest: the same assessment as all filed under the code."""
+    recs = data.draw(record_lists(lab_policy, FILED_UNDER_CODE, "organisation"))
+    filed = data.draw(filed_under_code(recs))
+    resolution = resolve_organisation_codes(filed)
+    assert not resolution.refused and list(resolution.records) == recs
+    expected = assess(lab_policy, recs, FILED_UNDER_CODE, day).to_dict()
+    assert assess(lab_policy, resolution.records, FILED_UNDER_CODE, day).to_dict() == expected

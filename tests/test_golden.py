@@ -37,7 +37,7 @@ from typing import Any
 import pytest
 import yaml
 
-from socialcredit.engine import Record, RepairCase, assess
+from socialcredit.engine import Record, RepairCase, assess, resolve_organisation_codes
 from socialcredit.ingest import read_records
 from socialcredit.policy import load_policies
 from tests.golden_bugs import KNOWN_ENGINE_BUGS
@@ -76,8 +76,10 @@ def run_case(case: Path) -> dict[str, Any]:
     policies = load_policies([POLICIES / p for p in spec["policies"]])
     batch = read_records(case / "records.jsonl", policies)
     assert not batch.problems, [p.as_problem().render() for p in batch.problems]
+    resolution = resolve_organisation_codes(batch.records)  # the records read together
+    assert not resolution.refused, resolution.refused
     as_of = date.fromisoformat(str(spec["as_of"]))
-    records = with_repairs(batch.records, spec.get("repairs", []))
+    records = with_repairs(resolution.records, spec.get("repairs", []))
     result = assess(policies, records, str(spec["subject"]), as_of).to_dict()
     result.pop("policies")
     # Through JSON, so enums, tuples and dates compare as they are stored.

@@ -15,7 +15,7 @@ import pytest
 
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
-from socialcredit.engine import Record, assess
+from socialcredit.engine import Record, assess, resolve_organisation_codes
 from socialcredit.policy import PolicySet
 from socialcredit.sim.records import RECORD_SCHEMA
 from tests.batch.projection import Projection, batch_projections, engine_projection
@@ -49,6 +49,11 @@ def batch_run(policies: PolicySet, records: list[Record], as_of: date) -> dict[s
 
 
 def engine_run(policies: PolicySet, records: list[Record], as_of: date) -> dict[str, Projection]:
+    """The engine's assessments of the records read together (those filed under an
+    organisation code filed under the credit code of the records that embeds it)."""
+    resolution = resolve_organisation_codes(records)
+    assert not resolution.refused
+    records = list(resolution.records)
     subjects = sorted({r.subject for r in records})
     return {s: engine_projection(assess(policies, records, s, as_of)) for s in subjects}
 

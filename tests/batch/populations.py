@@ -16,11 +16,13 @@ from socialcredit.engine import Record
 from socialcredit.policy import PolicySet, load_policies
 from tests.strategies import (
     CARD_HOLDER,
+    FILED_UNDER_CODE,
     MINOR,
     ORGANISATION,
     PERMIT_MINOR,
     PERSON,
     TURNING_ADULT,
+    filed_under_code,
     record_lists,
 )
 
@@ -32,7 +34,7 @@ SUBJECTS = (
     (PERMIT_MINOR, "person"),
     (CARD_HOLDER, "person"),
     (ORGANISATION, "organisation"),
-    ("91110000600037341L", "organisation"),
+    (FILED_UNDER_CODE, "organisation"),
 )
 SETTINGS = settings(
     max_examples=30,
@@ -52,5 +54,7 @@ def population(data: st.DataObject, policies: PolicySet) -> list[Record]:
     records: list[Record] = []
     for index, (subject, kind) in enumerate(SUBJECTS):
         drawn = data.draw(record_lists(policies, subject, kind))
+        if subject == FILED_UNDER_CODE:  # some records filed under its organisation code
+            drawn = data.draw(filed_under_code(drawn))
         records += [replace(r, id=f"s{index}-{r.id}") for r in drawn]
     return records

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from socialcredit.batch.assessments import assessments, partition_rows
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
-from socialcredit.engine import Record, assess_with_next_change
+from socialcredit.engine import Record, assess_with_next_change, resolve_organisation_codes
 from socialcredit.policy import PolicySet
 from tests.batch.conftest import write_records
 from tests.batch.populations import SETTINGS, load_random_policy, population
@@ -38,6 +38,7 @@ def _check(policies: PolicySet, records: list[Record], day: date) -> None:
             for a, n in assessments(policies, partition_rows(out, "all"), day)
         }
     expected: dict[str, Any] = {}
+    records = list(resolve_organisation_codes(records).records)  # read together
     for subject in sorted({r.subject for r in records}):
         found, next_on = assess_with_next_change(policies, records, subject, day)
         expected[subject] = (found.to_dict(), next_on)

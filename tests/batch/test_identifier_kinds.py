@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
-from socialcredit.engine import validate_record
+from socialcredit.engine import resolve_organisation_codes, validate_record
 from socialcredit.policy import PolicySet
 from socialcredit.sim.records import RECORD_SCHEMA
 from tests.batch.badrows import GOOD, write_rows
@@ -39,6 +39,11 @@ CASES: list[tuple[str, str | None]] = [
     ("60003734-2", "organisation-code"),
     ("11010519491231002X", "driving-licence"),
     ("11010519491231002X", "  "),
+    ("91350100600037341P", None),  # embeds 60003734-1: k15 is filed under it
+    ("91350100MA0001KX7B", None),  # two credit codes embed MA0001KX-7: k22 is ambiguous
+    ("12100000MA0001KX79", None),
+    ("MA0001KX-7", "organisation-code"),
+    ("12345678-8", None),  # no credit code of the dataset embeds it
 ]
 
 
@@ -50,11 +55,18 @@ def _rows() -> list[dict[str, Any]]:
 
 
 def _engine(policies: PolicySet, rows: list[dict[str, Any]]) -> dict[str, str | None]:
-    out = {}
+    """The engine's subject of each row: validated alone, then read together with the others
+    (an organisation code filed under the one credit code of the rows that embeds it)."""
+    out: dict[str, str | None] = {}
+    valid = []
     for row in rows:
         raw = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
         checked = validate_record({k: v for k, v in raw.items() if v is not None}, policies)
-        out[row["id"]] = None if checked.record is None else checked.record.subject
+        out[row["id"]] = None
+        if checked.record is not None:
+            valid.append(checked.record)
+    for record in resolve_organisation_codes(valid).records:
+        out[record.id] = record.subject
     return out
 
 
@@ -73,4 +85,5 @@ def test_batch_and_engine_agree_on_declared_kinds(lab_policy: PolicySet, workdir
     assert _batch(lab_policy, rows, workdir) == expected
     assert expected["k03"] is None and expected["k05"] is None and expected["k02"] is None
     assert expected["k06"] == "911522010783710635"
-    assert expected["k15"] == "600037341"
+    assert expected["k15"] == "91350100600037341P"
+    assert expected["k22"] is None and expected["k23"] is None

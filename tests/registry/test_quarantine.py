@@ -21,7 +21,8 @@ from socialcredit.registry.writes.retention import retention
 from socialcredit.registry.writes.submit import Submission
 from tests.conftest import ROOT
 from tests.registry.conftest import OPERATOR
-from tests.registry.helpers import COURT, spc
+from tests.registry.helpers import COURT, P1, spc
+from tests.registry.test_orgcodes import CODE, EMBEDDING
 
 MAPPINGS = ROOT / "examples" / "mappings"
 COURT_CSV = MAPPINGS / "court-enforcement.csv"
@@ -195,3 +196,22 @@ def test_a_nul_in_a_line_is_quarantined_not_stored(registry: Registry, tmp_path:
         line = session.execute(select(QuarantineLine)).scalar_one()
     assert "control character" in " ".join(line.reasons)
     assert "SX2024\ufffd00001" in (line.raw or "")
+
+
+def test_lines_filed_under_an_organisation_code_are_settled_in_the_last_pass(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """A record filed under an old organisation code waits for the credit codes of the whole
+    submission (``submit_lines``' last pass): resolved, it is stored; matching none, it is
+    quarantined with its own raw text, and the counts still add up."""
+    unmatched = spc("o-3", "12345678-8")
+    fillers = [spc(f"p-{i}", P1) for i in range(50)]  # the credit code comes in a later chunk
+    raws = [spc("o-1", CODE), unmatched, *fillers, spc("o-2", EMBEDDING)]
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in raws), encoding="utf-8")
+    found = submit_file(registry, Upload(path, None, path.name), SUB)
+    assert found.counts() == {"in": 53, "stored": 52, "unchanged": 0, "quarantined": 1}
+    with registry.session() as session:
+        (line,) = session.execute(select(QuarantineLine)).scalars()
+    assert line.line == 2 and '"12345678-8"' in (line.raw or "")
+    assert "matches no known" in " ".join(line.reasons)

@@ -63,12 +63,16 @@ class Coalescer:
         left = [self._queue.get_nowait() for _ in range(self._queue.qsize())]
         _fail(left, RuntimeError("the check coalescer was stopped"))
 
-    async def check(self, subject: str, service: str, actor: Actor) -> CheckResult:
-        """The decision for ``subject`` at ``service`` (as ``checks.check``), audited."""
+    async def check(
+        self, subject: str, service: str, actor: Actor, kind: str | None = None
+    ) -> CheckResult:
+        """The decision for ``subject`` (of ``kind``, if said) at ``service`` (as
+        ``checks.check``), audited."""
         if self._task is None:
             raise RuntimeError("the check coalescer is not running")
         answer: asyncio.Future[CheckResult] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Waiting(CheckRequest(subject, service), actor, answer))
+        request = CheckRequest(subject, service, kind)
+        self._queue.put_nowait(_Waiting(request, actor, answer))
         return await answer
 
     def _take(self, first: _Waiting) -> list[_Waiting]:

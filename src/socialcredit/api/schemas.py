@@ -14,6 +14,7 @@ from socialcredit.engine.hygiene import (
     SHORT_TEXT,
     SINGLE_LINE_PATTERN,
 )
+from socialcredit.identity import IdentifierKind
 from socialcredit.registry.reads.checks import MAX_BATCH
 
 
@@ -56,6 +57,11 @@ class RecordIn(Strict):
     disputed_on: date | None = None
     dispute_decided_on: date | None = None
     dispute_outcome: Literal["upheld", "revoked", "corrected"] | None = None
+    identifier_kind: IdentifierKind | None = Field(
+        default=None,
+        description="The kind of identifier subject is (docs/identity.md); an all-digit "
+        "credit code must say so.",
+    )
 
     def raw(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -82,6 +88,11 @@ class OrganisationNameIn(Strict):
 class CheckIn(Strict):
     subject: SubjectText
     service: Code
+    kind: IdentifierKind | None = Field(
+        default=None,
+        description="The kind of identifier subject is; needed only when 18 digits are valid "
+        "as two kinds (docs/identity.md#looking-a-subject-up).",
+    )
 
 
 class CheckBatchIn(Strict):

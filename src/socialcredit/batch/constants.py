@@ -15,6 +15,7 @@ from functools import cache
 import pyarrow as pa
 
 from socialcredit.batch.cardconstants import card_tables
+from socialcredit.batch.orgcodesql import ORG_CREDIT, empty_org_credit
 from socialcredit.engine.decisions import EFFECT_ORDER
 from socialcredit.engine.workdays import is_working_day
 from socialcredit.errors import SocialCreditError
@@ -309,4 +310,5 @@ def constant_tables(policies: PolicySet) -> dict[str, pa.Table]:
         **_lists(policies, conditions),
         **_conditions(conditions),
         **card_tables(policies),
+        ORG_CREDIT: empty_org_credit(),
     }

@@ -85,6 +85,13 @@ class Dialect:
             return f"regexp_replace({text}, '{pattern.replace(chr(92), chr(92) * 2)}', '')"
         return f"regexp_replace({text}, '{pattern}', '', 'g')"
 
+    def has_whitespace(self, text: str) -> str:
+        """Whether ``text`` holds a whitespace character (a search: cheaper than removing
+        them)."""
+        if self.name == "spark":  # Spark reads backslash escapes in string literals
+            return f"({text} RLIKE '{_SPACE_CLASS.replace(chr(92), chr(92) * 2)}')"
+        return f"regexp_matches({text}, '{_SPACE_CLASS}')"
+
     def without_whitespace(self, text: str) -> str:
         """``text`` without any whitespace, as ``identity.kinds.compact``."""
         return self._replace_all(text, f"{_SPACE_CLASS}+")

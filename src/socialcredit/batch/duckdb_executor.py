@@ -22,7 +22,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from socialcredit.batch.dialect import DUCKDB
 from socialcredit.batch.options import BatchOptions, DebugSink, Progress
+from socialcredit.batch.orgcodesql import ORG_CREDIT, embedding_sql, filed_codes_sql
 from socialcredit.batch.partitions import Partition
 from socialcredit.batch.plan import Plan
 from socialcredit.batch.rejections import REJECTED_SQL, rejected_error, row_problems
@@ -86,6 +88,22 @@ class DuckDBExecutor:
         self.con = connect(options, plan)
         self.written: list[Path] = []
 
+    def know_credit_codes(self, partitions: Sequence[Partition]) -> None:
+        """With more than one partition, the credit codes of the whole dataset that embed an
+        organisation code filed in it, into ``c_org_credit`` (``batch.orgcodesql``): a scan of
+        the subject column of every file before the first partition, and a second one only if
+        some row is filed under an organisation code."""
+        if len(partitions) < 2:  # one partition knows all its credit codes
+            return
+        paths = source_files([f for p in partitions for f in p.files])
+        present = set().union(*(self.schemas[path].columns for path in paths))
+        source = f"({reader_sql(paths, present)}) dataset"
+        codes = filed_codes_sql(DUCKDB, source)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE o_filed_codes AS {codes}")
+        if self.con.execute("SELECT COUNT(*) FROM o_filed_codes").fetchall()[0][0]:
+            found = embedding_sql(DUCKDB, source, "o_filed_codes")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ORG_CREDIT} AS {found}")
+
     def run_partition(
         self, partition: Partition, summary: Summary, debug: DebugSink | None = None
     ) -> None:
@@ -141,6 +159,7 @@ def run_duckdb(
     summary = Summary()
     executor = DuckDBExecutor(plan, options, schemas)
     try:
+        executor.know_credit_codes(partitions)
         for done, partition in enumerate(partitions, start=1):
             executor.run_partition(partition, summary, debug)
             if progress is not None:

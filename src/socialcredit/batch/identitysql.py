@@ -59,7 +59,7 @@ def _uscc_check(first17: str) -> str:
     return f"substr('{ALPHABET}', ((31 - (({terms}) % 31)) % 31) + 1, 1)"
 
 
-def _org_check(code: str) -> str:
+def org_check(code: str) -> str:
     terms = " + ".join(
         f"(instr('{_ORG_ALPHABET}', substr({code}, {i + 1}, 1)) - 1) * {w}"
         for i, w in enumerate(ORG_WEIGHTS)
@@ -177,7 +177,7 @@ WITH {_stages(dialect, source)}, id_more AS (
          (length(u) = 18 AND {_uscc_check("substr(u, 1, 17)")} = substr(u, 18, 1)) AS uscc_ok,
          CASE WHEN kind = '{K.ORGANISATION_CODE}' AND length(org) = 9
                    AND {dialect.matches("org", "^[0-9A-Z]{8}[0-9X]$")}
-              THEN {_org_check("org")} END AS org_check
+              THEN {org_check("org")} END AS org_check
   FROM id_kind
 ), id_valid AS (
   SELECT id_more.*,

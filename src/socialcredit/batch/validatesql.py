@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from socialcredit.batch.dialect import Dialect
 from socialcredit.batch.identitysql import subject_ids_sql
+from socialcredit.batch.orgcodesql import REASONS as ORG_REASONS
+from socialcredit.batch.orgcodesql import resolved_ctes
 from socialcredit.batch.schema import RECORD_COLUMNS
 from socialcredit.engine import DisputeOutcome, NoticeState
 from socialcredit.engine.hygiene import EARLIEST_DATE, LATEST_DATE, RECORD_TEXT_LIMITS
@@ -30,9 +32,10 @@ def _reasons() -> list[tuple[str, str]]:
         ("rid IS NOT NULL AND id_seq > 1", "id: the record id is already used in this partition"),
         ("no_subject", "subject: subject is missing"),
         (
-            "NOT no_subject AND c_subject IS NULL",
+            "NOT no_subject AND c_subject IS NULL AND org_problem IS NULL",
             "subject: not a valid identifier (of its identifier_kind, if declared)",
         ),
+        *((f"org_problem = '{problem}'", reason) for problem, reason in ORG_REASONS.items()),
         ("item_code IS NULL", "item: item is missing"),
         ("item_code IS NOT NULL AND known_item IS NULL", "item: item is not in the catalogue"),
         (
@@ -136,7 +139,7 @@ def _parsed_sql(dialect: Dialect) -> str:
          {dialect.blank("r.authority")} AS no_authority,
          {dialect.blank("r.reference")} AS no_reference,
          {_bad_text_sql(dialect)} AS bad_text,
-         ids.c_subject, ids.c_kind, ids.warning
+         ids.c_subject, ids.c_kind, ids.warning, ids.org_problem
   FROM raw_records r LEFT JOIN v_ids ids ON ids.raw = r.subject
     AND (ids.kraw = r.identifier_kind OR ids.kraw IS NULL AND r.identifier_kind IS NULL)
 )"""
@@ -150,8 +153,9 @@ def validated_sql(dialect: Dialect) -> str:
     reasons = ",\n    ".join(f"CASE WHEN {cond} THEN '{text}' END" for cond, text in pairs)
     refused = " OR ".join(f"({cond})" for cond, _text in pairs)
     return f"""
-WITH v_ids AS ({subject_ids_sql(dialect, "raw_records")}
-), {_duplicates_sql(dialect)}, {_parsed_sql(dialect)}, v_joined AS (
+WITH v_ids_filed AS ({subject_ids_sql(dialect, "raw_records")}
+), {resolved_ctes("v_ids_filed", "v_ids")},
+{_duplicates_sql(dialect)}, {_parsed_sql(dialect)}, v_joined AS (
   SELECT p.*, i.item AS known_item, i.negative, i.for_person, i.for_org,
          COALESCE(q.id_seq, 1) AS id_seq
   FROM v_parsed p LEFT JOIN c_items i ON i.item = p.item_code

@@ -26,6 +26,7 @@ from socialcredit.cli.registry_common import (
 from socialcredit.cli.report import EFFECT_STYLE, titled_table
 from socialcredit.cli.subject_report import render_assessment_body, render_decision
 from socialcredit.errors import InputError
+from socialcredit.identity import IdentifierKind
 from socialcredit.registry.reads.checks import check
 from socialcredit.registry.reads.subjectfile import SubjectFile, subject_accesses, subject_file
 from socialcredit.registry.workflows.attachments import (
@@ -40,6 +41,18 @@ from socialcredit.registry.workflows.contacts import ContactSpec, set_contact
 app = typer.Typer(help="A subject's file and who read it (every read is audited).")
 
 SubjectArg = Annotated[str, typer.Argument(help="Resident identity number or credit code.")]
+KindOpt = Annotated[
+    IdentifierKind | None,
+    typer.Option(
+        "--kind",
+        help="The kind of identifier SUBJECT is; needed only when 18 digits are valid as two "
+        "kinds (docs/identity.md).",
+    ),
+]
+
+
+def _said(kind: IdentifierKind | None) -> str | None:
+    return None if kind is None else kind.value
 
 
 def _records(found: SubjectFile, console: Console) -> None:
@@ -79,17 +92,18 @@ def _show(found: SubjectFile) -> None:
 
 
 @app.command("show")
-def show(
+def show(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     subject: SubjectArg,
     db: DbOpt = None,
     actor: ActorOpt = None,
     role: RoleOpt = "operator",
     purpose: PurposeOpt = "show the subject's file",
     as_json: JsonOpt = False,
+    kind: KindOpt = None,
 ) -> None:
     """The whole file: records with history, scores, lists, decisions, notices."""
     with reported_errors(), opened(db) as registry:
-        found = subject_file(registry, subject, actor_of(actor, role, purpose))
+        found = subject_file(registry, subject, actor_of(actor, role, purpose), _said(kind))
     if as_json:
         typer.echo(file_out(found).model_dump_json())  # the API's GET .../file
     else:
@@ -103,10 +117,12 @@ def accesses(
     actor: ActorOpt = None,
     role: RoleOpt = "operator",
     purpose: PurposeOpt = "list who read the subject's file",
+    kind: KindOpt = None,
 ) -> None:
     """Every read of the subject's data: when, who, in which role, what and why."""
     with reported_errors(), opened(db) as registry:
-        entries = subject_accesses(registry, subject, actor_of(actor, role, purpose))
+        who = actor_of(actor, role, purpose)
+        entries = subject_accesses(registry, subject, who, _said(kind))
     table = titled_table("Accesses", "#", "when", "who", "role", "what", "why")
     for e in entries:
         table.add_row(str(e.seq), e.at, e.actor, e.role, e.action, e.purpose)
@@ -201,17 +217,19 @@ def attachment_command(
     stdout().print(f"{row.filename}: {row.size} bytes to {out}", markup=False)
 
 
-def check_command(
+def check_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     subject: SubjectArg,
     service: Annotated[str, typer.Argument(help="The service, e.g. flight-booking.")],
     db: DbOpt = None,
     actor: ActorOpt = None,
     purpose: PurposeOpt = "point-of-service check",
     as_json: JsonOpt = False,
+    kind: KindOpt = None,
 ) -> None:
     """May SUBJECT use SERVICE today? The decision with reasons and remedies."""
     with reported_errors(), opened(db) as registry:
-        result = check(registry, subject, service, actor_of(actor, "service", purpose))
+        who = actor_of(actor, "service", purpose)
+        result = check(registry, subject, service, who, _said(kind))
     if as_json:
         payload = {"subject": result.subject, "service": result.service, "as_of": result.as_of}
         whole = payload | dict(result.decision)

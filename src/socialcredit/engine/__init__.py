@@ -3,6 +3,7 @@
 from socialcredit.engine.assess import assess
 from socialcredit.engine.assessment import Assessment, RecordState
 from socialcredit.engine.changes import assess_with_next_change, change_dates, next_change_after
+from socialcredit.engine.orgcodes import Resolved, resolve_organisation_codes
 from socialcredit.engine.records import (
     INPUT_FIELDS,
     RECORD_FIELDS,
@@ -23,9 +24,11 @@ __all__ = [
     "Record",
     "RecordState",
     "RepairCase",
+    "Resolved",
     "assess",
     "assess_with_next_change",
     "change_dates",
     "next_change_after",
+    "resolve_organisation_codes",
     "validate_record",
 ]

@@ -8,8 +8,14 @@ the ``identifier`` and a machine ``reason`` (docs/identity.md).
 """
 
 from socialcredit.identity.birth import birth_date
+from socialcredit.identity.embedding import (
+    OrganisationCodeIndex,
+    is_organisation_code_key,
+    shown_organisation_code,
+)
 from socialcredit.identity.examples import example_credit_code, example_resident_id
 from socialcredit.identity.kinds import IdentifierKind, SubjectId, SubjectKind
+from socialcredit.identity.lookup import parse_lookup
 from socialcredit.identity.orgcode import (
     normalise_organisation_code,
     organisation_code_check_character,
@@ -30,12 +36,14 @@ from socialcredit.identity.uscc import is_valid_uscc, normalise_uscc, uscc_check
 
 __all__ = [
     "IdentifierKind",
+    "OrganisationCodeIndex",
     "SubjectId",
     "SubjectKind",
     "birth_date",
     "example_credit_code",
     "example_resident_id",
     "inferred_kind",
+    "is_organisation_code_key",
     "is_valid_resident_id",
     "is_valid_uscc",
     "key_kind",
@@ -47,7 +55,9 @@ __all__ = [
     "normalise_uscc",
     "organisation_code_check_character",
     "organisation_code_of",
+    "parse_lookup",
     "parse_subject",
     "resident_check_character",
+    "shown_organisation_code",
     "uscc_check_character",
 ]

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse
 
 from socialcredit.api.deps import registry_of
 from socialcredit.errors import IdentifierError, NotFoundError
-from socialcredit.identity import SubjectKind, parse_subject
+from socialcredit.identity import SubjectKind, parse_lookup
 from socialcredit.policy import PolicySet
 from socialcredit.policy.base import base_catalogue
 from socialcredit.policy.models import ListDef
@@ -25,6 +25,7 @@ from socialcredit.registry.reads.disclosure import (
     find_organisations,
     list_members,
     organisation_view,
+    public_code,
 )
 from socialcredit.web.basepages import Names
 from socialcredit.web.charts import Chart, bars, line
@@ -49,17 +50,17 @@ async def home(request: Request) -> Response:
 
 
 def _code(text: str) -> str | None:
-    """The credit code ``text`` names, if it is one (a person's number is not looked up)."""
+    """The credit code ``text`` names, if it is one (a person's number is not looked up; 18
+    digits are read as a credit code when its check character passes: ``public_code``)."""
     try:
-        found = parse_subject(text)
-    except IdentifierError:
+        return public_code(text).value
+    except (IdentifierError, NotFoundError):
         return None
-    return found.value if found.kind is SubjectKind.ORGANISATION else None
 
 
 def _is_person(text: str) -> bool:
     try:
-        return parse_subject(text).kind is SubjectKind.PERSON
+        return parse_lookup(text, among=SubjectKind.PERSON).kind is SubjectKind.PERSON
     except IdentifierError:
         return False
 

@@ -16,7 +16,7 @@ from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import CheckBatchIn, CheckIn
 from socialcredit.api.views import CheckBatchOut, CheckOut
 from socialcredit.errors import AccessDeniedError, IdentifierError
-from socialcredit.identity import parse_subject
+from socialcredit.identity import parse_lookup
 from socialcredit.registry import Registry
 from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.reads.checks import CheckRequest, CheckResult, check_many
@@ -50,10 +50,18 @@ def _refuse(reg: Registry, who: Caller, outside: list[tuple[str, str]]) -> NoRet
 
 def _denied(subject: str, services: list[str]) -> AuditEvent | None:
     try:
-        sid = parse_subject(subject).value
+        sid = parse_lookup(subject).value
     except IdentifierError:
         return None  # no subject's data was reached
     return AuditEvent("denied.subject.check", sid, {"services": services})
+
+
+def _kind(body: CheckIn) -> str | None:
+    return None if body.kind is None else body.kind.value
+
+
+def _request(body: CheckIn) -> CheckRequest:
+    return CheckRequest(body.subject, body.service, _kind(body))
 
 
 def _out(result: CheckResult) -> dict[str, Any]:
@@ -84,7 +92,7 @@ async def check_one(body: CheckIn, request: Request) -> Response:
     if outside := _out_of_scope(who, [(body.subject, body.service)]):
         await run_in_threadpool(_refuse, registry_of(request), who, outside)
     checks: Coalescer = request.app.state.checks  # (a dependency would cost more than this)
-    return _json(_out(await checks.check(body.subject, body.service, who.actor)))
+    return _json(_out(await checks.check(body.subject, body.service, who.actor, _kind(body))))
 
 
 @router.post("/checks/batch", response_model=CheckBatchOut)
@@ -93,6 +101,6 @@ async def check_batch(body: CheckBatchIn, request: Request) -> Response:
     reg, who = registry_of(request), admitted(request)
     if outside := _out_of_scope(who, [(c.subject, c.service) for c in body.checks]):
         await run_in_threadpool(_refuse, reg, who, outside)
-    requests = [CheckRequest(c.subject, c.service) for c in body.checks]
+    requests = [_request(c) for c in body.checks]
     results = await run_in_threadpool(check_many, reg, requests, who.actor)
     return _json({"results": [_out(r) for r in results]})

@@ -64,7 +64,7 @@ def own(reg: Registry, who: Caller, subject_id: str) -> str:
 def read_file(subject_id: str, reg: Reg, who: OwnOrReviewer) -> SubjectFileOut:
     """The whole file: records with status history, scores with contributions, lists,
     decisions and notices (the read is audited and shown to the subject)."""
-    return file_out(subject_file(reg, own(reg, who, subject_id), who.actor))
+    return file_out(subject_file(reg, parse_subject(own(reg, who, subject_id)), who.actor))
 
 
 @router.get("/export")

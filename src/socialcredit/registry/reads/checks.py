@@ -28,12 +28,15 @@ from sqlalchemy import Connection
 
 from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
-from socialcredit.identity import parse_subject
+from socialcredit.identity import SubjectId, SubjectKind
+from socialcredit.identity.kinds import compact
+from socialcredit.identity.lookup import AMBIGUOUS_KIND
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
 from socialcredit.registry.context import Registry
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.reads import checkrun
 from socialcredit.registry.reads.checkrun import AuditRows, Found
+from socialcredit.registry.reads.orgcodes import read_lookup, registered_subject
 
 MAX_BATCH = 1000
 
@@ -62,7 +65,9 @@ def unknown_service(service: str, known: list[str]) -> NotFoundError:
 ALLOW: Mapping[str, Any] = {"effect": "allow", "reasons": [], "remedies": []}
 
 
-def unassessed_decisions(policies: ActivePolicies, subject: str, day: date) -> dict[str, Any]:
+def unassessed_decisions(
+    policies: ActivePolicies, subject: str | SubjectId, day: date
+) -> dict[str, Any]:
     """The decisions, by service, for a subject the registry holds nothing about: the engine on
     no records (they depend only on the subject's kind)."""
     decisions: dict[str, Any] = assess(policies.policy_set, [], subject, day).to_dict()["decisions"]
@@ -79,6 +84,8 @@ def check_event(subject: str, service: str, batch: bool = False) -> AuditEvent:
 class CheckRequest:
     subject: str
     service: str
+    kind: str | None = None
+    """The kind of identifier ``subject`` is, if said (``identity.parse_lookup``)."""
 
 
 @dataclass(frozen=True)
@@ -86,19 +93,34 @@ class _Parsed:
     sid: str
     kind: str
     service: str
+    ambiguity: IdentifierError | None = None
+    """Why ``kind`` is ``EITHER``: the refusal if both kinds' answers differ."""
 
 
-def _parse_one(request: CheckRequest) -> _Parsed:
-    sid = parse_subject(request.subject)
+EITHER = ""
+"""The kind of eighteen digits valid as both kinds, of a subject the registry does not hold:
+answered where both kinds' answers on no records agree (``_Answers.decide``)."""
+
+
+def _parse_one(reg: Registry, request: CheckRequest) -> _Parsed:
+    """The request's subject (eighteen digits of both kinds as the kind the registry holds,
+    ``read_lookup``; an organisation code as the registry's credit code embedding it,
+    ``registered_subject``) and service."""
+    try:
+        sid = registered_subject(reg, read_lookup(reg, request.subject, request.kind))
+    except IdentifierError as exc:
+        if exc.details.get("reason") != AMBIGUOUS_KIND:
+            raise
+        return _Parsed(compact(request.subject).upper(), EITHER, request.service, exc)
     return _Parsed(sid.value, str(sid.kind), request.service)
 
 
-def _parse(requests: Sequence[CheckRequest]) -> list[_Parsed]:
+def _parse(reg: Registry, requests: Sequence[CheckRequest]) -> list[_Parsed]:
     """Each request parsed; refuse the batch naming every bad entry."""
     parsed, bad = [], []
     for index, request in enumerate(requests):
         try:
-            parsed.append(_parse_one(request))
+            parsed.append(_parse_one(reg, request))
         except IdentifierError as exc:
             bad.append({"index": index, "message": exc.message})
     if bad:
@@ -137,10 +159,23 @@ class _Answers:
         return unknown_service(p.service, list(self.found.policies.services))
 
     def _unassessed(self, p: _Parsed) -> dict[str, Any]:
+        if p.kind == EITHER:
+            return self._either(p)
         if p.kind not in self.by_kind:
             policies, today = self.found.policies, self.found.today
-            self.by_kind[p.kind] = unassessed_decisions(policies, p.sid, today)
+            sid = SubjectId(SubjectKind(p.kind), p.sid)  # of the kind read, digits or not
+            self.by_kind[p.kind] = unassessed_decisions(policies, sid, today)
         return self.by_kind[p.kind]
+
+    def _either(self, p: _Parsed) -> dict[str, Any]:
+        """Both kinds' answers at the service on no records, if they agree; else refuse."""
+        person, organisation = (
+            self._unassessed(_Parsed(p.sid, str(kind), p.service))
+            for kind in (SubjectKind.PERSON, SubjectKind.ORGANISATION)
+        )
+        if person.get(p.service) != organisation.get(p.service) and p.ambiguity is not None:
+            raise p.ambiguity
+        return person
 
 
 def _pairs(parsed: Sequence[_Parsed]) -> list[tuple[str, str]]:
@@ -162,7 +197,7 @@ def _run(
 def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) -> list[CheckResult]:
     """The decision of each (subject, service), in request order; one audit entry each,
     committed before this returns."""
-    parsed = _parse(requests)
+    parsed = _parse(reg, requests)
     if not parsed:
         return []
 
@@ -185,13 +220,15 @@ def check_many(reg: Registry, requests: Sequence[CheckRequest], actor: Actor) ->
 Outcome = CheckResult | SocialCreditError
 
 
-def check(reg: Registry, subject: str, service: str, actor: Actor) -> CheckResult:
+def check(
+    reg: Registry, subject: str, service: str, actor: Actor, kind: str | None = None
+) -> CheckResult:
     """The decision for ``subject`` at ``service`` (effect, reasons, remedies); audited.
 
     One short transaction (``checkrun.run``): the audit head locked and the subject's stored
     decision read, one audit entry appended, committed before the answer is returned.
     """
-    (outcome,) = check_each(reg, [(CheckRequest(subject, service), actor)])
+    (outcome,) = check_each(reg, [(CheckRequest(subject, service, kind), actor)])
     if isinstance(outcome, SocialCreditError):
         raise outcome
     return outcome
@@ -219,7 +256,7 @@ def check_each(
     outcomes: list[Outcome | _Parsed] = []
     for request, _ in requests:
         try:
-            outcomes.append(_parse_one(request))
+            outcomes.append(_parse_one(reg, request))
         except IdentifierError as exc:
             outcomes.append(exc)
     todo = [(i, p) for i, p in enumerate(outcomes) if isinstance(p, _Parsed)]
@@ -235,7 +272,10 @@ def check_each(
 
     answers = _run(reg, [p for _, p in todo], audit, conn)
     for index, parsed in todo:
-        outcomes[index] = (
-            answers.decide(parsed) if answers.answers(parsed) else answers.refusal(parsed)
-        )
+        try:
+            outcomes[index] = (
+                answers.decide(parsed) if answers.answers(parsed) else answers.refusal(parsed)
+            )
+        except IdentifierError as exc:  # eighteen digits whose kinds' answers differ
+            outcomes[index] = exc
     return [o for o in outcomes if not isinstance(o, _Parsed)]

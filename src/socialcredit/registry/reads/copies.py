@@ -31,8 +31,9 @@ class CopyInfo:
 
 def file_copy(reg: Registry, subject: str, actor: Actor) -> tuple[SubjectFile, CopyInfo]:
     """The subject's whole file (the read is audited) and the count of copies this year."""
-    sid = parse_subject(subject).value
-    found = subject_file(reg, sid, actor)
+    parsed = parse_subject(subject)  # a subject's own key, as its principal holds it
+    sid = parsed.value
+    found = subject_file(reg, parsed, actor)
     year = int(found.registry_date[:4])
     with reg.session() as session, session.begin():
         made = session.execute(

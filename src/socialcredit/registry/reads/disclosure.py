@@ -16,11 +16,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine.minors import minor_on
-from socialcredit.errors import NotFoundError
-from socialcredit.identity import SubjectId, SubjectKind, birth_date, parse_subject
+from socialcredit.errors import IdentifierError, NotFoundError
+from socialcredit.identity import SubjectId, SubjectKind, birth_date, parse_lookup
+from socialcredit.identity.embedding import UNMATCHED
 from socialcredit.policy import PolicySet
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
+from socialcredit.registry.reads.orgcodes import registered_subject
 from socialcredit.registry.reads.publicreads import public_showings
 from socialcredit.registry.store.models import (
     AssessmentList,
@@ -83,15 +85,33 @@ def _public_lists(policies: PolicySet, body: dict[str, Any]) -> list[dict[str, A
     return found
 
 
+def public_code(code: str) -> SubjectId:
+    """The organisation a public lookup names: only organisations are looked up publicly, so
+    18 digits are read as a credit code (``parse_lookup`` among organisations); refuse a
+    person's identifier as not found."""
+    try:
+        return parse_lookup(code, among=SubjectKind.ORGANISATION)
+    except IdentifierError:
+        person = parse_lookup(code, among=SubjectKind.PERSON)  # or the refusal, if not one
+    raise NotFoundError(
+        "natural persons are not looked up publicly; members of public lists are listed by list",
+        {"kind": str(person.kind)},
+    )
+
+
+def _registered(reg: Registry, sid: SubjectId) -> SubjectId:
+    try:
+        return registered_subject(reg, sid)
+    except IdentifierError as error:
+        if error.details["reason"] != UNMATCHED:
+            raise
+        raise NotFoundError(error.message, {"identifier": error.details["identifier"]}) from None
+
+
 def organisation_view(reg: Registry, code: str, actor: Actor) -> PublicView:
-    """The public part of an organisation's file; audited."""
-    sid = parse_subject(code)
-    if sid.kind is not SubjectKind.ORGANISATION:
-        raise NotFoundError(
-            "natural persons are not looked up publicly; members of public lists are listed "
-            "by list",
-            {"kind": str(sid.kind)},
-        )
+    """The public part of an organisation's file (an organisation code names the registry's
+    organisation whose credit code embeds it); audited."""
+    sid = _registered(reg, public_code(code))
     with reg.session() as session, session.begin():
         today = reg.state(session).as_of
         policies = reg.policies(session).policy_set

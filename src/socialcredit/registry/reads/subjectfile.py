@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import assess
-from socialcredit.identity import parse_subject
+from socialcredit.identity import SubjectId
 from socialcredit.registry.audit import (
     Actor,
     AuditEvent,
@@ -22,6 +22,7 @@ from socialcredit.registry.audit import (
     append,
 )
 from socialcredit.registry.context import Registry
+from socialcredit.registry.reads.orgcodes import read_lookup, registered_subject
 from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentRow,
@@ -49,10 +50,11 @@ class SubjectFile:
 
 
 def _assessment(
-    session: Session, reg: Registry, subject: str, today: date
+    session: Session, reg: Registry, sid: SubjectId, today: date
 ) -> tuple[dict[str, Any], str | None]:
     """The subject's stored assessment made whole again (its decisions other than ``allow``
     are its decision rows) and its next change; the engine's on no records if none is stored."""
+    subject = sid.value
     row = session.get(AssessmentRow, subject)
     if row is not None:
         nxt = None if row.next_change_on is None else row.next_change_on.isoformat()
@@ -60,17 +62,27 @@ def _assessment(
             AssessmentDecision.subject_id == subject
         )
         return full_body(row.body, {s: d for s, d in session.execute(found)}), nxt
-    return assess(reg.policies(session).policy_set, [], subject, today).to_dict(), None
+    return assess(reg.policies(session).policy_set, [], sid, today).to_dict(), None
 
 
-def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:
-    """The whole file of ``subject`` (records with history, assessment, notices); audited."""
-    sid = parse_subject(subject)
+def looked_up(reg: Registry, subject: str, kind: str | None) -> SubjectId:
+    """The subject a lookup by ``subject`` (of ``kind``, if said; eighteen digits of both kinds
+    as the kind the registry holds: ``read_lookup``) names; an
+    organisation code names the registry's organisation whose credit code embeds it."""
+    return registered_subject(reg, read_lookup(reg, subject, kind))
+
+
+def subject_file(
+    reg: Registry, subject: str | SubjectId, actor: Actor, kind: str | None = None
+) -> SubjectFile:
+    """The whole file of ``subject`` (text is read by ``looked_up``): records with history,
+    assessment, notices; audited."""
+    sid = subject if isinstance(subject, SubjectId) else looked_up(reg, subject, kind)
     with reg.session() as session, session.begin():
         state = reg.state(session)
         query = select(RecordRow).where(RecordRow.subject_id == sid.value).order_by(RecordRow.id)
         records = list(session.execute(query).scalars())
-        body, nxt = _assessment(session, reg, sid.value, state.as_of)
+        body, nxt = _assessment(session, reg, sid, state.as_of)
         notices = session.execute(
             select(Notice).where(Notice.subject_id == sid.value).order_by(Notice.id)
         ).scalars()
@@ -88,9 +100,11 @@ def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:
         return found
 
 
-def subject_accesses(reg: Registry, subject: str, actor: Actor) -> list[AuditEntry]:
+def subject_accesses(
+    reg: Registry, subject: str, actor: Actor, kind: str | None = None
+) -> list[AuditEntry]:
     """Who read the subject's data (audit entries ``read.*``); this listing is audited too."""
-    sid = parse_subject(subject)
+    sid = looked_up(reg, subject, kind)
     with reg.session() as session, session.begin():
         found = accesses(session, sid.value)
         append(session, actor, [AuditEvent("read.subject.accesses", sid.value, {})])

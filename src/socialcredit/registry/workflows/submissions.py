@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from socialcredit.errors import AccessDeniedError, LifecycleError, NotFoundError
-from socialcredit.identity import SubjectKind, parse_subject
+from socialcredit.errors import AccessDeniedError, IdentifierError, LifecycleError, NotFoundError
+from socialcredit.identity import SubjectKind, parse_lookup, parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
+from socialcredit.registry.reads.orgcodes import registered_subject
 from socialcredit.registry.store.models import Organisation, RecordEvent, RecordRow
 from socialcredit.registry.workflows.objections import Page, page_of
 from socialcredit.registry.writes.events import history
@@ -119,10 +120,16 @@ def correct_record(
 def name_organisation(reg: Registry, code: str, name: str, actor: Actor) -> Organisation:
     """Register (or change) an organisation's name for the public lookup; audited with the old
     and the new name (an organisation's registered name is public, not personal data), so a
-    rename can be traced and undone."""
-    sid = parse_subject(code)
-    if sid.kind is not SubjectKind.ORGANISATION:
-        raise NotFoundError("only organisations have a public name", {"kind": str(sid.kind)})
+    rename can be traced and undone. ``code`` is a credit code (18 digits too, when its check
+    character passes) or an old organisation code of a registered organisation."""
+    try:
+        sid = parse_lookup(code, among=SubjectKind.ORGANISATION)
+    except IdentifierError:
+        person = parse_lookup(code, among=SubjectKind.PERSON)  # or the refusal, if not one
+        raise NotFoundError(
+            "only organisations have a public name", {"kind": str(person.kind)}
+        ) from None
+    sid = registered_subject(reg, sid)
     with reg.session() as session, session.begin():
         reg.state(session)
         found = session.get(Organisation, sid.value)

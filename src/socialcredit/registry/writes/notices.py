@@ -17,8 +17,9 @@ from typing import Any, Protocol
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from socialcredit.policy.policyset import PolicySet
 from socialcredit.registry.store.casework import AuthorityContact, Contact
-from socialcredit.registry.store.models import Notice
+from socialcredit.registry.store.models import Notice, record_key
 
 MAX_BACKOFF = timedelta(days=1)
 QUEUED, SENT = "queued", "sent"
@@ -170,3 +171,31 @@ def deliver(
             select(func.count()).select_from(Notice).where(Notice.status == QUEUED)
         ).scalar_one()
     return DeliveryReport(sent, failed, pending)
+
+
+def record_notice_body(
+    record_id: int, row: Mapping[str, Any], policies: PolicySet
+) -> dict[str, Any]:
+    """What a record's notice says: what was recorded, by whom, under which legal basis, from
+    when it takes effect and how to object (rendered per locale by ``workflows.templating``)."""
+    code = row["item"]
+    item = policies.items[code]
+    notified = row["notified_on"]
+    days = policies.review_days(code)
+    working = policies.review_working(code)
+    return {
+        "record": record_key(record_id),
+        "item": code,
+        "title": item.title,
+        "authority": row["authority"],
+        "reference": row["reference"],
+        "decided_on": row["decided_on"].isoformat(),
+        "notified_on": None if notified is None else notified.isoformat(),
+        "legal_basis": item.legal_basis,
+        "notice_days": item.notice_days or 0,
+        "objection_authority": row["agency"],
+        "review_term": policies.review_term(code),
+        "review_term_zh": f"{days}个工作日" if working else f"{days}日",
+        "objection": f"you may object to this record; an objection is decided within "
+        f"{policies.review_term(code)}, and suspends the record if it is not",
+    }

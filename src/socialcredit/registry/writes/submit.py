@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from socialcredit.engine import NoticeState, Record
 from socialcredit.errors import Problem, RecordConflictError, RecordError
-from socialcredit.policy.policyset import PolicySet
 from socialcredit.policy.vocabulary import Polarity
 from socialcredit.registry.audit import AuditEvent, append
 from socialcredit.registry.context import Registry
@@ -41,6 +40,7 @@ from socialcredit.registry.writes.intake import (
     payload_of,
     source_hash,
 )
+from socialcredit.registry.writes.notices import record_notice_body
 
 __all__ = [
     "LineOutcome",
@@ -48,7 +48,6 @@ __all__ = [
     "Submission",
     "SubmitReport",
     "payload_of",
-    "record_notice_body",
     "source_hash",
     "submit_lines",
     "submit_record",
@@ -63,6 +62,7 @@ from socialcredit.registry.store.models import (
 )
 from socialcredit.registry.writes.events import event_values, submitted_events
 from socialcredit.registry.writes.notices import notice_values
+from socialcredit.registry.writes.orgcodes import resolve_candidates
 from socialcredit.registry.writes.quarantine_sink import Quarantine
 from socialcredit.registry.writes.reassess import Scope, prepare, write_assessments
 from socialcredit.registry.writes.retention_rules import retain_until
@@ -210,32 +210,44 @@ def _register(session: Session, under: _Under, new: list[Candidate]) -> None:
     append(session, sub.actor, written.audit)
 
 
-def record_notice_body(
-    record_id: int, row: Mapping[str, Any], policies: PolicySet
-) -> dict[str, Any]:
-    """What a record's notice says: what was recorded, by whom, under which legal basis, from
-    when it takes effect and how to object (rendered per locale by ``workflows.templating``)."""
-    code = row["item"]
-    item = policies.items[code]
-    notified = row["notified_on"]
-    days = policies.review_days(code)
-    working = policies.review_working(code)
-    return {
-        "record": record_key(record_id),
-        "item": code,
-        "title": item.title,
-        "authority": row["authority"],
-        "reference": row["reference"],
-        "decided_on": row["decided_on"].isoformat(),
-        "notified_on": None if notified is None else notified.isoformat(),
-        "legal_basis": item.legal_basis,
-        "notice_days": item.notice_days or 0,
-        "objection_authority": row["agency"],
-        "review_term": policies.review_term(code),
-        "review_term_zh": f"{days}个工作日" if working else f"{days}日",
-        "objection": f"you may object to this record; an objection is decided within "
-        f"{policies.review_term(code)}, and suspends the record if it is not",
-    }
+@dataclass(frozen=True)
+class _Pass:
+    """One transaction's work: a chunk of lines (``seen``: the record ids of the submission
+    so far), or the records filed under an organisation code left for the last try."""
+
+    lines: list[tuple[int, RawLine]] | None = None
+    seen: dict[str, int] = field(default_factory=dict)
+    later: list[Candidate] = field(default_factory=list)
+    quarantine: Quarantine | None = None
+
+
+def _transaction(
+    reg: Registry, sub: Submission, work: _Pass, report: SubmitReport
+) -> list[Candidate]:
+    """Store one chunk's new records (or the last try's); return the records to try later."""
+    start = len(report.outcomes)
+    with gc_paused(), reg.session() as session, session.begin():
+        active, today = reg.policies(session), reg.state(session).as_of
+        candidates = work.later
+        if work.lines is not None:
+            checked = not_after(check_lines(work.lines, active, sub.agency), today)
+            candidates = candidates_of(checked, work.seen, report)
+        conn = session.connection()
+        resolved = resolve_candidates(conn, candidates, final=work.lines is None)
+        report.outcomes += resolved.refused
+        candidates = resolved.candidates
+        backend = backend_of(conn)
+        with backend.key_lookups(conn):  # the chunk's lookups, one block
+            backend.lock_keys(conn, lock_keys_of(candidates, sub.agency))
+            new = classify(session, sub, candidates, report) if candidates else []
+            if new:
+                _register(session, _Under(reg, active, sub), new)
+        report.outcomes += [
+            LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
+        ]
+        if work.quarantine is not None:
+            work.quarantine.write(session, report.outcomes[start:], today, sub.actor)
+    return resolved.later
 
 
 def submit_lines(
@@ -245,32 +257,24 @@ def submit_lines(
     progress: Callable[[int], None] | None = None,
     quarantine: Quarantine | None = None,
 ) -> SubmitReport:
-    """Submit raw records; every line gets an outcome. One transaction per chunk, in which
-    the chunk's refused lines go to ``quarantine`` (when given)."""
+    """Submit raw records; every line gets an outcome. One transaction per chunk (and one
+    more for the records filed under an organisation code whose credit code came later), in
+    which the refused lines go to ``quarantine`` (when given)."""
     report = SubmitReport()
     seen: dict[str, int] = {}
+    later: list[Candidate] = []
     for chunk in chunks(lines, reg.settings.chunk_size):
-        start = len(report.outcomes)
-        with gc_paused(), reg.session() as session, session.begin():
-            active, today = reg.policies(session), reg.state(session).as_of
-            checked = not_after(check_lines(chunk, active, sub.agency), today)
-            candidates = candidates_of(checked, seen, report)
-            conn = session.connection()
-            backend = backend_of(conn)
-            with backend.key_lookups(conn):  # the chunk's lookups, one block
-                backend.lock_keys(conn, lock_keys_of(candidates, sub.agency))
-                new = classify(session, sub, candidates, report) if candidates else []
-                if new:
-                    _register(session, _Under(reg, active, sub), new)
-            report.outcomes += [
-                LineOutcome(c.line, c.record.id, "registered", (), c.warnings) for c in new
-            ]
-            if quarantine is not None:
-                quarantine.write(session, report.outcomes[start:], today, sub.actor)
+        done = _transaction(reg, sub, _Pass(chunk, seen, quarantine=quarantine), report)
+        later += done
         if quarantine is not None:
-            quarantine.release([line for line, _ in chunk])
+            waiting = {c.line for c in done}
+            quarantine.release([line for line, _ in chunk if line not in waiting])
         if progress is not None:
             progress(len(chunk))
+    if later:
+        _transaction(reg, sub, _Pass(later=later, quarantine=quarantine), report)
+        if quarantine is not None:
+            quarantine.release([c.line for c in later])
     report.outcomes.sort(key=lambda o: o.line)
     return report
 

@@ -6,8 +6,11 @@ organisation is on the list, and never anyone else. Principle 9: a link can be o
 a record; an objection not decided within the review deadline suspends the link until it is
 decided, and a decision that revokes the link ends it from the decision on.
 
-This module holds the link as the engine sees it; the roles are the base taxonomy's
-(``policy/data/base/taxonomy.yaml``: ``roles``).
+This module holds the link as the engine sees it and when it holds (:func:`link_line`: known on
+the day, valid, not revoked, not suspended); the roles are the base taxonomy's
+(``policy/data/base/taxonomy.yaml``: ``roles``). Who is reached through a link is
+:mod:`socialcredit.engine.reach`; a raw link is checked by
+:mod:`socialcredit.engine.linkvalidation`.
 """
 
 from __future__ import annotations

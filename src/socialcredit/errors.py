@@ -83,6 +83,13 @@ class RecordError(ProblemsError):
     code = "record-invalid"
 
 
+class LinkError(ProblemsError):
+    """One or more links were refused (wrong kind of subject, a role the agency cannot
+    establish, overlapping links, impossible dates...)."""
+
+    code = "link-invalid"
+
+
 class IdentifierError(SocialCreditError):
     """A subject identifier is not a valid resident identity number or credit code."""
 
@@ -108,6 +115,12 @@ class RecordConflictError(RegistryError):
     """A different payload was submitted under an already registered (agency, record id)."""
 
     code = "record-conflict"
+
+
+class LinkConflictError(RegistryError):
+    """A different payload was submitted under an already registered (agency, link id)."""
+
+    code = "link-conflict"
 
 
 class NotFoundError(RegistryError):

@@ -10,13 +10,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 
-from socialcredit.registry.store import casework, models
+from socialcredit.registry.store import casework, links, models
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-TABLE_MODULES = (models, casework)  # imported here, so that METADATA holds every table
+TABLE_MODULES = (models, casework, links)  # imported here, so that METADATA holds every table
 METADATA: MetaData = models.Base.metadata
-"""Every table of the registry (those of :mod:`.models` and :mod:`.casework`)."""
+"""Every table of the registry (those of :mod:`.models`, :mod:`.casework` and :mod:`.links`)."""
 
 
 def _config() -> Config:

@@ -6,6 +6,10 @@ which time alone may change it (from the same evaluation: ``engine.assess_with_n
 indexed), records the time-driven status events that have happened (effective, suspended,
 expired), and queues list entry and exit notices.
 
+A person's assessment also depends on the organisations it is linked to (principle 7): a
+reassessment by the engine adds the persons linked to the organisations it reassesses, and
+assesses each person with its links and the linked organisations' records.
+
 A reassessment first reads the subjects' records (with their kind; records written earlier in
 the same transaction are passed in, not read back) and the time events already written with one
 ``SELECT`` each, and has the backend's writer clear the old assessment rows (returning the lists
@@ -31,7 +35,7 @@ from socialcredit.engine import (
     Record,
     assess_with_next_change,
 )
-from socialcredit.identity import SubjectId, SubjectKind
+from socialcredit.identity import SubjectId, SubjectKind, parse_subject
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.store.backend import Backend, Writer
 from socialcredit.registry.store.choose import backend_of
@@ -56,6 +60,7 @@ from socialcredit.registry.writes.assessrows import (
     time_events,
     to_record,
 )
+from socialcredit.registry.writes.linkrows import PersonLinks, linked_persons, person_links
 from socialcredit.registry.writes.notices import list_notice
 
 
@@ -134,9 +139,10 @@ def _one(batch: AssessmentRows, ctx: _Context, sid: str, records: list[Record]) 
     day = ctx.scope.day
     found, next_on = ctx.assessor(sid, records)
     body = add_assessment(batch, ctx.active, found, next_on, _kept(ctx, sid))
+    own = {r.id for r in records}  # a person's assessment also reads linked organisations'
     for key, kind_, on in time_events(found, records, ctx.active, day):
         record_id = int(key[1:])
-        if (record_id, kind_) not in ctx.known:
+        if key in own and (record_id, kind_) not in ctx.known:
             batch.events.append(
                 {
                     "record_id": record_id,
@@ -204,6 +210,7 @@ class Prepared:
     context: _Context
     subjects: list[str]
     records: dict[str, list[Record]]
+    linked: PersonLinks = field(default_factory=PersonLinks)
 
 
 def prepare(
@@ -223,19 +230,33 @@ def prepare(
     The caller holds the subjects' locks (``Backend.lock_keys``): :func:`reassess` takes them,
     and a submission's chunk takes them with its record ids.
     """
-    q = backend_of(conn).statements(_statements)
+    backend = backend_of(conn)
+    q = backend.statements(_statements)
     subjects = list(dict.fromkeys(scope.subjects))
+    if assessor is None:  # the persons linked to these organisations depend on their records
+        extra = linked_persons(conn, subjects)
+        backend.lock_keys(conn, extra)
+        subjects += extra
     records, known = _read(conn, q, subjects, scope.fresh)
+    linked = PersonLinks()
+    if assessor is None:
+        linked = person_links(conn, subjects, records, list(scope.fresh.values()))
     cleared = out.clear_assessments(subjects)
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
         # The stored kind is the one the identifier was parsed to: no need to parse it again.
-        subject = SubjectId(SubjectKind(records[0].subject_kind), sid)
-        return assess_with_next_change(active.policy_set, records, subject, scope.day)
+        kind = SubjectKind(records[0].subject_kind) if records else parse_subject(sid).kind
+        subject = SubjectId(kind, sid)
+        links, org_records = linked.of(sid)
+        if not links:
+            return assess_with_next_change(active.policy_set, records, subject, scope.day)
+        return assess_with_next_change(
+            active.policy_set, [*records, *org_records], subject, scope.day
+        )
 
     now = datetime.now(UTC)
     ctx = _Context(active, scope, now, known, cleared.old_lists, assessor or engine, cleared.kept)
-    return Prepared(ctx, subjects, records)
+    return Prepared(ctx, subjects, records, linked)
 
 
 # The rows assessed so far are put when the engine has assessed these shares of the subjects
@@ -266,9 +287,9 @@ def write_assessments(prepared: Prepared, out: Writer) -> int:
     cuts = _cuts(len(prepared.subjects), out.background)
     for n, sid in enumerate(prepared.subjects, 1):
         records = prepared.records.get(sid)
-        if records:
-            _one(batch, prepared.context, sid, records)
-        else:  # no record left (retention): no stored assessment, no decision row kept
+        if records or prepared.linked.links.get(sid):
+            _one(batch, prepared.context, sid, records or [])
+        else:  # no record nor link left (retention): no stored assessment, no decision kept
             add_decisions(batch, sid, {}, _kept(prepared.context, sid))
         if n in cuts:
             changed += _put(out, batch)

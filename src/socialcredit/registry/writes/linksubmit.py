@@ -12,7 +12,6 @@ reassessment of their persons and their audit entries, or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -150,13 +149,14 @@ def _register(reg: Registry, session: Session, sub: Submission, new: list[LinkCa
     conn = session.connection()
     _new_subjects(conn, new, now)
     ids = backend_of(conn).allocate_ids(conn, _LINKS, len(new))
-    conn.execute(insert(_LINKS), [{"id": i} | _row(c, sub.agency, now) for i, c in zip(ids, new)])
-    events = [e for i, c in zip(ids, new) for e in _events(i, c.link, today, now, sub.actor.name)]
+    pairs = list(zip(ids, new, strict=True))
+    conn.execute(insert(_LINKS), [{"id": i} | _row(c, sub.agency, now) for i, c in pairs])
+    events = [e for i, c in pairs for e in _events(i, c.link, today, now, sub.actor.name)]
     conn.execute(insert(_EVENTS), events)
     persons = sorted({c.link.person for c in new})
     reassess(session, reg.policies(session), Scope(persons, today, sub.actor.name))
     audit = []
-    for i, c in zip(ids, new):
+    for i, c in pairs:
         details = {"link": link_key(i), "agency": sub.agency, "role": c.link.role}
         audit.append(AuditEvent("write.link.register", c.link.person, details))
         audit.append(AuditEvent("write.link.register", c.link.organisation, details))

@@ -67,6 +67,11 @@ class SubmitOut(BaseModel):
     status: str = Field(description="registered or unchanged")
 
 
+class LinkSubmitOut(BaseModel):
+    link: str = Field(description="The agency's link id.")
+    status: str = Field(description="registered or unchanged")
+
+
 class OutcomeOut(BaseModel):
     index: int
     record: str | None

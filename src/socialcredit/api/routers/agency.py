@@ -1,5 +1,6 @@
 """Agencies: submit records (single and batch, idempotent) and responsible-person links,
-resolve, revoke, correct, and read their own submissions. An agency principal acts for its catalogue ``authority`` only."""
+resolve, revoke, correct, and read their own submissions. An agency principal acts for its
+catalogue ``authority`` only."""
 
 from __future__ import annotations
 

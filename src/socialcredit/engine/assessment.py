@@ -8,6 +8,7 @@ from typing import Any
 
 from socialcredit.engine.decisions import Decision
 from socialcredit.engine.intervals import render
+from socialcredit.engine.links import LinkLine
 from socialcredit.engine.lists import Membership
 from socialcredit.engine.minors import Protection
 from socialcredit.engine.scoring import Score
@@ -26,6 +27,33 @@ class RecordState:
 
 
 @dataclass(frozen=True)
+class LinkState:
+    """Where one of a person's links stands on the assessment date, and until when it holds."""
+
+    link: str
+    organisation: str
+    role: str
+    source: str
+    status: str
+    valid_from: date
+    ends_on: date
+
+    @classmethod
+    def of(cls, line: LinkLine, day: date) -> LinkState:
+        link = line.link
+        status = str(line.status_on(day))
+        return cls(
+            link.id,
+            link.organisation,
+            link.role,
+            str(link.source),
+            status,
+            link.valid_from,
+            line.ends_on,
+        )
+
+
+@dataclass(frozen=True)
 class Assessment:
     subject: str
     subject_kind: str
@@ -37,6 +65,8 @@ class Assessment:
     policies: tuple[PolicyInfo, ...]
     protections: tuple[Protection, ...] = ()
     """The records protected by principle 13 (decided while the subject was a minor)."""
+    links: tuple[LinkState, ...] = ()
+    """A person's links to organisations as known on the date, by link id."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``socialcredit assess --json`` (docs/semantics.md)."""
@@ -55,6 +85,7 @@ class Assessment:
                 for d in self.decisions
             },
             "records": [_record(r) for r in self.records],
+            "links": [_link(k) for k in self.links],
             "protections": [p.to_dict() for p in self.protections],
             "policies": [p.as_dict() for p in self.policies],
         }
@@ -102,4 +133,16 @@ def _record(r: RecordState) -> dict[str, Any]:
         "status": r.status,
         "effective_from": _day(r.effective_from),
         "counts_until": _day(r.counts_until),
+    }
+
+
+def _link(k: LinkState) -> dict[str, Any]:
+    return {
+        "link": k.link,
+        "organisation": k.organisation,
+        "role": k.role,
+        "source": k.source,
+        "status": k.status,
+        "valid_from": k.valid_from.isoformat(),
+        "ends_on": _day(k.ends_on),
     }

@@ -84,6 +84,8 @@ class Compiled:
     lists: Mapping[str, ListRule]  # sorted by list id
     # per subject kind, per service (sorted), the measures in the order of their reasons
     plans: Mapping[str, Plan]  # by subject kind
+    # per list, per service (sorted), the measures that reach linked persons, in reason order
+    reaching: Mapping[str, Mapping[str, tuple[MeasureRule, ...]]] = field(default_factory=dict)
 
 
 def _model_rule(policies: PolicySet, model: ScoreModel) -> ModelRule:
@@ -155,6 +157,40 @@ def _plan(policies: PolicySet, kind: str) -> Plan:
     )
 
 
+REACHING_EFFECTS = ("deny", "restrict")
+"""The effects that reach persons linked to a listed organisation (principle 7): a benefit
+is never extended to anyone through a link."""
+
+
+def _reaches(bound: BoundMeasure) -> bool:
+    """Whether the measure reaches persons linked to a listed organisation: a list's deny or
+    restrict measure for organisations whose targets name a role."""
+    m = bound.measure
+    return (
+        bound.memorandum.list_id is not None
+        and m.effect in REACHING_EFFECTS
+        and "organisation" in m.subject_kinds
+        and any(target != "subject" for target in m.targets)
+    )
+
+
+def _reaching(policies: PolicySet) -> dict[str, dict[str, tuple[MeasureRule, ...]]]:
+    """By list and service (both sorted), the measures that reach linked persons."""
+    found: dict[str, dict[str, list[BoundMeasure]]] = {}
+    for service in policies.service_ids():
+        for bound in policies.measures_at(service):
+            if _reaches(bound):
+                assert bound.memorandum.list_id is not None
+                found.setdefault(bound.memorandum.list_id, {}).setdefault(service, []).append(bound)
+    return {
+        list_id: {
+            service: tuple(_measure_rule(b) for b in sorted(bounds, key=_order))
+            for service, bounds in sorted(by_service.items())
+        }
+        for list_id, by_service in sorted(found.items())
+    }
+
+
 def _compile(policies: PolicySet) -> Compiled:
     models = {mid: _model_rule(policies, m) for mid, m in sorted(policies.models.items())}
     kinds: set[str] = {*BOTH_KINDS, *(k for m in policies.models.values() for k in m.subject_kinds)}
@@ -163,7 +199,7 @@ def _compile(policies: PolicySet) -> Compiled:
     }
     lists = {lid: _list_rule(lst) for lid, lst in sorted(policies.lists.items())}
     plans = {kind: _plan(policies, kind) for kind in kinds}
-    return Compiled(models, by_kind, lists, plans)
+    return Compiled(models, by_kind, lists, plans, _reaching(policies))
 
 
 _CACHE: dict[int, tuple[weakref.ref[PolicySet], Compiled]] = {}

@@ -5,8 +5,11 @@ The effect is ``deny`` if any active measure at the service denies, else ``restr
 the day, or (benefits, and restrictions inside the score's own domain) its score condition holds;
 a score condition that would deny or restrict must also hold on the score without the records
 protected by principle 13 (``Situation.guarded``).
-Measures apply only to the subject itself; measures that target only an organisation's
-responsible persons are not applied to the organisation.
+Measures apply to the subject itself only when their ``targets`` name ``subject``; a measure
+that names a role reaches the persons linked to a listed organisation in that role
+(:mod:`socialcredit.engine.reach`): those reasons carry the organisation and the link, and their
+remedies the objection to the link and the organisation's way off the list. Reasons are
+reported by effect, memorandum, measure, then organisation and link.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from socialcredit.engine.compiled import EFFECT_ORDER, MeasureRule, Plan, compiled
 from socialcredit.engine.intervals import render
 from socialcredit.engine.lists import Membership
+from socialcredit.engine.reach import Reach, reaching_rules, review_words
 from socialcredit.engine.scoring import Score, holds
 from socialcredit.policy.models import ListDef
 from socialcredit.policy.policyset import PolicySet
@@ -43,6 +47,8 @@ class Situation:
     scores: Mapping[str, Score]
     guarded: Mapping[str, Score] | None = None
     """The scores without the records protected by principle 13 (``None``: there are none)."""
+    reaches: tuple[Reach, ...] = ()
+    """Listed organisations reaching the subject (a person) through its links, on the day."""
 
 
 @dataclass(slots=True)
@@ -122,17 +128,70 @@ def _allow(service: str) -> Decision:
     return Decision(service, "allow", (), ())
 
 
+def _reason_order(reason: dict[str, Any]) -> tuple[int, str, str, str, str]:
+    link = reason.get("link")
+    return (
+        EFFECT_ORDER.index(reason["effect"]),
+        reason["memorandum"],
+        reason["measure"],
+        reason.get("organisation", ""),
+        link["id"] if link else "",
+    )
+
+
+def _linked(
+    policies: PolicySet, service: str, reaches: tuple[Reach, ...]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The reasons given at ``service`` through links, and their remedies (one per reach)."""
+    reasons: list[dict[str, Any]] = []
+    remedies: list[dict[str, Any]] = []
+    for reach in reaches:
+        rules = reaching_rules(policies, reach.membership.list, service)
+        found = [rule for rule in rules if reach.link.role in rule.bound.measure.targets]
+        if not found:
+            continue
+        trigger = reach.trigger()
+        reasons.extend(trigger | rule.fields for rule in found)
+        remedies.append(_link_remedy(policies, reach))
+    return reasons, remedies
+
+
+def _link_remedy(policies: PolicySet, reach: Reach) -> dict[str, Any]:
+    lst = policies.lists[reach.membership.list]
+    link = reach.link
+    return {
+        "list": lst.id,
+        "organisation": link.organisation,
+        "link": link.id,
+        "until": render(reach.until),
+        "exit": [condition.text for condition in lst.exit],
+        "objection": [
+            f"link {link.id}: object to it; a reviewer must decide within "
+            f"{review_words(policies)}, or the link is suspended until decided"
+        ],
+    }
+
+
 def _decision(
     policies: PolicySet, service: str, rules: tuple[MeasureRule, ...], shared: _Shared
 ) -> Decision:
     reasons = [r for r in (_reason(rule, shared) for rule in rules) if r is not None]
+    linked, linked_remedies = _linked(policies, service, shared.situation.reaches)
+    if linked:
+        reasons = sorted(reasons + linked, key=_reason_order)
     if not reasons:
         return _allow(service)
     restricting = sorted(
-        {r["list"] for r in reasons if r["effect"] in ("deny", "restrict") and "list" in r}
+        {
+            r["list"]
+            for r in reasons
+            if r["effect"] in ("deny", "restrict") and "list" in r and "link" not in r
+        }
     )
     remedies = tuple(shared.remedy(policies.lists[lid]) for lid in restricting)
-    return Decision(service, reasons[0]["effect"], tuple(reasons), remedies)
+    return Decision(
+        service, reasons[0]["effect"], tuple(reasons), remedies + tuple(linked_remedies)
+    )
 
 
 def decide(
@@ -150,7 +209,7 @@ def _allow_all(services: tuple[str, ...]) -> tuple[Decision, ...]:
     return tuple(_allow(service) for service in services)
 
 
-def _reached(plan: Plan, situation: Situation) -> set[str]:
+def _reached(policies: PolicySet, plan: Plan, situation: Situation) -> set[str]:
     """The services where some measure may be active: a list the subject is on, or a score
     condition that holds, names them."""
     reached: set[str] = set()
@@ -160,6 +219,9 @@ def _reached(plan: Plan, situation: Situation) -> set[str]:
         score = situation.scores.get(condition.model)
         if score is not None and holds(condition, score):
             reached.update(services)
+    reaching = compiled(policies).reaching
+    for reach in situation.reaches:
+        reached.update(reaching.get(reach.membership.list, {}))
     return reached
 
 
@@ -170,7 +232,7 @@ def decide_all(
     plan = compiled(policies).plans.get(situation.subject_kind)
     if plan is None:
         return _allow_all(policies.service_ids())
-    reached = _reached(plan, situation)
+    reached = _reached(policies, plan, situation)
     if not reached:
         return _allow_all(plan.services)
     shared = _Shared(situation, review_days)

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from socialcredit.registry.reads.subjectfile import SubjectFile
 from socialcredit.registry.store.casework import Objection, Principal
 from socialcredit.registry.store.casework import RepairApplication as RepairRow
-from socialcredit.registry.store.models import Notice, RecordEvent, RecordRow, record_key
+from socialcredit.registry.store.models import Notice, RecordEvent, RecordRow
+from socialcredit.registry.workflows.objections import case_key
 
 T = TypeVar("T")
 Keys = list[str]
@@ -189,7 +190,7 @@ def _overdue(row: Objection | RepairRow, today: date) -> bool:
 def objection_out(row: Objection, today: date) -> ObjectionOut:
     return ObjectionOut(
         id=row.id,
-        record=record_key(row.record_id),
+        record=case_key(row),
         subject=row.subject_id,
         filed_on=row.filed_on,
         deadline=row.deadline,

@@ -99,9 +99,9 @@ def _cross_check(
         for j, way in enumerate(role.established_by):
             for k, kind in enumerate(way.authority_kinds):
                 if kind not in base.authority_kinds:
-                    loc = ("roles", i, "established_by", j, "authority_kinds", k)
+                    where = ("roles", i, "established_by", j, "authority_kinds", k)
                     message = f"unknown authority kind {kind!r}"
-                    problems.append(docs["taxonomy"].locate(loc, "xref", message))
+                    problems.append(docs["taxonomy"].locate(where, "xref", message))
     found = list(_index(catalogue.entries, "code", "entries"))
     for i, entry in enumerate(catalogue.entries):
         found += entry_findings(base, entry, ("entries", i))

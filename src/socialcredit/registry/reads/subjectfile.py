@@ -6,11 +6,11 @@ records (the base scores, every service ``allow``). Checks at a service are in `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import assess
@@ -22,6 +22,7 @@ from socialcredit.registry.audit import (
     append,
 )
 from socialcredit.registry.context import Registry
+from socialcredit.registry.store.links import LinkEvent, LinkRow
 from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentRow,
@@ -32,6 +33,7 @@ from socialcredit.registry.store.models import (
 )
 from socialcredit.registry.writes.assessrows import full_body
 from socialcredit.registry.writes.events import history
+from socialcredit.registry.writes.linkrows import link_history
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class SubjectFile:
     assessment: dict[str, Any]
     next_change_on: str | None
     notices: list[Notice]
+    # the links naming the subject, as organisation or as person, with their status history
+    links: list[LinkRow] = field(default_factory=list)
+    link_events: dict[int, list[LinkEvent]] = field(default_factory=dict)
 
 
 def _assessment(
@@ -64,13 +69,21 @@ def _assessment(
 
 
 def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:
-    """The whole file of ``subject`` (records with history, assessment, notices); audited."""
+    """The whole file of ``subject`` (records with history, the links naming it with theirs,
+    assessment, notices); audited."""
     sid = parse_subject(subject)
     with reg.session() as session, session.begin():
         state = reg.state(session)
         query = select(RecordRow).where(RecordRow.subject_id == sid.value).order_by(RecordRow.id)
         records = list(session.execute(query).scalars())
         body, nxt = _assessment(session, reg, sid.value, state.as_of)
+        links = list(
+            session.execute(
+                select(LinkRow)
+                .where(or_(LinkRow.person_id == sid.value, LinkRow.organisation_id == sid.value))
+                .order_by(LinkRow.id)
+            ).scalars()
+        )
         notices = session.execute(
             select(Notice).where(Notice.subject_id == sid.value).order_by(Notice.id)
         ).scalars()
@@ -83,6 +96,8 @@ def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:
             assessment=body,
             next_change_on=nxt,
             notices=list(notices),
+            links=links,
+            link_events=link_history(session, [link.id for link in links]),
         )
         append(session, actor, [AuditEvent("read.subject.file", sid.value, {})])
         return found

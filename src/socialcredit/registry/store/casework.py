@@ -19,6 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from socialcredit.registry.store.links import LinkRow
 from socialcredit.registry.store.models import HASH, INT64, SUBJECT_ID, Base
 
+PENDING, DECIDED = "pending", "decided"
+"""The statuses of a due-process case (an objection, a repair application)."""
+
 
 class Principal(Base):
     """Who may call the HTTP API: a role, its scope, and the SHA-256 of its key (never the key).

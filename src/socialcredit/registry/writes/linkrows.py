@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
+from sqlalchemy.orm import Session
 
 from socialcredit.engine import DisputeOutcome, Record
 from socialcredit.engine.links import Link, LinkSource
@@ -134,3 +135,16 @@ def person_links(
             if record.subject in missing:
                 records.setdefault(record.subject, []).append(record)
     return PersonLinks(dict(links), records)
+
+
+def link_history(session: Session, link_ids: list[int]) -> dict[int, list[LinkEvent]]:
+    """Events of the links, oldest first (by date, then by write order)."""
+    found: dict[int, list[LinkEvent]] = {i: [] for i in link_ids}
+    query = (
+        select(LinkEvent)
+        .where(LinkEvent.link_id.in_(link_ids))
+        .order_by(LinkEvent.on, LinkEvent.id)
+    )
+    for event in session.execute(query).scalars():
+        found[event.link_id].append(event)
+    return found

@@ -251,7 +251,7 @@ def prepare(
         if not links:
             return assess_with_next_change(active.policy_set, records, subject, scope.day)
         return assess_with_next_change(
-            active.policy_set, [*records, *org_records], subject, scope.day
+            active.policy_set, [*records, *org_records], subject, scope.day, links=links
         )
 
     now = datetime.now(UTC)

@@ -87,9 +87,17 @@ def _measure_text(reason: dict[str, Any], services: list[str]) -> str:
 def remedy_lines(remedy: dict[str, Any]) -> list[str]:
     """The way out of one list: exit, repair and objection (also for stored JSON bodies)."""
     until = remedy.get("until") or "an exit condition is met"
+    listed = remedy["list"]
+    if "link" in remedy:  # reached through a link to a listed organisation (principle 7)
+        listed = f"{listed} of organisation {remedy['organisation']}, through link {remedy['link']}"
+    repair = (
+        [f"  Repair (decided within {remedy['repair_decision_days']} days): {remedy['repair']}"]
+        if "repair" in remedy
+        else []
+    )
     return [
-        f"{remedy['list']} (listed until {until}). Exit: " + "; ".join(remedy["exit"]) + ".",
-        f"  Repair (decided within {remedy['repair_decision_days']} days): {remedy['repair']}",
+        f"{listed} (listed until {until}). Exit: " + "; ".join(remedy["exit"]) + ".",
+        *repair,
         *(f"  Object: {line}." for line in remedy.get("objection", [])),
     ]
 

@@ -103,3 +103,17 @@ def test_the_company_leaving_the_list_frees_the_representative(listed: Registry)
     assert _effects(listed, O1) == dict.fromkeys(SERVICES, "allow")
     assert _effects(listed, P1) == dict.fromkeys(SERVICES, "allow")
     assert_stored_equal_engine(listed)
+
+
+def test_a_link_that_ends_frees_the_person_and_is_marked_expired(registry: Registry) -> None:
+    submit_record(registry, spc("J1", subject=O1), Submission(COURT, OPERATOR))
+    ending = legal_rep("REG-1", O1, P1, valid_to="2025-03-01")
+    submit_link(registry, ending, Submission(REGULATOR, OPERATOR))
+    assert _effects(registry, P1) == dict.fromkeys(SERVICES, "deny")
+    tick(registry, date(2025, 3, 1), OPERATOR)
+    assert _effects(registry, P1) == dict.fromkeys(SERVICES, "allow")
+    assert _effects(registry, O1) == dict.fromkeys(SERVICES, "deny")
+    found = subject_file(registry, P1, OPERATOR)
+    history = [(e.kind, e.on) for e in found.link_events[found.links[0].id]]
+    assert history == [("submitted", date(2025, 1, 1)), ("expired", date(2025, 3, 1))]
+    assert_stored_equal_engine(registry)

@@ -1,7 +1,7 @@
 """Stored links as the engine reads them, and what a reassessment needs of them.
 
 A person's assessment depends on the links naming the person and on the records of the linked
-organisations (principle 7): :func:`linked_persons` finds whom a change of an organisation's
+organisations (principle 7): :func:`lock_linked_persons` finds whom a change of an organisation's
 records reaches, and :func:`person_links` reads, for the persons being reassessed, their links
 and the records of the organisations those links name.
 """
@@ -25,7 +25,7 @@ from socialcredit.registry.store.links import LinkEvent, LinkRow, link_key
 from socialcredit.registry.store.models import RecordRow, Subject, table
 from socialcredit.registry.writes.assessrows import ENGINE_COLUMNS, to_record
 
-LINK_EVENT_KINDS = ("submitted", "disputed", "decided", "revoked", "expired", "ended")
+LINK_EVENT_KINDS = ("submitted", "disputed", "decided", "revoked", "expired")
 
 _LINKS, _EVENTS = table(LinkRow), table(LinkEvent)
 _RECORDS, _SUBJECTS = table(RecordRow), table(Subject)
@@ -68,6 +68,7 @@ class _Statements:
     persons_of: Select[Any]
     of_persons: Select[Any]
     records_of: Select[Any]
+    expired: Select[Any]
 
 
 def _statements(backend: Backend) -> _Statements:
@@ -80,16 +81,22 @@ def _statements(backend: Backend) -> _Statements:
         records_of=select(*(_RECORDS.c[name] for name in ENGINE_COLUMNS), _SUBJECTS.c.kind)
         .join_from(_RECORDS, _SUBJECTS, _RECORDS.c.subject_id == _SUBJECTS.c.id)
         .where(backend.in_list(_RECORDS.c.subject_id, "subjects")),
+        expired=select(_EVENTS.c.link_id).where(
+            backend.in_list(_EVENTS.c.link_id, "links"), _EVENTS.c.kind == "expired"
+        ),
     )
 
 
-def linked_persons(conn: Connection, subjects: Sequence[str]) -> list[str]:
+def lock_linked_persons(conn: Connection, subjects: Sequence[str]) -> list[str]:
     """The persons linked (in any link, holding or not) to the organisations among
-    ``subjects``, not themselves among them."""
-    q = backend_of(conn).statements(_statements)
-    found = conn.execute(q.persons_of, {"subjects": list(subjects)}).scalars()
+    ``subjects``, not themselves among them, locked as the subjects are (writers of the same
+    person take turns)."""
+    backend = backend_of(conn)
+    found = conn.execute(backend.statements(_statements).persons_of, {"subjects": list(subjects)})
     given = set(subjects)
-    return sorted(p for p in set(found) if p not in given)
+    persons = sorted(p for p in set(found.scalars()) if p not in given)
+    backend.lock_keys(conn, persons)
+    return persons
 
 
 @dataclass(frozen=True)
@@ -148,3 +155,25 @@ def link_history(session: Session, link_ids: list[int]) -> dict[int, list[LinkEv
     for event in session.execute(query).scalars():
         found[event.link_id].append(event)
     return found
+
+
+def expiry_events(
+    conn: Connection, linked: PersonLinks, day: date, actor: str, now: datetime
+) -> list[dict[str, Any]]:
+    """The ``expired`` events of the links that ended (``valid_to``) by ``day`` and have none
+    yet: time-driven, as a record's ``expired`` is, written by the reassessment that sees it."""
+    ended = {
+        int(link.id[1:]): link.valid_to
+        for found in linked.links.values()
+        for link in found
+        if link.valid_to is not None and link.valid_to <= day
+    }
+    if not ended:
+        return []
+    q = backend_of(conn).statements(_statements)
+    written = set(conn.execute(q.expired, {"links": list(ended)}).scalars())
+    return [
+        link_event(i, "expired", on, now, actor, {})
+        for i, on in sorted(ended.items())
+        if i not in written
+    ]

@@ -40,6 +40,7 @@ from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.store.backend import Backend, Writer
 from socialcredit.registry.store.choose import backend_of
 from socialcredit.registry.store.gcpause import gc_paused
+from socialcredit.registry.store.links import LinkEvent
 from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentList,
@@ -51,6 +52,7 @@ from socialcredit.registry.store.models import (
     Subject,
     table,
 )
+from socialcredit.registry.writes import linkrows
 from socialcredit.registry.writes.assessrows import (
     ENGINE_COLUMNS,
     TIME_EVENTS,
@@ -60,7 +62,6 @@ from socialcredit.registry.writes.assessrows import (
     time_events,
     to_record,
 )
-from socialcredit.registry.writes.linkrows import PersonLinks, linked_persons, person_links
 from socialcredit.registry.writes.notices import list_notice
 
 
@@ -80,7 +81,7 @@ class Scope:
 
 
 _RECORDS, _SUBJECTS, _EVENTS = table(RecordRow), table(Subject), table(RecordEvent)
-_DECISIONS = table(AssessmentDecision)
+_DECISIONS, _LINK_EVENTS = table(AssessmentDecision), table(LinkEvent)
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,8 @@ class Prepared:
     context: _Context
     subjects: list[str]
     records: dict[str, list[Record]]
-    linked: PersonLinks = field(default_factory=PersonLinks)
+    linked: linkrows.PersonLinks = field(default_factory=linkrows.PersonLinks)
+    link_events: list[dict[str, Any]] = field(default_factory=list)  # links that expired
 
 
 def prepare(
@@ -230,17 +232,14 @@ def prepare(
     The caller holds the subjects' locks (``Backend.lock_keys``): :func:`reassess` takes them,
     and a submission's chunk takes them with its record ids.
     """
-    backend = backend_of(conn)
-    q = backend.statements(_statements)
+    q = backend_of(conn).statements(_statements)
     subjects = list(dict.fromkeys(scope.subjects))
     if assessor is None:  # the persons linked to these organisations depend on their records
-        extra = linked_persons(conn, subjects)
-        backend.lock_keys(conn, extra)
-        subjects += extra
+        subjects += linkrows.lock_linked_persons(conn, subjects)
     records, known = _read(conn, q, subjects, scope.fresh)
-    linked = PersonLinks()
+    linked = linkrows.PersonLinks()
     if assessor is None:
-        linked = person_links(conn, subjects, records, list(scope.fresh.values()))
+        linked = linkrows.person_links(conn, subjects, records, list(scope.fresh.values()))
     cleared = out.clear_assessments(subjects)
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
@@ -248,15 +247,13 @@ def prepare(
         kind = SubjectKind(records[0].subject_kind) if records else parse_subject(sid).kind
         subject = SubjectId(kind, sid)
         links, org_records = linked.of(sid)
-        if not links:
-            return assess_with_next_change(active.policy_set, records, subject, scope.day)
-        return assess_with_next_change(
-            active.policy_set, [*records, *org_records], subject, scope.day, links=links
-        )
+        found = [*records, *org_records] if links else records
+        return assess_with_next_change(active.policy_set, found, subject, scope.day, links=links)
 
     now = datetime.now(UTC)
     ctx = _Context(active, scope, now, known, cleared.old_lists, assessor or engine, cleared.kept)
-    return Prepared(ctx, subjects, records, linked)
+    expired = linkrows.expiry_events(conn, linked, scope.day, scope.actor, now)
+    return Prepared(ctx, subjects, records, linked, expired)
 
 
 # The rows assessed so far are put when the engine has assessed these shares of the subjects
@@ -295,6 +292,7 @@ def write_assessments(prepared: Prepared, out: Writer) -> int:
             changed += _put(out, batch)
             batch = AssessmentRows()
         out.poll()
+    out.put(_LINK_EVENTS, prepared.link_events)
     return changed + _put(out, batch)
 
 

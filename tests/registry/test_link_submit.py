@@ -100,8 +100,9 @@ def test_overlaps_within_one_submission_are_refused(registry: Registry) -> None:
     ("change", "match"),
     [
         ({"person": O1}, "person '91350100M000100Y43' is an organisation"),
-        ({"organisation": P2}, "organisation '440524188001010014'"),
-        ({"person": "110101199003070012"}, "check character"),
+        ({"organisation": P2}, "it is a resident identity number, not a unified social"),
+        ({"person": "110101199003070012"}, "the check character should be '1'"),
+        ({"person": "110101199013070011"}, "the birth date 19901307 is not a real date"),
         ({"role": "spouse"}, "role 'spouse' is not a base taxonomy role"),
         ({"source": "hearsay"}, "source 'hearsay' is not one of"),
         ({"valid_to": "2019-01-01"}, "valid_to 2019-01-01 is before valid_from"),

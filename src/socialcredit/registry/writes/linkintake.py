@@ -21,6 +21,7 @@ from socialcredit.engine import DisputeOutcome
 from socialcredit.engine.links import LINK_FIELDS, Link, LinkSource
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import IdentifierKind, SubjectId, SubjectKind, parse_subject
+from socialcredit.identity.subject import ALL_DIGITS_HINT
 from socialcredit.policy.base import base_catalogue
 from socialcredit.policy.policyset import PolicySet
 from socialcredit.registry.audit import canonical
@@ -29,6 +30,7 @@ from socialcredit.registry.writes.intake import LineOutcome, RawLine
 _DATES = ("valid_from", "valid_to", "revoked_on", "disputed_on", "dispute_decided_on")
 _REQUIRED = ("id", "organisation", "person", "role", "valid_from", "source", "reference")
 _OUTCOMES = (DisputeOutcome.UPHELD, DisputeOutcome.REVOKED)
+_HINT = f" ({ALL_DIGITS_HINT})"
 _A = {SubjectKind.PERSON: "a person", SubjectKind.ORGANISATION: "an organisation"}
 
 
@@ -73,10 +75,11 @@ def may_establish(policies: PolicySet, agency: str, role: str, source: str) -> s
     allowed = "; ".join(
         f"from {w.source} by {', '.join(w.authority_kinds)}" for w in found.established_by
     )
-    what = ", ".join(sorted(kinds)) or "no kind of authority (it submits no catalogue item)"
+    what = ", ".join(sorted(kinds)) or "none (it submits no catalogue item)"
     return (
         f"agency {agency!r} cannot establish a link as {role} from {source}: the role is "
-        f"established {allowed} (taxonomy roles), and {agency!r} is {what}"
+        f"established {allowed} (taxonomy roles); the kind of authority of {agency!r}'s "
+        f"items: {what}"
     )
 
 
@@ -89,8 +92,8 @@ def _identifier(
     declared = IdentifierKind.USCC if want is SubjectKind.ORGANISATION else None
     try:
         found = parse_subject(text, declared)
-    except IdentifierError as error:
-        reasons.append(f"{column} {text!r}: {error.message}")
+    except IdentifierError as error:  # a link's columns have no declared kind to hint at
+        reasons.append(f"{column} {text!r}: {error.message.replace(_HINT, '')}")
         return None
     if found.kind is not want:
         kind = "" if found.identifier_kind is None else f" ({found.identifier_kind})"

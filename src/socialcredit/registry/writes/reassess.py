@@ -114,7 +114,8 @@ _TARGETS = {  # in this order, after the assessments
 
 Assessor = Callable[[str, list[Record]], tuple[Assessment, date | None]]
 """Gives a subject's assessment and next change from its records (default: the engine;
-``registry rescore`` passes the batch scorer's results, checked against the records)."""
+``registry rescore`` passes the batch scorer's results, checked against the records; a person
+with links is always assessed by the engine)."""
 
 
 @dataclass(frozen=True)
@@ -234,12 +235,10 @@ def prepare(
     """
     q = backend_of(conn).statements(_statements)
     subjects = list(dict.fromkeys(scope.subjects))
-    if assessor is None:  # the persons linked to these organisations depend on their records
-        subjects += linkrows.lock_linked_persons(conn, subjects)
+    # the persons linked to these organisations depend on their records
+    subjects += linkrows.lock_linked_persons(conn, subjects)
     records, known = _read(conn, q, subjects, scope.fresh)
-    linked = linkrows.PersonLinks()
-    if assessor is None:
-        linked = linkrows.person_links(conn, subjects, records, list(scope.fresh.values()))
+    linked = linkrows.person_links(conn, subjects, records, list(scope.fresh.values()))
     cleared = out.clear_assessments(subjects)
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
@@ -250,8 +249,14 @@ def prepare(
         found = [*records, *org_records] if links else records
         return assess_with_next_change(active.policy_set, found, subject, scope.day, links=links)
 
+    def chosen(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
+        # another assessor (the batch rescore) knows no links: a linked person is the engine's
+        if assessor is None or sid in linked.links:
+            return engine(sid, records)
+        return assessor(sid, records)
+
     now = datetime.now(UTC)
-    ctx = _Context(active, scope, now, known, cleared.old_lists, assessor or engine, cleared.kept)
+    ctx = _Context(active, scope, now, known, cleared.old_lists, chosen, cleared.kept)
     expired = linkrows.expiry_events(conn, linked, scope.day, scope.actor, now)
     return Prepared(ctx, subjects, records, linked, expired)
 

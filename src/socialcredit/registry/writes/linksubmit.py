@@ -194,9 +194,13 @@ def submit_link_lines(
             under = LinkLine(sub.agency, reg.policies(session).policy_set, reg.state(session).as_of)
             found = _candidates(chunk, under, seen, report)
             conn = session.connection()
-            keys = [k for c in found for k in (c.link.organisation, c.link.person)]
+            # organisations first, as a record's submission holds its organisation before it
+            # locks the persons linked to it (writers of the same subjects take turns)
+            backend = backend_of(conn)
+            backend.lock_keys(conn, [c.link.organisation for c in found])
+            keys = [c.link.person for c in found]
             keys += [f"link:{source_hash(sub.agency, c.link.id)}" for c in found]
-            backend_of(conn).lock_keys(conn, keys)
+            backend.lock_keys(conn, keys)
             new = _classify(conn, sub.agency, found, report) if found else []
             if new:
                 _register(reg, session, sub, new)

@@ -29,6 +29,16 @@ The steps, in order (each reads only earlier ones and the constant tables):
     decisions          effect per service (allow is implicit)
     remedies           lists behind a deny or restrict
 
+With links (``--links``) the plan also has, after ``membership_records``: ``link_lines`` (the
+persons' links as known on the day), ``link_reaches`` (listed organisations reaching them) and
+``next_changes`` (the next change with the links' dates), and ``reasons`` includes the measures
+reaching persons (``linksql``). The organisations' memberships (``org_lists``) and next changes
+(``org_next``) come, in Spark, from steps over the whole population (and ``link_orphans``, the
+linked persons without a record, from a step before ``subjects``); with DuckDB, from a first
+pass over every partition (``Plan.first_pass``: validation, then the steps up to
+``membership_records`` for the organisations of links only), since an organisation and its
+linked persons may be in different partitions.
+
 Steps read only once (``records``, ``card_records``, ``card_values``, ``card_ticks``,
 ``point_segments``, ``condition_segments``, ``membership_records``, ``conditions_now``,
 ``remedies``) are marked not to be materialised: DuckDB keeps them as views.
@@ -42,13 +52,15 @@ from socialcredit.batch import (
     cardsql,
     changesql,
     decisionsql,
+    linksql,
     listsql,
     scoresql,
     timelinesql,
     validatesql,
 )
 from socialcredit.batch.constants import constant_tables
-from socialcredit.batch.dialect import Dialect, date_literal, open_to_null
+from socialcredit.batch.dialect import SPARK, Dialect, date_literal, open_to_null
+from socialcredit.batch.linkconstants import link_tables
 from socialcredit.batch.plan import Output, Plan, Step
 from socialcredit.policy import PolicySet
 
@@ -83,13 +95,14 @@ def _with(sql: str, cards: str) -> str:
     return f"{sql}\nUNION ALL {cards}"
 
 
-def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
+def _steps(max_depth: int, dialect: Dialect, as_of: str, links: bool = False) -> list[Step]:
+    """Every step up to ``membership_records`` (the list memberships and their records)."""
     return [
         Step("validated", validatesql.validated_sql(dialect), "rows with reasons"),
         Step("records", timelinesql.records_sql(dialect, as_of), "records known on the day", False),
         Step("timeline", timelinesql.timeline_sql(dialect, as_of), "record timelines"),
         Step("parts", timelinesql.parts_sql(), "counting parts"),
-        Step("subjects", timelinesql.subjects_sql(), "subjects"),
+        Step("subjects", timelinesql.subjects_sql(links), "subjects"),
         Step("card_records", cardsql.card_records_sql(as_of), "for scorecards", False),
         Step("card_segments", cardsql.card_segments_sql(dialect), "scorecards over time"),
         Step("card_values", cardsql.card_values_sql(dialect, as_of), "characteristics", False),
@@ -104,19 +117,78 @@ def _steps(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         Step("list_base", listsql.list_base_sql(), "merged list days"),
         *_list_steps(max_depth, as_of),
         Step("membership_records", listsql.membership_records_sql(), "records of runs", False),
+    ]
+
+
+def _decision_steps(links: bool) -> list[Step]:
+    return [
         Step("conditions_now", decisionsql.conditions_now_sql(), "conditions on the day", False),
-        Step("reasons", decisionsql.reasons_sql(), "active measures"),
+        Step("reasons", decisionsql.reasons_sql(links), "active measures"),
         Step("decisions", decisionsql.decisions_sql(), "effects"),
         Step("remedies", decisionsql.remedies_sql(), "lists behind restrictions", False),
     ]
 
 
-OUTPUTS = (
+def _link_steps(dialect: Dialect, as_of: str) -> list[Step]:
+    return [
+        Step("link_lines", linksql.link_lines_sql(dialect, as_of), "links known on the day"),
+        Step("link_reaches", linksql.link_reaches_sql(dialect, as_of), "organisations reaching"),
+        Step("next_changes", linksql.next_changes_sql(dialect, as_of), "with the links' dates"),
+    ]
+
+
+def _single_pass(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
+    """Spark, with links: the organisations' memberships are steps over the population."""
+    orphans = Step("link_orphans", linksql.link_orphans_sql(), "linked persons, no record")
+    own = _steps(max_depth, dialect, as_of, links=True)
+    return [
+        own[0],
+        orphans,
+        *own[1:],
+        Step("org_lists", linksql.org_lists_sql(), "organisations' memberships"),
+        Step("org_next", linksql.org_next_sql(), "organisations' next changes"),
+        *_link_steps(dialect, as_of),
+        *_decision_steps(links=True),
+    ]
+
+
+def _first_pass(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
+    """DuckDB, with links: the steps of the organisations of links, over every partition."""
+    own = _steps(max_depth, dialect, as_of)
+    wanted = (
+        "SELECT * FROM validated_all WHERE reasons = '' "
+        "AND c_subject IN (SELECT organisation FROM links)"
+    )
+    return [
+        Step("validated_all", own[0].sql, "rows with reasons"),
+        Step("validated", wanted, "rows of the organisations of links"),
+        *own[1:],
+    ]
+
+
+FIRST_OUTPUTS = (
+    Output("org_lists", linksql.org_lists_sql()),
+    Output("org_next", linksql.org_next_sql()),
     Output(
+        "link_seen",
+        "SELECT DISTINCT c_subject AS subject FROM validated_all "
+        "WHERE reasons = '' AND c_subject IN (SELECT person FROM links)",
+    ),
+)
+"""What the first pass appends, partition by partition: the organisations' memberships and
+next changes, and the linked persons who have a record (assessed in their own partition)."""
+
+
+def _subjects(next_change: str) -> Output:
+    return Output(
         "subjects",
         "SELECT s.subject, s.kind, s.records, n.next_change "
-        "FROM subjects s LEFT JOIN next_change n ON n.subject = s.subject",
-    ),
+        f"FROM subjects s LEFT JOIN {next_change} n ON n.subject = s.subject",
+    )
+
+
+OUTPUTS = (
+    _subjects("next_change"),
     Output(
         "records",
         "SELECT subject, record, item, status, "
@@ -139,17 +211,50 @@ OUTPUTS = (
     Output(
         "reasons",
         "SELECT subject, service, memorandum, measure, effect, list_id AS list, score_model, "
-        "value, grade FROM reasons",
+        "value, grade, organisation, link FROM reasons",
     ),
-    Output("remedies", "SELECT subject, service, list_id AS list FROM remedies"),
+    Output(
+        "remedies",
+        "SELECT subject, service, list_id AS list, organisation, link FROM remedies",
+    ),
 )
 """The tables written per partition, in the long form analysts join."""
 
+LINK_OUTPUTS = (
+    _subjects("next_changes"),
+    *OUTPUTS[1:],
+    Output(
+        "links",
+        "SELECT subject, link, organisation, role, status, valid_from, "
+        f"{open_to_null('ends_on')} AS ends_on FROM link_lines",
+    ),
+    Output(
+        "link_reaches",
+        "SELECT subject, link, organisation, list_id AS list, list_kind AS kind, "
+        f"{open_to_null('since')} AS since, {open_to_null('until')} AS until FROM link_reaches",
+    ),
+)
+"""With links: the subjects' next changes include the links' dates, and two more tables."""
 
-def compile_plan(policies: PolicySet, as_of: date, dialect: Dialect) -> Plan:
-    """The plan that assesses every subject of the input on ``as_of`` under ``policies``."""
-    constants = constant_tables(policies)
+
+def compile_plan(policies: PolicySet, as_of: date, dialect: Dialect, links: bool = False) -> Plan:
+    """The plan that assesses every subject of the input on ``as_of`` under ``policies``;
+    with ``links``, also the persons reached through links (and the linked persons)."""
+    constants = {**constant_tables(policies), **link_tables(policies)}
     # The exclusion levels were computed for ``c_lists``: its ``depth`` column, not again.
     max_depth = max(constants["c_lists"].column("depth").to_pylist(), default=0)
-    steps = _steps(max_depth, dialect, date_literal(as_of))
-    return Plan(constants, tuple(steps), OUTPUTS, validatesql.quarantine_sql())
+    day = date_literal(as_of)
+    quarantine = validatesql.quarantine_sql()
+    if not links:
+        steps = [*_steps(max_depth, dialect, day), *_decision_steps(links=False)]
+        return Plan(constants, tuple(steps), OUTPUTS, quarantine)
+    if dialect == SPARK:
+        steps = _single_pass(max_depth, dialect, day)
+        return Plan(constants, tuple(steps), LINK_OUTPUTS, quarantine, links=True)
+    steps = [
+        *_steps(max_depth, dialect, day, links=True),
+        *_link_steps(dialect, day),
+        *_decision_steps(links=True),
+    ]
+    first = tuple(_first_pass(max_depth, dialect, day))
+    return Plan(constants, tuple(steps), LINK_OUTPUTS, quarantine, True, first, FIRST_OUTPUTS)

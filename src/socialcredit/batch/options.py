@@ -24,6 +24,8 @@ class BatchOptions:
     threads: int = 2
     max_errors: int = 20
     """How many rejected rows an error message lists (all are counted)."""
+    links: Path | None = None
+    """Parquet links between organisations and persons (``batch.linkinput``), if any."""
 
 
 class BatchError(SocialCreditError):

@@ -4,7 +4,12 @@ Each step is one SELECT (it may hold its own CTEs) that the executor materialise
 name (or, for a step read once, defines as a view), so that later steps, the outputs and
 ``--debug`` (row counts per step) can read it. The
 plan reads one input, ``raw_records``, with every column of
-:data:`socialcredit.batch.schema.RECORD_COLUMNS` plus ``src_file`` and ``src_row``.
+:data:`socialcredit.batch.schema.RECORD_COLUMNS` plus ``src_file`` and ``src_row``; with links,
+also ``links`` (``batch.linkinput.LINK_SCHEMA``, every link of the run) and ``link_orphans``
+(the linked persons without a record that a partition assesses). A plan with a first pass
+(DuckDB with links) runs ``first_pass`` over every partition and appends each
+``first_outputs`` query to the table of its name (the organisations' memberships and next
+changes) before ``steps`` run on any partition.
 """
 
 from __future__ import annotations
@@ -41,3 +46,7 @@ class Plan:
     outputs: tuple[Output, ...]
     quarantine: str
     """SELECT of the rejected rows, with their reasons."""
+    links: bool = False
+    """Whether the plan reads ``links`` (``socialcredit batch assess --links``)."""
+    first_pass: tuple[Step, ...] = ()
+    first_outputs: tuple[Output, ...] = ()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from socialcredit.batch.compiler import compile_plan
 from socialcredit.batch.dialect import DUCKDB
-from socialcredit.batch.duckdb_executor import run_duckdb
+from socialcredit.batch.duckdb_executor import Run, run_duckdb
+from socialcredit.batch.linkinput import read_link_table
 from socialcredit.batch.options import BatchOptions, DebugSink, Progress
 from socialcredit.batch.partitions import Partition, discover
 from socialcredit.batch.schema import FileSchema, inspect_files
@@ -33,7 +34,11 @@ def assess_dataset(
     progress: Progress | None = None,
     debug: DebugSink | None = None,
 ) -> Summary:
-    """Assess every subject of ``options.records`` with DuckDB; write the outputs."""
+    """Assess every subject of ``options.records`` with DuckDB (and the persons reached through
+    ``options.links``); write the outputs."""
     partitions, schemas = checked_input(options)
-    plan = compile_plan(policies, options.as_of, DUCKDB)
-    return run_duckdb(plan, partitions, options, schemas, progress, debug)
+    links = None
+    if options.links is not None:
+        links = read_link_table(options.links, options.skip_invalid, options.max_errors)
+    plan = compile_plan(policies, options.as_of, DUCKDB, links is not None)
+    return run_duckdb(Run(plan, partitions, schemas, links), options, progress, debug)

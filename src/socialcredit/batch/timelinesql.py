@@ -114,9 +114,11 @@ SELECT record, subject, kind, item, minor, p2_start, stops_on FROM timeline
 WHERE has_susp AND p2_start < stops_on"""
 
 
-def subjects_sql() -> str:
+def subjects_sql(links: bool = False) -> str:
     """Every subject with a valid record (known on the day or not), as ``socialcredit assess``
-    assesses every subject of its records file."""
-    return """
+    assesses every subject of its records file; with ``links``, also the linked persons without
+    a record that this partition assesses (``link_orphans``)."""
+    orphans = "\nUNION ALL SELECT person, 'person', CAST(0 AS BIGINT) FROM link_orphans"
+    return f"""
 SELECT c_subject AS subject, MIN(c_kind) AS kind, COUNT(*) AS records
-FROM validated WHERE reasons = '' GROUP BY c_subject"""
+FROM validated WHERE reasons = '' GROUP BY c_subject{orphans if links else ""}"""

@@ -70,6 +70,9 @@ def _lists(assessment: Assessment, console: Console) -> None:
 
 
 def trigger(reason: dict[str, Any]) -> str:
+    link = reason.get("link")
+    if link:
+        return f"{reason['list']} of {reason['organisation']} (link {link['id']}, {link['role']})"
     if "list" in reason:
         return str(reason["list"])
     return f"{reason['score_model']} grade {reason['grade']}"
@@ -87,17 +90,15 @@ def _measure_text(reason: dict[str, Any], services: list[str]) -> str:
 def remedy_lines(remedy: dict[str, Any]) -> list[str]:
     """The way out of one list: exit, repair and objection (also for stored JSON bodies)."""
     until = remedy.get("until") or "an exit condition is met"
-    listed = remedy["list"]
-    if "link" in remedy:  # reached through a link to a listed organisation (principle 7)
-        listed = f"{listed} of organisation {remedy['organisation']}, through link {remedy['link']}"
-    repair = (
-        [f"  Repair (decided within {remedy['repair_decision_days']} days): {remedy['repair']}"]
-        if "repair" in remedy
-        else []
-    )
+    if remedy.get("link"):
+        return [
+            f"{remedy['list']}, through link {remedy['link']} to {remedy['organisation']} "
+            f"(until {until}). The organisation's exit: " + "; ".join(remedy["exit"]) + ".",
+            *(f"  Object: {line}." for line in remedy.get("objection", [])),
+        ]
     return [
-        f"{listed} (listed until {until}). Exit: " + "; ".join(remedy["exit"]) + ".",
-        *repair,
+        f"{remedy['list']} (listed until {until}). Exit: " + "; ".join(remedy["exit"]) + ".",
+        f"  Repair (decided within {remedy['repair_decision_days']} days): {remedy['repair']}",
         *(f"  Object: {line}." for line in remedy.get("objection", [])),
     ]
 
@@ -121,7 +122,7 @@ def _decisions(assessment: Assessment, console: Console) -> None:
         table.add_row(d.service, Text(d.effect, style=EFFECT_STYLE[d.effect]), because)
         for reason in d.reasons:
             measures.setdefault(reason["measure"], (reason, []))[1].append(d.service)
-        remedies.update({r["list"]: r for r in d.remedies})
+        remedies.update({f"{r['list']} {r.get('link') or ''}": r for r in d.remedies})
     console.print(table)
     if measures:
         console.print(Text("Measures in force", style="bold"))
@@ -150,3 +151,14 @@ def render_assessment(assessment: Assessment, console: Console) -> None:
     _lists(assessment, console)
     _decisions(assessment, console)
     _records(assessment, console)
+    _links(assessment, console)
+
+
+def _links(assessment: Assessment, console: Console) -> None:
+    if not assessment.links:
+        return
+    table = titled_table("Links", "link", "organisation", "role", "status", "from", "ends")
+    for k in assessment.links:
+        ends = render(k.ends_on) or "open"
+        table.add_row(k.link, k.organisation, k.role, k.status, k.valid_from.isoformat(), ends)
+    console.print(table)

@@ -26,10 +26,12 @@ class LineProblem:
     line: int
     record_id: str | None
     reasons: tuple[str, ...]
+    what: str = "record"
+    """What the line holds: a ``record`` or a ``link``."""
 
     def as_problem(self) -> Problem:
-        label = f"record {self.record_id!r}: " if self.record_id else ""
-        return Problem(self.path, "record", label + "; ".join(self.reasons), self.line)
+        label = f"{self.what} {self.record_id!r}: " if self.record_id else ""
+        return Problem(self.path, self.what, label + "; ".join(self.reasons), self.line)
 
 
 @dataclass

@@ -99,16 +99,16 @@ def test_overlaps_within_one_submission_are_refused(registry: Registry) -> None:
 @pytest.mark.parametrize(
     ("change", "match"),
     [
-        ({"person": O1}, "person '91350100M000100Y43' is an organisation"),
-        ({"organisation": P2}, "it is a resident identity number, not a unified social"),
+        ({"person": O1}, "person '91350100M000100Y43' is an organisation's identifier"),
+        ({"organisation": P2}, "organisation '440524188001010014' is a person's identifier"),
         ({"person": "110101199003070012"}, "the check character should be '1'"),
         ({"person": "110101199013070011"}, "the birth date 19901307 is not a real date"),
-        ({"role": "spouse"}, "role 'spouse' is not a base taxonomy role"),
+        ({"role": "spouse"}, "role 'spouse' is not a base role"),
         ({"source": "hearsay"}, "source 'hearsay' is not one of"),
-        ({"valid_to": "2019-01-01"}, "valid_to 2019-01-01 is before valid_from"),
+        ({"valid_to": "2019-01-01"}, "valid_to 2019-01-01 is not after valid_from 2020-01-01"),
         ({"valid_from": "2099-01-01"}, "is after the registry's date"),
-        ({"reference": ""}, "reference is missing"),
-        ({"colour": "red"}, "unknown field(s) colour"),
+        ({"reference": ""}, "a link needs its establishing reference"),
+        ({"colour": "red"}, "unknown field(s): colour"),
     ],
 )
 def test_bad_input_gets_a_precise_error_and_nothing_is_stored(

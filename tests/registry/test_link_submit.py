@@ -68,7 +68,7 @@ def test_overlapping_legal_representatives_are_refused(registry: Registry) -> No
         registry,
         legal_rep("L2", O1, P3, valid_from=date(2023, 6, 1)),
         BY_REGULATOR,
-        "overlaps link 'l",
+        f"overlaps link l1 ({REGULATOR}: L1)",
     )
     # the next holder from the day the first link ends is fine
     later = legal_rep("L2", O1, P3, valid_from=date(2024, 1, 1))
@@ -82,7 +82,7 @@ def test_a_duplicate_link_of_the_same_person_is_refused(registry: Registry) -> N
     other = legal_rep("M2", O1, P2, role="main_responsible_person")
     assert submit_link(registry, other, BY_REGULATOR) == "registered"
     again = legal_rep("M3", O1, P1, role="main_responsible_person", valid_from=date(2021, 1, 1))
-    _refused(registry, again, BY_REGULATOR, "duplicates link")
+    _refused(registry, again, BY_REGULATOR, f"duplicates link l1 ({REGULATOR}: M1)")
 
 
 def test_overlaps_within_one_submission_are_refused(registry: Registry) -> None:
@@ -92,7 +92,7 @@ def test_overlaps_within_one_submission_are_refused(registry: Registry) -> None:
     ]
     report = submit_link_lines(registry, lines, BY_REGULATOR)
     assert [o.status for o in report.outcomes] == ["registered", "refused"]
-    assert "overlaps link 'L1'" in report.outcomes[1].reasons[0]
+    assert "overlaps link L1:" in report.outcomes[1].reasons[0]
     assert link_counts(registry)["links"] == 1
 
 

@@ -133,12 +133,12 @@ def overlap_reason(new: Link, held: Link, one_holder: bool) -> str | None:
         return None
     if held.person == new.person:
         return (
-            f"link {new.id!r} duplicates link {held.id!r}: {new.person} is already linked to "
+            f"link {new.id!r} duplicates link {held.id}: {new.person} is already linked to "
             f"{new.organisation} as {new.role} from {held.valid_from}"
         )
     if one_holder:
         return (
-            f"link {new.id!r} overlaps link {held.id!r}: {new.organisation} has one "
+            f"link {new.id!r} overlaps link {held.id}: {new.organisation} has one "
             f"{new.role} at a time, and {held.person} holds it from {held.valid_from}"
             + (f" to {held.valid_to}" if held.valid_to else "")
             + "; end or revoke that link first"

@@ -12,6 +12,7 @@ reassessment of their persons and their audit entries, or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -65,7 +66,8 @@ def _classify(
     orgs = sorted({c.link.organisation for c in found})
     held: dict[tuple[str, str], list[Link]] = {}
     for row in conn.execute(select(_LINKS).where(_LINKS.c.organisation_id.in_(orgs))):
-        held.setdefault((row.organisation_id, row.role), []).append(to_link(row))
+        named = replace(to_link(row), id=f"{link_key(row.id)} ({row.agency}: {row.source_id})")
+        held.setdefault((row.organisation_id, row.role), []).append(named)
     new = []
     for c in found:
         rid = c.link.id

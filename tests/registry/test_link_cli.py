@@ -40,3 +40,14 @@ def test_links_submit_end_to_end(db: str, tmp_path: Path) -> None:
     for subject in (P1, O1):
         shown = json.loads(run("subject", "show", subject, "--db", db, "--json"))
         assert [link["id"] for link in shown["links"]] == ["L1"]
+    dispute = ("links", "dispute", "L1", "--agency", REGULATOR, "--db", db)
+    filed = run(*dispute, "--grounds", "I resigned", code=0)
+    assert f"link L1 disputed on 2025-01-01, to be decided by 2025-01-16 by {REGULATOR}" in (
+        " ".join(filed.split())
+    )
+    decide = ("links", "decide-dispute", "L1", "--agency", REGULATOR, "--db", db)
+    run(*decide, "--outcome", "corrected", "--reason", "no", code=1)  # a link is not corrected
+    assert "revoked on 2025-01-01" in run(*decide, "--outcome", "revoked", "--reason", "gone")
+    run(*decide, "--outcome", "upheld", "--reason", "again", code=1)  # nothing pending
+    assert "allow" in run("check", P1, "rail-high-speed", "--db", db)
+    assert "deny" in run("check", O1, "rail-high-speed", "--db", db)

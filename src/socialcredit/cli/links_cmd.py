@@ -19,11 +19,23 @@ from socialcredit.cli.registry_common import (
     opened,
     progress_bar,
 )
+from socialcredit.engine import DisputeOutcome
 from socialcredit.ingest.files import rows
+from socialcredit.registry.workflows.status import decide_link_dispute, dispute_link
 from socialcredit.registry.writes.linksubmit import submit_link_lines
 from socialcredit.registry.writes.submit import Submission, SubmitReport
 
-app = typer.Typer(help="Submit responsible-person links to the registry.")
+app = typer.Typer(help="Submit responsible-person links to the registry and contest them.")
+
+AgencyOpt = Annotated[
+    str,
+    typer.Option(
+        "--agency",
+        help="The agency: exactly the `authority` of its items; its kind of authority decides "
+        "the roles it may establish.",
+    ),
+]
+LinkArg = Annotated[str, typer.Argument(help="The agency's link id.")]
 
 
 def _summary(report: SubmitReport, path: Path) -> None:
@@ -47,14 +59,7 @@ def _summary(report: SubmitReport, path: Path) -> None:
 @app.command("submit")
 def submit(
     file: Annotated[Path, typer.Argument(help="Links: .jsonl or .csv (docs/cli.md).")],
-    agency: Annotated[
-        str,
-        typer.Option(
-            "--agency",
-            help="The agency: exactly the `authority` of its items; its kind of authority "
-            "decides the roles it may establish.",
-        ),
-    ],
+    agency: AgencyOpt,
     db: DbOpt = None,
     actor: ActorOpt = None,
     role: RoleOpt = "agency",
@@ -69,3 +74,41 @@ def submit(
     _summary(report, file)
     if report.refused:
         raise typer.Exit(EXIT_REFUSED)
+
+
+@app.command("dispute")
+def dispute_command(
+    link: LinkArg,
+    agency: AgencyOpt,
+    grounds: Annotated[str, typer.Option("--grounds", help="Why the person objects.")],
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+    role: RoleOpt = "subject",
+) -> None:
+    """The linked person objects to the link today, on --grounds: the objection goes to the
+    queue of the authority that established it."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, role, "object to a link")
+        found = dispute_link(registry, agency, link, grounds, who)
+    stdout().print(
+        f"objection {found.id}: link {link} disputed on {found.filed_on}, to be decided "
+        f"by {found.deadline} by {found.authority}",
+        markup=False,
+    )
+
+
+@app.command("decide-dispute")
+def decide_dispute_command(
+    link: LinkArg,
+    agency: AgencyOpt,
+    outcome: Annotated[DisputeOutcome, typer.Option("--outcome", help="upheld|revoked")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: stored and notified.")],
+    db: DbOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Decide the link's pending objection today with --outcome and --reason (role:
+    reviewer); revoked ends the link today."""
+    with reported_errors(), opened(db) as registry:
+        who = actor_of(actor, "reviewer", "decide an objection")
+        found = decide_link_dispute(registry, agency, link, outcome, reason, who)
+    stdout().print(f"objection {found.id}: {found.outcome} on {found.decided_on}", markup=False)

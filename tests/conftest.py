@@ -20,6 +20,12 @@ def lab_policy() -> PolicySet:
     return load_policies([FIXTURES / "policies" / "lab.yaml"])
 
 
+@pytest.fixture(scope="session")
+def court_policy() -> PolicySet:
+    """The courts' example policy, whose consumption restrictions reach linked persons."""
+    return load_policies([ROOT / "policies" / "examples" / "judgment-defaulters.yaml"])
+
+
 # Hypothesis: random examples while developing; in CI (``CI`` set) the same examples every run,
 # so a failure there is reproducible and a green run is not luck.
 settings.register_profile("ci", derandomize=True, print_blob=True)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 
 from socialcredit.engine import DisputeOutcome, NoticeState, Record
+from socialcredit.engine.links import Link, LinkSource
 from socialcredit.engine.records import UNSERVED
 from socialcredit.policy import PolicySet
 
@@ -76,3 +77,68 @@ def record_lists(
 
 def as_of_dates() -> st.SearchStrategy[date]:
     return day_after(START, DAYS + 900)
+
+
+LINKED_ONLY = "110101198005150010"
+"""A person with links and no record of its own (born 1980-05-15)."""
+ROLES = (
+    "legal_representative",
+    "main_responsible_person",
+    "directly_responsible_person",
+    "actual_controller",
+)
+
+
+def rarely(strategy: st.SearchStrategy[date]) -> st.SearchStrategy[date | None]:
+    """``None`` four times in five."""
+    return st.integers(0, 4).flatmap(lambda n: strategy if n == 4 else st.none())
+
+
+@st.composite
+def links(
+    draw: st.DrawFn, organisation: str, person: str, role: str, link_id: str, around: date
+) -> Link:
+    """One valid link with random validity, revocation and objection dates, starting mostly
+    before ``around`` (the assessment date), sometimes after it."""
+    valid_from = around + timedelta(days=draw(st.integers(-1500, 200)))
+    valid_to = draw(maybe(day_after(valid_from + timedelta(days=1), 1500)))
+    disputed = draw(rarely(day_after(valid_from, 900)))
+    decided = draw(maybe(day_after(disputed, 60))) if disputed else None
+    outcome = draw(st.sampled_from([DisputeOutcome.UPHELD, DisputeOutcome.REVOKED]))
+    return Link(
+        id=link_id,
+        organisation=organisation,
+        person=person,
+        role=role,
+        valid_from=valid_from,
+        source=draw(st.sampled_from(list(LinkSource))),
+        authority="Test Registry",
+        reference=f"REG-{link_id}",
+        valid_to=valid_to,
+        revoked_on=draw(rarely(day_after(valid_from, 1500))),
+        disputed_on=disputed,
+        dispute_decided_on=decided,
+        dispute_outcome=outcome if decided else None,
+    )
+
+
+@st.composite
+def link_lists(
+    draw: st.DrawFn,
+    organisations: list[str],
+    persons: list[str],
+    around: date,
+    max_size: int = 6,
+) -> list[Link]:
+    """Links between ``organisations`` and ``persons``, at most one per organisation, person
+    and role (so that none overlaps another of the same three)."""
+    triples = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(organisations), st.sampled_from(persons), st.sampled_from(ROLES)
+            ),
+            max_size=max_size,
+            unique=True,
+        )
+    )
+    return [draw(links(o, p, r, f"k{i:02d}", around)) for i, (o, p, r) in enumerate(triples)]

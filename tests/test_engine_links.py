@@ -4,17 +4,23 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialcredit.engine import assess
 from socialcredit.engine.changes import assess_with_next_change, next_change_after
 from socialcredit.engine.links import Link, LinkSource, known_link_on
+from socialcredit.engine.minors import minor_on
 from socialcredit.engine.reach import adult_from
 from socialcredit.engine.records import DisputeOutcome, Record
+from socialcredit.identity import birth_date, parse_subject
 from socialcredit.policy import PolicySet, load_policies
+from tests.batch.populations import population_links
+from tests.strategies import LINKED_ONLY, TURNING_ADULT, as_of_dates, record_lists
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = "91350100M000100Y43"
@@ -163,3 +169,70 @@ def test_reasons_keep_the_strongest_effect_first(court: PolicySet) -> None:
         "deny-responsible-persons-consumption",
     ]
     assert [r.get("link") for r in flight.remedies] == [None, "k1"]
+
+
+LINKED = st.sampled_from([PERSON, MINOR, TURNING_ADULT, LINKED_ONLY])
+
+
+def _population(
+    data: st.DataObject, policies: PolicySet, day: date
+) -> tuple[list[Record], list[Link]]:
+    links, listed = population_links(data, policies, day)
+    organisations = [ORG, "91110000600037341L"]
+    recs = [
+        replace(r, id=f"{n}-{r.id}")
+        for n, org in enumerate(organisations)
+        for r in data.draw(record_lists(policies, org, "organisation"))
+    ]
+    return recs + listed, links
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data(), person=LINKED, day=as_of_dates(), offset=st.integers(1, 2000))
+def test_nothing_changes_before_the_next_change_date(
+    court: PolicySet, data: st.DataObject, person: str, day: date, offset: int
+) -> None:
+    recs, links = _population(data, court, day)
+    found, upcoming = assess_with_next_change(court, recs, person, day, links)
+    assert upcoming == next_change_after(court, recs, person, day, links)
+    assert found.to_dict() == assess(court, recs, person, day, links).to_dict()
+    later = day + timedelta(days=offset)
+    if upcoming is not None:
+        later = min(later, upcoming - timedelta(days=1))
+    now = found.to_dict()
+    then = assess(court, recs, person, later, links).to_dict()
+    del now["as_of"], then["as_of"]
+    assert now == then
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data(), person=LINKED, day=as_of_dates())
+def test_reasons_through_links_follow_principles_7_and_13(
+    court: PolicySet, data: st.DataObject, person: str, day: date
+) -> None:
+    recs, links = _population(data, court, day)
+    result = assess(court, recs, person, day, links)
+    by_id = {k.id: k for k in links}
+    states = {k.link: k.status for k in result.links}
+    born = birth_date(parse_subject(person))
+    for decision in result.decisions:
+        for reason in decision.reasons:
+            if "link" not in reason:
+                continue
+            link = by_id[reason["link"]["id"]]
+            assert link.person == person and states[link.id] in ("holding", "disputed")
+            assert born is not None and not minor_on(born, day)
+            measure = next(
+                m
+                for memo in court.memoranda.values()
+                for m in memo.measures
+                if m.id == reason["measure"]
+            )
+            assert link.role in measure.targets and reason["effect"] in ("deny", "restrict")
+            listed = assess(court, recs, link.organisation, day).lists
+            assert reason["list"] in {m.list for m in listed}
+    without = assess(court, recs, person, day)
+    own = {(d.service, r["measure"]) for d in without.decisions for r in d.reasons}
+    assert own == {
+        (d.service, r["measure"]) for d in result.decisions for r in d.reasons if "link" not in r
+    }

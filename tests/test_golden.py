@@ -5,6 +5,7 @@ Every directory ``tests/golden/<case>/`` holds:
 - ``case.yaml``: ``description``, ``policies`` (paths relative to ``policies/``), ``subject``
   and ``as_of`` (``YYYY-MM-DD``);
 - ``records.jsonl``: the records, one JSON object per line;
+- ``links.jsonl`` (optional): links between organisations and persons, one per line;
 - ``expected.json``: ``Assessment.to_dict()`` of that subject on that date, pretty-printed
   (indent 2, ``ensure_ascii=False``, trailing newline), without the ``policies`` key (it holds
   file hashes that change whenever a policy file is edited).
@@ -35,7 +36,9 @@ import pytest
 import yaml
 
 from socialcredit.engine import assess
+from socialcredit.engine.links import Link
 from socialcredit.ingest import read_records
+from socialcredit.ingest.links import read_links
 from socialcredit.policy import load_policies
 from tests.golden_bugs import KNOWN_ENGINE_BUGS
 
@@ -65,14 +68,25 @@ def load_case(case: Path) -> dict[str, Any]:
     return spec
 
 
+def case_links(case: Path) -> list[Link]:
+    """The case's links (``links.jsonl``, optional), all valid."""
+    path = case / "links.jsonl"
+    if not path.is_file():
+        return []
+    found = read_links(path)
+    assert not found.problems, [p.as_problem().render() for p in found.problems]
+    return found.links
+
+
 def run_case(case: Path) -> dict[str, Any]:
     """The engine's assessment of the case, as JSON data, without ``policies``."""
     spec = load_case(case)
     policies = load_policies([POLICIES / p for p in spec["policies"]])
     batch = read_records(case / "records.jsonl", policies)
     assert not batch.problems, [p.as_problem().render() for p in batch.problems]
+    links = case_links(case)
     as_of = date.fromisoformat(str(spec["as_of"]))
-    result = assess(policies, batch.records, str(spec["subject"]), as_of).to_dict()
+    result = assess(policies, batch.records, str(spec["subject"]), as_of, links).to_dict()
     result.pop("policies")
     # Through JSON, so enums, tuples and dates compare as they are stored.
     loaded: dict[str, Any] = json.loads(json.dumps(result, ensure_ascii=False))

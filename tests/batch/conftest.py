@@ -13,9 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from socialcredit.batch.linkinput import LINK_SCHEMA, link_rows
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
 from socialcredit.engine import Record, assess
+from socialcredit.engine.links import Link
 from socialcredit.policy import PolicySet
 from socialcredit.sim.records import RECORD_SCHEMA
 from tests.batch.projection import Projection, batch_projections, engine_projection
@@ -40,17 +42,39 @@ def write_records(records: Iterable[Record], path: Path) -> None:
     pq.write_table(pa.Table.from_pylist(record_rows(records), RECORD_SCHEMA), path)
 
 
-def batch_run(policies: PolicySet, records: list[Record], as_of: date) -> dict[str, Projection]:
+def write_links(links: Iterable[Link], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(link_rows(list(links)), LINK_SCHEMA), path)
+
+
+def batch_run(
+    policies: PolicySet, records: list[Record], as_of: date, links: list[Link] | None = None
+) -> dict[str, Projection]:
+    """The batch scorer's projections; with ``links``, records are split in two partitions
+    (persons and organisations apart), so that links cross partitions."""
     with tempfile.TemporaryDirectory() as tmp:
         source, out = Path(tmp) / "records", Path(tmp) / "out"
-        write_records(records, source / "part-0.parquet")
-        assess_dataset(policies, BatchOptions(source, out, as_of))
+        linked = None
+        if links is None:
+            write_records(records, source / "part-0.parquet")
+        else:
+            for kind in ("person", "organisation"):
+                own = [r for r in records if r.subject_kind == kind]
+                write_records(own, source / f"bucket={kind}" / "part-0.parquet")
+            linked = Path(tmp) / "links"
+            write_links(links, linked / "links.parquet")
+        assess_dataset(policies, BatchOptions(source, out, as_of, links=linked))
         return batch_projections(out)
 
 
-def engine_run(policies: PolicySet, records: list[Record], as_of: date) -> dict[str, Projection]:
-    subjects = sorted({r.subject for r in records})
-    return {s: engine_projection(assess(policies, records, s, as_of)) for s in subjects}
+def engine_run(
+    policies: PolicySet, records: list[Record], as_of: date, links: list[Link] | None = None
+) -> dict[str, Projection]:
+    subjects = sorted({r.subject for r in records} | {k.person for k in links or ()})
+    return {
+        s: engine_projection(assess(policies, records, s, as_of, links=links or ()))
+        for s in subjects
+    }
 
 
 def assert_equal(expected: dict[str, Projection], actual: dict[str, Projection]) -> None:

@@ -2,8 +2,9 @@
 
 Per subject: scores (value, grade, contributions), list memberships (kind, since, until,
 records), non-``allow`` decisions (effect, reasons as (memorandum, measure, effect, list or
-score model), remedy lists), record states and the records protected by principle 13 (a
-minor's). ``allow`` decisions are implicit in the batch
+score model, organisation, link), remedies as (list, link)), record states, the records
+protected by principle 13 (a minor's), and with links the link states and the organisations'
+reaches (link, list: since, until). ``allow`` decisions are implicit in the batch
 output (a service without a row), so they are left out of both sides.
 """
 
@@ -32,17 +33,28 @@ def engine_projection(a: Assessment) -> Projection:
 def dict_projection(data: dict[str, Any]) -> Projection:
     """The projection of ``Assessment.to_dict()`` (or of a golden ``expected.json``)."""
     decisions = {}
+    reaches: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for service, d in data["decisions"].items():
         if d["effect"] == "allow":
             continue
         reasons = sorted(
-            (r["memorandum"], r["measure"], r["effect"], r.get("list") or r.get("score_model"))
+            (
+                r["memorandum"],
+                r["measure"],
+                r["effect"],
+                r.get("list") or r.get("score_model"),
+                r.get("organisation"),
+                r["link"]["id"] if r.get("link") else None,
+            )
             for r in d["reasons"]
         )
+        for r in d["reasons"]:
+            if r.get("link"):
+                reaches[(r["link"]["id"], r["list"])] = (r["since"], r["until"])
         decisions[service] = (
             d["effect"],
             tuple(reasons),
-            tuple(sorted(m["list"] for m in d["remedies"])),
+            tuple(sorted((m["list"], m.get("link") or "") for m in d["remedies"])),
         )
     return {
         "kind": data["subject_kind"],
@@ -64,6 +76,11 @@ def dict_projection(data: dict[str, Any]) -> Projection:
             for r in data["records"]
         },
         "protected": sorted(p["record"] for p in data.get("protections", [])),
+        "links": {
+            k["link"]: (k["organisation"], k["role"], k["status"], k["valid_from"], k["ends_on"])
+            for k in data.get("links", [])
+        },
+        "reaches": reaches,
     }
 
 
@@ -82,6 +99,8 @@ def batch_projections(out: Path) -> dict[str, Projection]:
             "decisions": {},
             "records": {},
             "protected": [],
+            "links": {},
+            "reaches": {},
         }
     contributions: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for row in _rows(out, "contributions"):
@@ -106,14 +125,21 @@ def batch_projections(out: Path) -> dict[str, Projection]:
             _iso(row["until"]),
             records,
         )
-    reasons: dict[tuple[str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
+    reasons: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
     for row in _rows(out, "reasons"):
         reasons[(row["subject"], row["service"])].append(
-            (row["memorandum"], row["measure"], row["effect"], row["list"] or row["score_model"])
+            (
+                row["memorandum"],
+                row["measure"],
+                row["effect"],
+                row["list"] or row["score_model"],
+                row.get("organisation"),
+                row.get("link"),
+            )
         )
-    remedies: dict[tuple[str, str], list[str]] = defaultdict(list)
+    remedies: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for row in _rows(out, "remedies"):
-        remedies[(row["subject"], row["service"])].append(row["list"])
+        remedies[(row["subject"], row["service"])].append((row["list"], row.get("link") or ""))
     for row in _rows(out, "decisions"):
         key = (row["subject"], row["service"])
         result[row["subject"]]["decisions"][row["service"]] = (
@@ -130,6 +156,24 @@ def batch_projections(out: Path) -> dict[str, Projection]:
             _iso(row["effective_from"]),
             _iso(row["counts_until"]),
         )
+    _links(out, result)
     for projection in result.values():
         projection["protected"].sort()
     return result
+
+
+def _links(out: Path, result: dict[str, Projection]) -> None:
+    """The link states and reaches of a run with links (none without)."""
+    if not (out / "links").exists():
+        return
+    for row in _rows(out, "links"):
+        result[row["subject"]]["links"][row["link"]] = (
+            row["organisation"],
+            row["role"],
+            row["status"],
+            _iso(row["valid_from"]),
+            _iso(row["ends_on"]),
+        )
+    for row in _rows(out, "link_reaches"):
+        key = (row["link"], row["list"])
+        result[row["subject"]]["reaches"][key] = (_iso(row["since"]), _iso(row["until"]))

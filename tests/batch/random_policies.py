@@ -7,7 +7,10 @@ and points, the range inside what the bins reach); black and watch lists entered
 negative items with terms no longer than the items count; red lists by positive items and/or a
 score condition, excluded by black or watch lists; memoranda with deny/restrict measures on
 black/watch lists and benefits on red lists or scores, each resting on a base measure those
-entries trigger.
+entries trigger. Some policies also have a court bundle: an item resting on the courts'
+defaulter entry, a black list it enters and a memorandum whose high-consumption measures reach
+persons linked to a listed organisation in a drawn subset of the roles (principle 7), so that
+the equality tests exercise links.
 """
 
 from __future__ import annotations
@@ -338,11 +341,74 @@ def memoranda(
     return out
 
 
+ROLES = [
+    "legal_representative",
+    "main_responsible_person",
+    "directly_responsible_person",
+    "actual_controller",
+]
+COURT_SERVICES = [
+    ("svc-e", "flight-booking", "transport"),
+    ("svc-f", "rail-high-speed", "transport"),
+]
+
+
 @st.composite
-def policy_documents(draw: st.DrawFn) -> dict[str, Any]:
+def court_bundle(draw: st.DrawFn) -> dict[str, Any]:
+    """An item on the courts' defaulter entry, its black list and a memorandum reaching roles."""
+    severity = draw(st.sampled_from(sorted(COUNTS_FOR)))
+    counts_for = draw(st.sampled_from(COUNTS_FOR[severity]))
+    item = {
+        "code": "IT-C",
+        "base": "BC-JUDGMENT-DEFAULTER",
+        "title": "Court defaulter",
+        "area": "judicial",
+        "subject_kinds": ["person", "organisation"],
+        "category": "court_judgment",
+        "polarity": "negative",
+        "severity": severity,
+        "points": {},
+        "counts_for": counts_for,
+        "notice_days": draw(st.integers(1, 20)),
+        "disclosure": {"tier": "public", "period": DISCLOSURE[severity]},
+        "on_resolution": draw(st.sampled_from(["stop_counting", "keep_counting"])),
+        **TEXT,
+        "authority_kind": "court",
+    }
+    max_duration = draw(st.sampled_from(MAX_DURATIONS))
+    entry = {
+        "items": [
+            {"item": "IT-C", "term": draw(st.sampled_from(_terms_within(max_duration, counts_for)))}
+        ]
+    }
+    roles = draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=3, unique=True))
+    measures = [
+        _measure("court-roles", "BM-HIGH-CONSUMPTION", "deny", ["svc-e", "svc-f"], ["organisation"])
+        | {"targets": roles},
+        _measure("court-own", "BM-HIGH-CONSUMPTION", "deny", ["svc-e"], draw(KINDS)),
+    ]
+    if draw(st.booleans()):
+        other = draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=2, unique=True))
+        measures.append(
+            _measure("court-more", "BM-HIGH-CONSUMPTION", "restrict", ["svc-f"], ["organisation"])
+            | {"targets": other}
+        )
+    memo = {"id": "memo-court", "title": "Memo", "list": "black-court", "measures": measures}
+    return {"item": item, "list": _list("black-court", "black", max_duration, entry), "memo": memo}
+
+
+@st.composite
+def policy_documents(draw: st.DrawFn, court: bool | None = None) -> dict[str, Any]:
+    """A random policy; ``court``: with the court bundle (None: drawn)."""
     models = draw(score_models())
     catalogue = draw(items(models))
     all_lists = draw(lists(catalogue, models))
+    memos = draw(memoranda(all_lists, models))
+    services = SERVICES
+    if draw(st.booleans()) if court is None else court:
+        bundle = draw(court_bundle())
+        catalogue, all_lists = [*catalogue, bundle["item"]], [*all_lists, bundle["list"]]
+        memos, services = [*memos, bundle["memo"]], [*SERVICES, *COURT_SERVICES]
     return {
         "policy": {
             "id": "rnd",
@@ -353,10 +419,10 @@ def policy_documents(draw: st.DrawFn) -> dict[str, Any]:
             "objection_review_in": draw(st.sampled_from(["days", "working_days"])),
         },
         "services": [
-            {"id": s, "base": b, "title": f"Service {s}", "domain": d} for s, b, d in SERVICES
+            {"id": s, "base": b, "title": f"Service {s}", "domain": d} for s, b, d in services
         ],
         "items": catalogue,
         "score_models": models,
         "lists": all_lists,
-        "memoranda": draw(memoranda(all_lists, models)),
+        "memoranda": memos,
     }

@@ -16,6 +16,7 @@ from socialcredit.policy import load_policies
 from tests.batch.conftest import batch_run
 from tests.batch.projection import dict_projection
 from tests.golden_bugs import KNOWN_ENGINE_BUGS
+from tests.test_golden import case_links
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
@@ -30,7 +31,8 @@ def test_golden_case_through_batch(case: Path) -> None:
     policies = load_policies([ROOT / "policies" / p for p in spec["policies"]])
     batch = read_records(case / "records.jsonl", policies)
     as_of = date.fromisoformat(str(spec["as_of"]))
-    result = batch_run(policies, batch.records, as_of)
+    links = case_links(case)
+    result = batch_run(policies, batch.records, as_of, links or None)
     expected = dict_projection(json.loads((case / "expected.json").read_text(encoding="utf-8")))
     subject = parse_subject(str(spec["subject"])).value
     assert result[subject] == expected

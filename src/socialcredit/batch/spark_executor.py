@@ -6,6 +6,8 @@ aggregate is keyed by subject), so the whole records directory is one job. Each 
 materialised (a local checkpoint, which also cuts the lineage) and registered as a temporary
 view before the next one reads it, as DuckDB materialises its steps. In tests and on one
 machine: local mode; on a cluster: the same code with a cluster master (docs/scale.md).
+With links, the one job also computes the organisations' memberships before the persons'
+decisions (``compiler``: steps ``org_lists``, ``org_next``), so no first pass is needed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pyspark.sql import types as T
 
 from socialcredit.batch.compiler import compile_plan
 from socialcredit.batch.dialect import SPARK
+from socialcredit.batch.linkinput import read_link_table
 from socialcredit.batch.options import BatchOptions, DebugSink, Progress
 from socialcredit.batch.plan import Plan
 from socialcredit.batch.rejections import REJECTED_SQL, rejected_error, row_problems
@@ -95,18 +98,21 @@ def _write(spark: SparkSession, sql: str, path: Path) -> None:
     spark.sql(sql).write.mode("overwrite").parquet(str(path))
 
 
-def run_plan(
+def run_plan(  # noqa: PLR0913, PLR0917 - the plan, its inputs and the run's options
     spark: SparkSession,
     plan: Plan,
     files: Sequence[Path],
     present: set[str],
     options: BatchOptions,
     debug: DebugSink | None = None,
+    links: pa.Table | None = None,
 ) -> tuple[Summary, list[DataFrame]]:
     """Register constants and input, persist every step; return the summary and the frames
     to unpersist."""
     for name, table in plan.constants.items():
         _constant(spark, table).createOrReplaceTempView(name)
+    if links is not None:
+        _constant(spark, links).createOrReplaceTempView("links")
     _reader(spark, files, present).createOrReplaceTempView("raw_records")
     _source_files(spark, files).createOrReplaceTempView("source_files")
     persisted = []
@@ -138,8 +144,11 @@ def assess_dataset_spark(
     files = [f for p in partitions for f in p.files]
     present = set().union(*(schemas[str(f)].columns for f in files))
     session = spark or local_session()
-    plan = compile_plan(policies, options.as_of, SPARK)
-    summary, persisted = run_plan(session, plan, files, present, options, debug)
+    links = None
+    if options.links is not None:
+        links = read_link_table(options.links, options.skip_invalid, options.max_errors)
+    plan = compile_plan(policies, options.as_of, SPARK, links is not None)
+    summary, persisted = run_plan(session, plan, files, present, options, debug, links)
     try:
         if summary.rejected and not options.skip_invalid:
             rows = session.sql(REJECTED_SQL.format(limit=options.max_errors)).collect()

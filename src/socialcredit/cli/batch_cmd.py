@@ -99,13 +99,23 @@ def assess_command(  # noqa: PLR0913, PLR0917 - one parameter per command-line o
         bool, typer.Option("--debug", help="Print the row count and time of every step.")
     ] = False,
     memory_limit: MemoryLimitOpt = "3GB",
+    links: Annotated[
+        Path | None,
+        typer.Option(
+            "--links",
+            help="Directory (or file) of link Parquet files: a listed organisation's measures "
+            "reach the persons linked to it in a role they name.",
+        ),
+    ] = None,
 ) -> None:
     """Assess every subject of a Parquet records directory; write Parquet and print a summary."""
     with reported_errors():
         if engine not in ("duckdb", "spark"):
             raise InputError(f"--engine must be duckdb or spark, not {engine!r}")
         policies = load_policies(policy)
-        options = BatchOptions(records, out, as_of.date(), skip_invalid, memory_limit=memory_limit)
+        options = BatchOptions(
+            records, out, as_of.date(), skip_invalid, memory_limit=memory_limit, links=links
+        )
         runner: Runner = assess_dataset if engine == "duckdb" else _load_spark()
         err = stderr()
         sink = _debug_sink(err) if debug else None

@@ -1,7 +1,8 @@
 """Retention of links (principle 6): a link is deleted five years after it ends
 (``retention_rules.link_retain_until``), unless an objection to it awaits its decision.
 
-With a link go its status events and the objections to it; its person is reassessed (a
+With a link go its status events, the objections to it and the content of the notices about
+them; its person is reassessed (a
 deleted link reaches no one), and a subject left with neither records nor links is deleted as
 retention deletes one whose last record went. Each deleted link is an audit entry of its
 person and of its organisation (pseudonyms only).
@@ -19,6 +20,8 @@ from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.casework import Objection
 from socialcredit.registry.store.links import LinkEvent, LinkRow
+from socialcredit.registry.store.models import Notice
+from socialcredit.registry.writes.erasure import blank_notices
 from socialcredit.registry.writes.reassess import Scope, reassess
 
 Dropper = Callable[[Session, list[str]], list[AuditEvent]]
@@ -53,9 +56,26 @@ def _forget(session: Session, rows: list[LinkRow]) -> list[AuditEvent]:
         audit.append(AuditEvent("write.retention.link", r.person_id, details))
         audit.append(AuditEvent("write.retention.link", r.organisation_id, details))
     session.execute(delete(Objection).where(Objection.link_id.in_(ids)))
+    _blank_link_notices(session, rows)
     session.execute(delete(LinkEvent).where(LinkEvent.link_id.in_(ids)))
     session.execute(delete(LinkRow).where(LinkRow.id.in_(ids)))
     return audit
+
+
+def _blank_link_notices(session: Session, rows: list[LinkRow]) -> None:
+    """The notices about the links (their objections, decisions, suspensions) lose their
+    content and addressee, as a deleted record's do."""
+    keys = {r.key for r in rows}
+    query = select(Notice.id, Notice.body).where(
+        Notice.subject_id.in_({r.person_id for r in rows}), Notice.record_id.is_(None)
+    )
+    about = [
+        i
+        for i, body in session.execute(query)
+        if body and (body.get("link") in keys or body.get("record") in keys)
+    ]
+    if about:
+        blank_notices(session, Notice.id.in_(about))
 
 
 def link_retention(reg: Registry, day: date, actor: Actor, drop: Dropper) -> int:

@@ -8,6 +8,7 @@ quarantine as DuckDB (plain paths, not Spark's URIs), and errors that name the f
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,15 +19,16 @@ import pytest
 from socialcredit.batch.options import BatchOptions
 from socialcredit.batch.run import assess_dataset
 from socialcredit.engine import Record
+from socialcredit.engine.links import Link, LinkSource
 from socialcredit.errors import DatasetError
 from socialcredit.ingest import read_records
 from socialcredit.policy import PolicySet, load_policies
 from socialcredit.sim import SynthOptions, synthesise
 from tests.batch.badrows import bad_rows, write_rows
-from tests.batch.conftest import assert_equal, engine_run, write_records
+from tests.batch.conftest import assert_equal, engine_run, write_links, write_records
 from tests.batch.projection import batch_projections
 from tests.conftest import ROOT
-from tests.strategies import MINOR, TURNING_ADULT
+from tests.strategies import LINKED_ONLY, MINOR, ORGANISATION, PERSON, TURNING_ADULT
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -112,3 +114,51 @@ def test_spark_names_invalid_rows_by_path(spark: Any, lab_policy: PolicySet, wor
     assert "5 of 6 record row(s) are invalid" in text
     assert f"{path} (row group 1, row 2): [column item] item is not in the catalogue" in text
     assert f"{path} (row group 2, row 5): [column id]" in text
+
+
+def _link(link_id: str, person: str, role: str, **dates: date) -> Link:
+    return Link(
+        link_id,
+        ORGANISATION,
+        person,
+        role,
+        date(2020, 1, 1),
+        LinkSource.REGISTRATION,
+        "Market regulator",
+        f"REG-{link_id}",
+        **dates,  # type: ignore[arg-type]
+    )
+
+
+LINKS = [
+    _link("k1", PERSON, "legal_representative"),
+    _link("k2", MINOR, "legal_representative"),
+    _link("k3", LINKED_ONLY, "actual_controller", disputed_on=date(2025, 5, 1)),
+    _link("k4", LINKED_ONLY, "main_responsible_person", valid_to=date(2025, 3, 1)),
+    _link("k5", TURNING_ADULT, "directly_responsible_person", disputed_on=date(2025, 5, 25)),
+]
+"""A listed company's links: holding, a child's, overdue objection, ended, pending objection."""
+
+
+def test_spark_equals_duckdb_and_engine_with_links(
+    spark: Any, court_policy: PolicySet, workdir: Path
+) -> None:
+    records = [
+        Record("o1", ORGANISATION, "organisation", "SPC-REFUSE", date(2025, 1, 2), "Court", "Z1"),
+        _court("p1", PERSON, "SPC-EVADE", date(2024, 11, 2)),
+    ]
+    write_records(records[:1], workdir / "records" / "bucket=organisations" / "part-0.parquet")
+    write_records(records[1:], workdir / "records" / "bucket=persons" / "part-0.parquet")
+    write_links(LINKS, workdir / "links" / "links.parquet")
+    day = date(2025, 6, 1)
+    spark_out, duck_out = workdir / "spark", workdir / "duck"
+    options = BatchOptions(workdir / "records", spark_out, day, links=workdir / "links")
+    spark_executor.assess_dataset_spark(court_policy, options, spark=spark)
+    assess_dataset(court_policy, replace(options, out=duck_out))
+    from_spark = batch_projections(spark_out)
+    assert from_spark == batch_projections(duck_out)
+    assert_equal(engine_run(court_policy, records, day, LINKS), from_spark)
+    assert set(from_spark[PERSON]["reaches"]) == {("k1", "dishonest-judgment-defaulters")}
+    assert from_spark[LINKED_ONLY]["links"]["k3"][2] == "suspended"
+    assert from_spark[TURNING_ADULT]["decisions"]["flight-booking"][0] == "deny"
+    assert from_spark[MINOR]["decisions"] == {}

@@ -9,13 +9,16 @@ written out by the engine's own ``decide`` from the rebuilt memberships and scor
 their reasons and remedies carry the policy's wording; each is checked against the effect the
 batch scorer computed, and a disagreement is an error, never silently resolved. The records
 protected by principle 13 are likewise the engine's own ``protections``, checked against the
-batch scorer's ``minor`` column.
+batch scorer's ``minor`` column. With links (a run with ``--links``, given the same links),
+the reasons given through links are the engine's own too: its link timelines and the
+organisations' memberships the batch scorer found reaching each person; the link states must
+agree with the batch scorer's.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -24,11 +27,19 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from socialcredit.batch.options import BatchError
-from socialcredit.engine import Assessment, RecordState
+from socialcredit.engine import Assessment, LinkState, RecordState
 from socialcredit.engine.decisions import Decision, Situation, decide
 from socialcredit.engine.intervals import OPEN_END, OPEN_START
+from socialcredit.engine.links import Link
 from socialcredit.engine.lists import Membership
-from socialcredit.engine.minors import Decided, Protection, guarded_scores, protections
+from socialcredit.engine.minors import (
+    Decided,
+    Protection,
+    guarded_scores,
+    minor_on,
+    protections,
+)
+from socialcredit.engine.reach import Reach, adult_from, link_lines
 from socialcredit.engine.scorecard import card_result
 from socialcredit.engine.scoring import Contribution, Score
 from socialcredit.engine.timeline import RecordStatus
@@ -45,15 +56,21 @@ TABLES = (
     "decisions",
     "records",
 )
+LINK_TABLES = ("links", "link_reaches", "link_records")
+"""Written by a run with links only."""
 Row = dict[str, Any]
 
 
 def partition_rows(out: Path, partition: str) -> dict[str, list[Row]]:
     """The rows of one partition's output tables, as the DuckDB executor writes them."""
-    return {
+    rows = {
         table: pq.read_table(out / table / f"part-{partition}.parquet").to_pylist()
         for table in TABLES
     }
+    for table in LINK_TABLES:
+        path = out / table / f"part-{partition}.parquet"
+        rows[table] = pq.read_table(path).to_pylist() if path.is_file() else []
+    return rows
 
 
 @dataclass
@@ -68,6 +85,11 @@ class _Subject:
     decided: list[Decided] = field(default_factory=list)
     minors: set[str] = field(default_factory=set)
     effects: dict[str, str] = field(default_factory=dict)
+    link_states: dict[str, Row] = field(default_factory=dict)
+    reaches: list[Row] = field(default_factory=list)
+    link_records: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
 
 def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
@@ -105,6 +127,12 @@ def _group(rows: dict[str, list[Row]]) -> dict[str, _Subject]:
             found.minors.add(r["record"])
     for r in rows["decisions"]:
         subjects[r["subject"]].effects[r["service"]] = r["effect"]
+    for r in rows["links"]:
+        subjects[r["subject"]].link_states[r["link"]] = r
+    for r in rows["link_reaches"]:
+        subjects[r["subject"]].reaches.append(r)
+    for r in rows["link_records"]:
+        subjects[r["subject"]].link_records[(r["link"], r["list"])].append(r["record"])
     return subjects
 
 
@@ -139,7 +167,34 @@ def _with_card(policies: PolicySet, score: Score, values: dict[str, int | None])
     return replace(score, card=result)
 
 
-def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date) -> Assessment:
+def _linked(
+    policies: PolicySet, subject: str, found: _Subject, as_of: date, links: Sequence[Link]
+) -> tuple[tuple[Reach, ...], tuple[LinkState, ...]]:
+    """The engine's link timelines of the person and the reaches the batch scorer found."""
+    lines = {line.link.id: line for line in link_lines(policies, links, subject, as_of)}
+    born = birth_date(SubjectId(SubjectKind(found.kind), subject))
+    adult = adult_from(born) if links and born is not None and minor_on(born, as_of) else None
+    states = tuple(LinkState.of(line, as_of, adult) for line in lines.values())
+    mine = {s.link: (s.status, s.ends_on) for s in states}
+    theirs = {k: (r["status"], r["ends_on"] or OPEN_END) for k, r in found.link_states.items()}
+    if mine != theirs:
+        raise BatchError(
+            f"the batch scorer and the engine disagree on the links of {subject}: "
+            f"{sorted(theirs.items())} against {sorted(mine.items())}"
+        )
+    reaches = []
+    for r in sorted(found.reaches, key=lambda r: (r["link"], r["list"])):
+        records = tuple(sorted(found.link_records[(r["link"], r["list"])]))
+        since, until = r["listed_since"] or OPEN_START, r["listed_until"] or OPEN_END
+        member = Membership(r["list"], r["kind"], since, until, records)
+        line = lines[r["link"]]
+        reaches.append(Reach(line, member, r["since"] or OPEN_START, r["until"] or OPEN_END))
+    return tuple(reaches), states
+
+
+def _assessment(
+    policies: PolicySet, subject: str, found: _Subject, as_of: date, links: Sequence[Link]
+) -> Assessment:
     scores = tuple(
         _with_card(policies, s, found.values[s.model])
         for s in sorted(found.scores, key=lambda s: s.model)
@@ -150,7 +205,9 @@ def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date)
     ids = frozenset(p.record for p in protected)
     guarded = guarded_scores(policies, scores, ids) if ids else None
     memberships = {m.list: m for m in lists}
-    situation = Situation(found.kind, memberships, {s.model: s for s in scores}, guarded)
+    reaches, states = _linked(policies, subject, found, as_of, links)
+    by_model = {s.model: s for s in scores}
+    situation = Situation(found.kind, memberships, by_model, guarded, reaches)
     review_days = {r.record: policies.review_term(r.item) for r in records}
     # Where the batch scorer found no active measure the decision is ``allow`` with no
     # reasons and no remedies, exactly what ``decide`` gives then; elsewhere ``decide`` writes
@@ -162,13 +219,27 @@ def _assessment(policies: PolicySet, subject: str, found: _Subject, as_of: date)
         for service in policies.service_ids()
     )
     return Assessment(
-        subject, found.kind, as_of, scores, lists, decisions, records, policies.policies, protected
+        subject,
+        found.kind,
+        as_of,
+        scores,
+        lists,
+        decisions,
+        records,
+        policies.policies,
+        protected,
+        states,
     )
 
 
 def assessments(
-    policies: PolicySet, rows: dict[str, list[Row]], as_of: date
+    policies: PolicySet, rows: dict[str, list[Row]], as_of: date, links: Iterable[Link] = ()
 ) -> Iterator[tuple[Assessment, date | None]]:
-    """Every subject of the partition's rows: its assessment and its next change date."""
+    """Every subject of the partition's rows: its assessment and its next change date;
+    ``links``: the links the run was given (none: a run without links)."""
+    by_person: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        by_person[link.person].append(link)
     for subject, found in sorted(_group(rows).items()):
-        yield _assessment(policies, subject, found, as_of), found.next_change
+        own = by_person.get(subject, [])
+        yield _assessment(policies, subject, found, as_of, own), found.next_change

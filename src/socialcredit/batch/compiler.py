@@ -32,8 +32,9 @@ The steps, in order (each reads only earlier ones and the constant tables):
 With links (``--links``) the plan also has, after ``membership_records``: ``link_lines`` (the
 persons' links as known on the day), ``link_reaches`` (listed organisations reaching them) and
 ``next_changes`` (the next change with the links' dates), and ``reasons`` includes the measures
-reaching persons (``linksql``). The organisations' memberships (``org_lists``) and next changes
-(``org_next``) come, in Spark, from steps over the whole population (and ``link_orphans``, the
+reaching persons (``linksql``). The organisations' memberships (``org_lists``), their records
+(``org_list_records``) and next changes (``org_next``) come, in Spark, from steps over the
+whole population (and ``link_orphans``, the
 linked persons without a record, from a step before ``subjects``); with DuckDB, from a first
 pass over every partition (``Plan.first_pass``: validation, then the steps up to
 ``membership_records`` for the organisations of links only), since an organisation and its
@@ -146,6 +147,7 @@ def _single_pass(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
         orphans,
         *own[1:],
         Step("org_lists", linksql.org_lists_sql(), "organisations' memberships"),
+        Step("org_list_records", linksql.org_list_records_sql(), "their records"),
         Step("org_next", linksql.org_next_sql(), "organisations' next changes"),
         *_link_steps(dialect, as_of),
         *_decision_steps(links=True),
@@ -168,6 +170,7 @@ def _first_pass(max_depth: int, dialect: Dialect, as_of: str) -> list[Step]:
 
 FIRST_OUTPUTS = (
     Output("org_lists", linksql.org_lists_sql()),
+    Output("org_list_records", linksql.org_list_records_sql()),
     Output("org_next", linksql.org_next_sql()),
     Output(
         "link_seen",
@@ -231,7 +234,14 @@ LINK_OUTPUTS = (
     Output(
         "link_reaches",
         "SELECT subject, link, organisation, list_id AS list, list_kind AS kind, "
-        f"{open_to_null('since')} AS since, {open_to_null('until')} AS until FROM link_reaches",
+        f"{open_to_null('since')} AS since, {open_to_null('until')} AS until, "
+        f"{open_to_null('listed_since')} AS listed_since, "
+        f"{open_to_null('listed_until')} AS listed_until FROM link_reaches",
+    ),
+    Output(
+        "link_records",
+        "SELECT l.subject, l.link, l.list_id AS list, r.record FROM link_reaches l "
+        "JOIN org_list_records r ON r.organisation = l.organisation AND r.list_id = l.list_id",
     ),
 )
 """With links: the subjects' next changes include the links' dates, and two more tables."""

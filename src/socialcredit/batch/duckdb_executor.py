@@ -66,6 +66,7 @@ def _quoted(text: str) -> str:
 LINK_TABLES = (
     "CREATE TEMP TABLE org_lists (organisation VARCHAR, list_id VARCHAR, list_kind VARCHAR, "
     "since DATE, until DATE)",
+    "CREATE TEMP TABLE org_list_records (organisation VARCHAR, list_id VARCHAR, record VARCHAR)",
     "CREATE TEMP TABLE org_next (organisation VARCHAR, next_change DATE)",
     "CREATE TEMP TABLE link_seen (subject VARCHAR)",
     "CREATE TEMP TABLE link_orphans (person VARCHAR)",

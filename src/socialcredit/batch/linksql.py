@@ -13,8 +13,9 @@
   the link is suspended, the next change of each organisation of a link known on the day
   (``org_next``) and, for a minor, the first day as an adult.
 
-``org_lists`` and ``org_next`` are the organisations' memberships and next changes: in Spark,
-steps over the whole population (:func:`org_lists_sql`, :func:`org_next_sql`); with DuckDB,
+``org_lists``, ``org_list_records`` and ``org_next`` are the organisations' memberships, their
+records and next changes: in Spark, steps over the whole population (:func:`org_lists_sql`,
+:func:`org_list_records_sql`, :func:`org_next_sql`); with DuckDB,
 tables filled by a first pass over every partition before any person is assessed, since an
 organisation and the persons linked to it may be in different partitions.
 """
@@ -96,7 +97,8 @@ FROM l_susp"""
 def link_reaches_sql(dialect: Dialect, as_of: str) -> str:
     return f"""
 SELECT ll.subject, ll.link, ll.organisation, ll.role, o.list_id, o.list_kind,
-       GREATEST(ll.hold_s, o.since) AS since, LEAST(ll.hold_e, o.until) AS until
+       GREATEST(ll.hold_s, o.since) AS since, LEAST(ll.hold_e, o.until) AS until,
+       o.since AS listed_since, o.until AS listed_until
 FROM link_lines ll
 JOIN org_lists o ON o.organisation = ll.organisation
 JOIN (SELECT DISTINCT list_id, role FROM c_reaching) r
@@ -111,6 +113,15 @@ SELECT m.subject AS organisation, m.list_id, m.list_kind, m.since, m.until
 FROM memberships m
 WHERE m.subject IN (SELECT organisation FROM links)
   AND m.list_id IN (SELECT list_id FROM c_reaching)"""
+
+
+def org_list_records_sql() -> str:
+    """The records behind those memberships."""
+    return """
+SELECT r.subject AS organisation, r.list_id, r.record
+FROM membership_records r
+WHERE r.subject IN (SELECT organisation FROM links)
+  AND r.list_id IN (SELECT list_id FROM c_reaching)"""
 
 
 def org_next_sql() -> str:

@@ -162,3 +162,6 @@ def _links(assessment: Assessment, console: Console) -> None:
         ends = render(k.ends_on) or "open"
         table.add_row(k.link, k.organisation, k.role, k.status, k.valid_from.isoformat(), ends)
     console.print(table)
+    for k in assessment.links:
+        if k.protection:
+            console.print(Text(f"Link {k.link}: {k.protection}.", style="dim"))

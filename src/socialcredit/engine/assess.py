@@ -197,5 +197,5 @@ def assessment_of(policies: PolicySet, evaluation: Evaluation, as_of: date) -> A
         records=_states(timelines, as_of),
         policies=policies.policies,
         protections=evaluation.protections,
-        links=tuple(LinkState.of(line, as_of) for line in evaluation.links),
+        links=tuple(LinkState.of(line, as_of, evaluation.adult_from) for line in evaluation.links),
     )

@@ -37,11 +37,20 @@ class LinkState:
     status: str
     valid_from: date
     ends_on: date
+    protection: str | None = None
+    """Why the link reaches nothing although it holds (the person is a minor on the day)."""
 
     @classmethod
-    def of(cls, line: LinkLine, day: date) -> LinkState:
+    def of(cls, line: LinkLine, day: date, adult_from: date | None = None) -> LinkState:
+        """``adult_from``: for a minor on ``day``, the first day as an adult."""
         link = line.link
         status = str(line.status_on(day))
+        protection = None
+        if adult_from is not None:
+            protection = (
+                "the person is under 18: no measure reaches them through a link before "
+                f"{adult_from.isoformat()}, the day after the 18th birthday (principle 13)"
+            )
         return cls(
             link.id,
             link.organisation,
@@ -50,6 +59,7 @@ class LinkState:
             status,
             link.valid_from,
             line.ends_on,
+            protection,
         )
 
 
@@ -145,4 +155,5 @@ def _link(k: LinkState) -> dict[str, Any]:
         "status": k.status,
         "valid_from": k.valid_from.isoformat(),
         "ends_on": _day(k.ends_on),
+        "protection": k.protection,
     }

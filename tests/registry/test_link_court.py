@@ -13,7 +13,7 @@ from socialcredit.engine import DisputeOutcome
 from socialcredit.errors import AccessDeniedError, LifecycleError
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.reads.checks import check
-from socialcredit.registry.reads.subjectfile import subject_file
+from socialcredit.registry.reads.subjectfile import subject_accesses, subject_file
 from socialcredit.registry.workflows.objections import decide_objection, file_objection
 from socialcredit.registry.writes.lifecycle import StatusChange, change_status
 from socialcredit.registry.writes.linksubmit import submit_link
@@ -117,3 +117,10 @@ def test_a_link_that_ends_frees_the_person_and_is_marked_expired(registry: Regis
     history = [(e.kind, e.on) for e in found.link_events[found.links[0].id]]
     assert history == [("submitted", date(2025, 1, 1)), ("expired", date(2025, 3, 1))]
     assert_stored_equal_engine(registry)
+
+
+def test_reading_the_companys_file_is_in_the_persons_access_listing(listed: Registry) -> None:
+    reader = Actor("inspector", "operator", "read the company's file")
+    subject_file(listed, O1, reader)
+    actions = [(e.actor, e.action) for e in subject_accesses(listed, P1, OPERATOR)]
+    assert ("inspector", "read.subject.link") in actions

@@ -99,7 +99,16 @@ def subject_file(reg: Registry, subject: str, actor: Actor) -> SubjectFile:
             links=links,
             link_events=link_history(session, [link.id for link in links]),
         )
-        append(session, actor, [AuditEvent("read.subject.file", sid.value, {})])
+        # a link shows the other subject too: its person (or organisation) sees the read
+        others = [
+            AuditEvent(
+                "read.subject.link",
+                link.person_id if link.organisation_id == sid.value else link.organisation_id,
+                {"link": link.key},
+            )
+            for link in links
+        ]
+        append(session, actor, [AuditEvent("read.subject.file", sid.value, {}), *others])
         return found
 
 

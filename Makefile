@@ -33,6 +33,8 @@ demo: $(STAMP)
 	while IFS="$$(printf '\t')" read -r file agency; do \
 		$(BIN)/socialcredit records submit "$$file" --agency "$$agency" --db $(DEMO_DB) || exit 1; \
 	done < $(DEMO_DIR)/records/agencies.tsv
+	$(BIN)/socialcredit links submit examples/links.jsonl \
+		--agency "Local administration for market regulation" --db $(DEMO_DB)
 	$(BIN)/socialcredit records preview examples/mappings/court-enforcement.csv \
 		--mapping examples/mappings/court-enforcement.yaml --rows 3 --db $(DEMO_DB)
 	$(BIN)/socialcredit records submit examples/mappings/court-enforcement.csv \
@@ -41,6 +43,9 @@ demo: $(STAMP)
 	$(BIN)/socialcredit records preview examples/mappings/market-registration.csv \
 		--mapping examples/mappings/market-registration.yaml --rows 3 --db $(DEMO_DB)
 	$(BIN)/socialcredit subject show 11010519491231002X --db $(DEMO_DB) --purpose "demo"
+	$(BIN)/socialcredit check 91371082MA3C00001H flight-booking --db $(DEMO_DB) --purpose "demo"
+	$(BIN)/socialcredit check 371082197503150010 flight-booking --db $(DEMO_DB) --purpose "demo"
+	$(BIN)/socialcredit check 371082197503150010 rail-high-speed --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 11010519491231002X flight-booking --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit audit keygen --out $(DEMO_DIR)/anchor-key.pem
 	$(BIN)/socialcredit audit checkpoint --key $(DEMO_DIR)/anchor-key.pem \

@@ -13,6 +13,9 @@ first, the machine (``machine.py``: CPU model, cores and a calibration timing).
 
     .venv/bin/python benchmarks/registry.py --subjects 2000 --samples 100 \
         --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+``--mode links`` measures instead the bulk submission of responsible-person links and records
+together relative to records alone, in the same run (``registry_links.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from machine import machine, postgres_seconds, postgres_ticks
+from registry_links import links_run
 from sqlalchemy import create_engine, text
 
 from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
@@ -42,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("bench", "agency", "benchmark")
 REGISTRY_DATE = date(2025, 6, 1)  # the demo records are decided before it
 WARM_UP = 50
+_LINKS_ARGS = (REGISTRY_DATE, ROOT / "policies" / "examples", ACTOR)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -136,27 +141,39 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    parser.add_argument(
+        "--mode", choices=["all", "links"], default="all", help="links: links+records vs records"
+    )
     args = parser.parse_args()
     print("machine", machine())
     if args.only != "postgresql":
         with tempfile.TemporaryDirectory() as tmp:
             print("load before", _load())
-            print("sqlite", run(f"sqlite:///{tmp}/bench.db", args.subjects, args.samples))
+            if args.mode == "links":
+                urls = (f"sqlite:///{tmp}/alone.db", f"sqlite:///{tmp}/both.db")
+                print("sqlite links", links_run(urls, args.subjects, *_LINKS_ARGS))
+            else:
+                print("sqlite", run(f"sqlite:///{tmp}/bench.db", args.subjects, args.samples))
             print("load after", _load())
     if args.only == "sqlite":
         return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    schemas = [f"bench_{uuid.uuid4().hex[:8]}" for _ in range(2)]
     admin = create_engine(args.postgres)
     with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
+        for schema in schemas:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        url = f"{args.postgres}?options=-csearch_path%3D{schema}"
+        first, second = (f"{args.postgres}?options=-csearch_path%3D{s}" for s in schemas)
         print("load before", _load())
-        print("postgresql", run(url, args.subjects, args.samples))
+        if args.mode == "links":
+            print("postgresql links", links_run((first, second), args.subjects, *_LINKS_ARGS))
+        else:
+            print("postgresql", run(first, args.subjects, args.samples))
         print("load after", _load())
     finally:
         with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            for schema in schemas:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 if __name__ == "__main__":

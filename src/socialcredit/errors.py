@@ -89,6 +89,13 @@ class MappingError(ProblemsError):
     code = "mapping-invalid"
 
 
+class LinkError(ProblemsError):
+    """One or more links were refused (wrong kind of subject, a role the agency cannot
+    establish, overlapping links, impossible dates...)."""
+
+    code = "link-invalid"
+
+
 class IdentifierError(SocialCreditError):
     """A subject identifier is not a valid resident identity number or credit code."""
 
@@ -114,6 +121,12 @@ class RecordConflictError(RegistryError):
     """A different payload was submitted under an already registered (agency, record id)."""
 
     code = "record-conflict"
+
+
+class LinkConflictError(RegistryError):
+    """A different payload was submitted under an already registered (agency, link id)."""
+
+    code = "link-conflict"
 
 
 class NotFoundError(RegistryError):

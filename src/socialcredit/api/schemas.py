@@ -67,6 +67,27 @@ class RecordIn(Strict):
         return self.model_dump(mode="json", exclude_none=True)
 
 
+class LinkIn(Strict):
+    """One responsible-person link, as in a links file (docs/cli.md); dates are YYYY-MM-DD."""
+
+    id: Annotated[str, _line(RECORD_TEXT_LIMITS["id"])]
+    organisation: SubjectText
+    person: SubjectText
+    role: Code = Field(description="A base taxonomy role, e.g. legal_representative.")
+    valid_from: date
+    valid_to: date | None = Field(default=None, description="The first day it no longer holds.")
+    source: Literal["registration", "court_finding"]
+    authority: Short | None = Field(default=None, description="Default: the agency.")
+    reference: Short
+    revoked_on: date | None = None
+    disputed_on: date | None = None
+    dispute_decided_on: date | None = None
+    dispute_outcome: Literal["upheld", "revoked"] | None = None
+
+    def raw(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
 class RecordBatchIn(Strict):
     records: list[RecordIn] = Field(min_length=1, max_length=MAX_BATCH)
 
@@ -100,8 +121,8 @@ class CheckBatchIn(Strict):
 
 
 class ObjectionIn(Strict):
-    record: Annotated[str, StringConstraints(pattern=r"^r[0-9]{1,11}$")] = Field(
-        description="The record's key in your file, e.g. r12."
+    record: Annotated[str, StringConstraints(pattern=r"^[rl][0-9]{1,11}$")] = Field(
+        description="The key in your file of the record (e.g. r12) or link (e.g. l3)."
     )
     grounds: Reason
 

@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 from socialcredit.registry.reads.subjectfile import SubjectFile
 from socialcredit.registry.store.casework import Objection, Principal
 from socialcredit.registry.store.casework import RepairApplication as RepairRow
-from socialcredit.registry.store.models import Notice, RecordEvent, RecordRow, record_key
+from socialcredit.registry.store.links import LinkEvent, LinkRow
+from socialcredit.registry.store.models import Notice, RecordEvent, RecordRow
+from socialcredit.registry.workflows.objections import case_key
 
 T = TypeVar("T")
 Keys = list[str]
@@ -67,6 +69,11 @@ class SubmitOut(BaseModel):
     status: str = Field(description="registered or unchanged")
 
 
+class LinkSubmitOut(BaseModel):
+    link: str = Field(description="The agency's link id.")
+    status: str = Field(description="registered or unchanged")
+
+
 class OutcomeOut(BaseModel):
     index: int
     record: str | None
@@ -103,6 +110,54 @@ class NoticeOut(BaseModel):
     body: dict[str, Any] | None
 
 
+class LinkEventOut(BaseModel):
+    kind: str
+    on: date
+    details: dict[str, Any]
+
+
+class LinkOut(BaseModel):
+    """A responsible-person link naming the subject (as organisation or as person)."""
+
+    link: str = Field(description="The link's key, e.g. l3 (object to it by this key).")
+    agency: str
+    id: str = Field(description="The agency's link id.")
+    organisation: str
+    person: str
+    role: str
+    valid_from: date
+    valid_to: date | None
+    source: str
+    authority: str
+    reference: str
+    revoked_on: date | None
+    disputed_on: date | None
+    dispute_decided_on: date | None
+    dispute_outcome: str | None
+    history: list[LinkEventOut]
+
+
+def link_out(row: LinkRow, events: list[LinkEvent]) -> LinkOut:
+    return LinkOut(
+        link=row.key,
+        agency=row.agency,
+        id=row.source_id,
+        organisation=row.organisation_id,
+        person=row.person_id,
+        role=row.role,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        source=row.source,
+        authority=row.authority,
+        reference=row.reference,
+        revoked_on=row.revoked_on,
+        disputed_on=row.disputed_on,
+        dispute_decided_on=row.dispute_decided_on,
+        dispute_outcome=row.dispute_outcome,
+        history=[LinkEventOut(kind=e.kind, on=e.on, details=e.details) for e in events],
+    )
+
+
 class SubjectFileOut(BaseModel):
     subject: str
     kind: str
@@ -110,6 +165,9 @@ class SubjectFileOut(BaseModel):
     next_change_on: str | None
     assessment: dict[str, Any] = Field(description="Scores with contributions, lists, decisions.")
     records: list[RecordOut]
+    links: list[LinkOut] = Field(
+        default_factory=list, description="Responsible-person links naming the subject."
+    )
     notices: list[NoticeOut]
 
 
@@ -122,6 +180,7 @@ def file_out(found: SubjectFile) -> SubjectFileOut:
         next_change_on=found.next_change_on,
         assessment=found.assessment,
         records=[record_out(r, found.events.get(r.id, [])) for r in found.records],
+        links=[link_out(k, found.link_events.get(k.id, [])) for k in found.links],
         notices=[notice_out(n) for n in found.notices],
     )
 
@@ -164,7 +223,7 @@ class AccessProofOut(BaseModel):
 
 class ObjectionOut(BaseModel):
     id: int
-    record: str
+    record: str = Field(description="What is objected to: a record (r12) or a link (l3).")
     subject: str
     filed_on: date
     deadline: date
@@ -185,7 +244,7 @@ def _overdue(row: Objection | RepairRow, today: date) -> bool:
 def objection_out(row: Objection, today: date) -> ObjectionOut:
     return ObjectionOut(
         id=row.id,
-        record=record_key(row.record_id),
+        record=case_key(row),
         subject=row.subject_id,
         filed_on=row.filed_on,
         deadline=row.deadline,

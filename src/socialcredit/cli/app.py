@@ -24,6 +24,7 @@ COMMANDS = {
     "init": f"{_CLI}.db_cmd:init_command",
     "db": f"{_CLI}.db_cmd:app",
     "records": f"{_CLI}.records_cmd:app",
+    "links": f"{_CLI}.links_cmd:app",
     "subject": f"{_CLI}.subject_cmd:app",
     "check": f"{_CLI}.subject_cmd:check_command",
     "audit": f"{_CLI}.audit_cmd:app",

@@ -123,7 +123,8 @@ def retention_command(
     out = stdout()
     out.print(table)
     out.print(
-        f"{report.records} record(s) deleted; {report.subjects} subject(s) left the registry; "
+        f"{report.records} record(s) deleted, {report.links} link(s) deleted; "
+        f"{report.subjects} subject(s) left the registry; "
         f"{report.quarantine} quarantined line(s) deleted",
         markup=False,
     )

@@ -67,6 +67,32 @@ def _records(found: SubjectFile, console: Console) -> None:
     console.print(table)
 
 
+def _links(found: SubjectFile, console: Console) -> None:
+    if not found.links:
+        return
+    table = titled_table(
+        "Responsible-person links",
+        "link",
+        "agency / id",
+        "organisation / person",
+        "role",
+        "valid",
+        "history",
+    )
+    for row in found.links:
+        events = "\n".join(f"{e.on} {e.kind}" for e in found.link_events.get(row.id, []))
+        valid = f"{row.valid_from} to {row.valid_to or '(open)'}"
+        table.add_row(
+            row.key,
+            f"{row.agency}\n{row.source_id}",
+            f"{row.organisation_id}\n{row.person_id}",
+            row.role,
+            valid,
+            events,
+        )
+    console.print(table)
+
+
 def _notices(found: SubjectFile, console: Console) -> None:
     table = Table(title="Notices", title_justify="left", title_style="bold")
     for column in ("notice", "kind", "created", "about", "status"):
@@ -88,6 +114,7 @@ def _show(found: SubjectFile) -> None:
     )
     render_assessment_body(found.assessment, out)
     _records(found, out)
+    _links(found, out)
     _notices(found, out)
 
 
@@ -101,7 +128,7 @@ def show(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     as_json: JsonOpt = False,
     kind: KindOpt = None,
 ) -> None:
-    """The whole file: records with history, scores, lists, decisions, notices."""
+    """The whole file: records and links with history, scores, lists, decisions, notices."""
     with reported_errors(), opened(db) as registry:
         found = subject_file(registry, subject, actor_of(actor, role, purpose), _said(kind))
     if as_json:

@@ -95,6 +95,13 @@ def _cross_check(
         if service.sector not in base.sectors:
             loc = ("services", i, "sector")
             problems.append(docs["services"].locate(loc, "xref", f"unknown {service.sector!r}"))
+    for i, role in enumerate(base.roles.values()):
+        for j, way in enumerate(role.established_by):
+            for k, kind in enumerate(way.authority_kinds):
+                if kind not in base.authority_kinds:
+                    where = ("roles", i, "established_by", j, "authority_kinds", k)
+                    message = f"unknown authority kind {kind!r}"
+                    problems.append(docs["taxonomy"].locate(where, "xref", message))
     found = list(_index(catalogue.entries, "code", "entries"))
     for i, entry in enumerate(catalogue.entries):
         found += entry_findings(base, entry, ("entries", i))

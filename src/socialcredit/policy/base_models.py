@@ -45,12 +45,27 @@ class Sector(Term):
     essential: bool
 
 
+class RoleSource(Frozen):
+    """Who may establish a link in a role: from which source, by which kinds of authority."""
+
+    source: Literal["registration", "court_finding"]
+    authority_kinds: list[str] = Field(min_length=1)
+
+
+class Role(Term):
+    """A role in which a person is linked to an organisation (principle 7). ``one_holder``: the
+    organisation has one holder of the role at a time (links may not overlap)."""
+
+    one_holder: bool
+    established_by: list[RoleSource] = Field(min_length=1)
+
+
 class Taxonomy(Frozen):
     edition: str
     sectors: list[Sector]
     authority_kinds: list[Term]
     instrument_ranks: list[Term]
-    roles: list[Term]
+    roles: list[Role]
     exit_kinds: list[Term]
     agency_kinds: list[Term]
 
@@ -138,7 +153,7 @@ class BaseCatalogue:
     sectors: dict[str, Sector]
     authority_kinds: dict[str, Term]
     ranks: dict[str, Term]
-    roles: dict[str, Term]
+    roles: dict[str, Role]
     exit_kinds: dict[str, Term]
     agency_kinds: dict[str, Term]
     services: dict[str, BaseService]

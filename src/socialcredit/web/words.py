@@ -48,6 +48,12 @@ WORDS: dict[str, str] = {
     "upheld": N_("upheld"),
     "unchanged": N_("unchanged"),
     "sent": N_("sent"),
+    "submitted": N_("submitted"),
+    # roles of a responsible-person link
+    "legal_representative": N_("legal representative"),
+    "main_responsible_person": N_("main responsible person"),
+    "directly_responsible_person": N_("directly responsible person"),
+    "actual_controller": N_("actual controller"),
     # subject kinds
     "person": N_("person"),
     "organisation": N_("organisation"),

@@ -1,5 +1,6 @@
-"""Agencies: submit records (single and batch, idempotent), resolve, revoke, correct, and read
-their own submissions. An agency principal acts for its catalogue ``authority`` only."""
+"""Agencies: submit records (single and batch, idempotent) and responsible-person links,
+resolve, revoke, correct, and read their own submissions. An agency principal acts for its
+catalogue ``authority`` only."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from socialcredit.api.deps import Caller, Page, Reg, caller, page_body
 from socialcredit.api.problems import PROBLEMS
 from socialcredit.api.schemas import (
     CorrectionIn,
+    LinkIn,
     OrganisationNameIn,
     RecordBatchIn,
     RecordIn,
@@ -18,6 +20,7 @@ from socialcredit.api.schemas import (
 )
 from socialcredit.api.views import (
     BatchSubmitOut,
+    LinkSubmitOut,
     OrganisationNameOut,
     OutcomeOut,
     PageOut,
@@ -35,6 +38,7 @@ from socialcredit.registry.workflows.submissions import (
     name_organisation,
 )
 from socialcredit.registry.writes.lifecycle import StatusChange
+from socialcredit.registry.writes.linksubmit import submit_link
 from socialcredit.registry.writes.submit import Submission, submit_lines, submit_record
 
 router = APIRouter(prefix="/v1/agency", tags=["agency"], responses=PROBLEMS)
@@ -54,6 +58,16 @@ def submit(body: RecordIn, reg: Reg, who: Agency, response: Response) -> SubmitO
     if status == "unchanged":
         response.status_code = 200
     return SubmitOut(record=body.id, status=status)
+
+
+@router.post("/links", status_code=201, responses={200: {"model": LinkSubmitOut}})
+def submit_one_link(body: LinkIn, reg: Reg, who: Agency, response: Response) -> LinkSubmitOut:
+    """Submit one responsible-person link, in a role your authority establishes. 201 when
+    registered; 200 when the same link was already there."""
+    status = submit_link(reg, body.raw(), Submission(_authority(who), who.actor))
+    if status == "unchanged":
+        response.status_code = 200
+    return LinkSubmitOut(link=body.id, status=status)
 
 
 @router.post("/records/batch")

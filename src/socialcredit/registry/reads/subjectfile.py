@@ -6,11 +6,11 @@ records (the base scores, every service ``allow``). Checks at a service are in `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import assess
@@ -23,6 +23,7 @@ from socialcredit.registry.audit import (
 )
 from socialcredit.registry.context import Registry
 from socialcredit.registry.reads.orgcodes import read_lookup, registered_subject
+from socialcredit.registry.store.links import LinkEvent, LinkRow
 from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentRow,
@@ -33,6 +34,7 @@ from socialcredit.registry.store.models import (
 )
 from socialcredit.registry.writes.assessrows import full_body
 from socialcredit.registry.writes.events import history
+from socialcredit.registry.writes.linkrows import link_history
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class SubjectFile:
     assessment: dict[str, Any]
     next_change_on: str | None
     notices: list[Notice]
+    # the links naming the subject, as organisation or as person, with their status history
+    links: list[LinkRow] = field(default_factory=list)
+    link_events: dict[int, list[LinkEvent]] = field(default_factory=dict)
 
 
 def _assessment(
@@ -76,13 +81,20 @@ def subject_file(
     reg: Registry, subject: str | SubjectId, actor: Actor, kind: str | None = None
 ) -> SubjectFile:
     """The whole file of ``subject`` (text is read by ``looked_up``): records with history,
-    assessment, notices; audited."""
+    the links naming it with theirs, assessment, notices; audited."""
     sid = subject if isinstance(subject, SubjectId) else looked_up(reg, subject, kind)
     with reg.session() as session, session.begin():
         state = reg.state(session)
         query = select(RecordRow).where(RecordRow.subject_id == sid.value).order_by(RecordRow.id)
         records = list(session.execute(query).scalars())
         body, nxt = _assessment(session, reg, sid, state.as_of)
+        links = list(
+            session.execute(
+                select(LinkRow)
+                .where(or_(LinkRow.person_id == sid.value, LinkRow.organisation_id == sid.value))
+                .order_by(LinkRow.id)
+            ).scalars()
+        )
         notices = session.execute(
             select(Notice).where(Notice.subject_id == sid.value).order_by(Notice.id)
         ).scalars()
@@ -95,8 +107,19 @@ def subject_file(
             assessment=body,
             next_change_on=nxt,
             notices=list(notices),
+            links=links,
+            link_events=link_history(session, [link.id for link in links]),
         )
-        append(session, actor, [AuditEvent("read.subject.file", sid.value, {})])
+        # a link shows the other subject too: its person (or organisation) sees the read
+        others = [
+            AuditEvent(
+                "read.subject.link",
+                link.person_id if link.organisation_id == sid.value else link.organisation_id,
+                {"link": link.key},
+            )
+            for link in links
+        ]
+        append(session, actor, [AuditEvent("read.subject.file", sid.value, {}), *others])
         return found
 
 

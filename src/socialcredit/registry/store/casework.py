@@ -17,7 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from socialcredit.registry.store.links import LinkRow
 from socialcredit.registry.store.models import HASH, INT64, SUBJECT_ID, Base
+
+PENDING, DECIDED = "pending", "decided"
+"""The statuses of a due-process case (an objection, a repair application)."""
 
 
 class Principal(Base):
@@ -42,7 +46,7 @@ class Principal(Base):
 
 
 class Objection(Base):
-    """A subject's objection to a record: the record is disputed at once; a reviewer decides
+    """A subject's objection to a record or a link: it is disputed at once; a reviewer decides
     by ``deadline`` (filing date + the policy's ``objection_review_days``)."""
 
     __tablename__ = "objections"
@@ -54,10 +58,19 @@ class Objection(Base):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        Index(  # one pending objection per link (migration 0011)
+            "uq_objections_pending_link",
+            "link_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(INT64, ForeignKey("records.id"), index=True)
+    # what is objected to: a record, or a link naming the subject (migration 0011)
+    record_id: Mapped[int | None] = mapped_column(INT64, ForeignKey("records.id"), index=True)
+    link_id: Mapped[int | None] = mapped_column(INT64, ForeignKey(LinkRow.id), index=True)
     subject_id: Mapped[str] = mapped_column(SUBJECT_ID, index=True)
     authority: Mapped[str | None] = mapped_column(String(300), index=True)  # who decides
     filed_on: Mapped[date]

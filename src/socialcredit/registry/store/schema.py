@@ -10,15 +10,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 
-from socialcredit.registry.store import casework, feeds, models, quarantine
+from socialcredit.registry.store import casework, feeds, links, models, quarantine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # imported here, so that METADATA holds every table
-TABLE_MODULES = (models, casework, quarantine, feeds)
+TABLE_MODULES = (models, casework, links, quarantine, feeds)
 METADATA: MetaData = models.Base.metadata
-"""Every table of the registry (those of :mod:`.models`, :mod:`.casework` and
-:mod:`.quarantine`)."""
+"""Every table of the registry (those of the modules of ``TABLE_MODULES``)."""
 
 
 def _config() -> Config:

@@ -22,7 +22,8 @@ from socialcredit.errors import AlreadyDecidedError, NotFoundError
 from socialcredit.identity import parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
-from socialcredit.registry.store.casework import Objection
+from socialcredit.registry.store.casework import DECIDED, PENDING, Objection
+from socialcredit.registry.store.links import link_key
 from socialcredit.registry.store.models import (
     Notice,
     RecordRow,
@@ -30,12 +31,18 @@ from socialcredit.registry.store.models import (
     record_key,
     table,
 )
+from socialcredit.registry.workflows.linkobjections import (
+    Decided,
+    decide_link_objection,
+    file_link_objection,
+)
 from socialcredit.registry.workflows.routing import ensure_routed
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change, check_change
+from socialcredit.registry.writes.linkstatus import LinkChange
 from socialcredit.registry.writes.notices import notice_values
 from socialcredit.registry.writes.turns import lock_subjects
 
-PENDING, DECIDED = "pending", "decided"
+__all__ = ["DECIDED", "PENDING", "Page", "QueueQuery", "page_of"]
 
 
 @dataclass(frozen=True)
@@ -122,9 +129,13 @@ def record_of(session: Session, subject: str, record: str) -> RecordRow:
 def file_objection(
     reg: Registry, subject: str, record: str, grounds: str, actor: Actor
 ) -> Objection:
-    """Object to the subject's own record: disputed today, decided by the deadline."""
+    """Object to the subject's own record (``r<id>``) or to a link naming it (``l<id>``):
+    disputed today, decided by the deadline."""
     sid = parse_subject(subject).value
     with reg.session() as session, session.begin():
+        if record.startswith("l"):
+            lock_subjects(session, [sid])
+            return file_link_objection(session, reg, sid, record, grounds, actor)
         lock_subjects(session, [sid])  # before reading what is pending
         today = reg.state(session).as_of
         row = record_of(session, sid, record)
@@ -214,10 +225,13 @@ def decide_objection(
     with reg.session() as session, session.begin():
         found: Objection = pending_row(session, Objection, objection_id, "objection")
         today = reg.state(session).as_of
+        if found.link_id is not None:
+            decided = LinkChange("decide", today, outcome)
+            return decide_link_objection(session, reg, found, decided, Decided(reason, actor))
+        note = {"objection": found.id, "outcome": str(outcome)}
         row = session.get(RecordRow, found.record_id)
         if row is None:  # pragma: no cover - retention keeps records under objection
             raise NotFoundError(f"the record of objection {objection_id} is gone", {})
-        note = {"objection": found.id, "outcome": str(outcome)}
         change = StatusChange("decide-dispute", row.agency, row.source_id, today, outcome)
         apply_change(session, reg, change, actor, note)
         found.status, found.outcome, found.reason = DECIDED, str(outcome), reason
@@ -234,6 +248,13 @@ def decide_objection(
         return found
 
 
+def case_key(found: Objection) -> str:
+    """The key of what the objection is to: ``r<id>`` or ``l<id>``."""
+    if found.record_id is not None:
+        return record_key(found.record_id)
+    return link_key(found.link_id or 0)
+
+
 def notify_overdue_objections(session: Session, today: date, actor: Actor) -> int:
     """Tell each subject whose objection passed its deadline undecided that the record is
     suspended until it is decided (once per objection)."""
@@ -242,13 +263,13 @@ def notify_overdue_objections(session: Session, today: date, actor: Actor) -> in
         found.overdue_noticed = True
         body = {
             "objection": found.id,
-            "record": record_key(found.record_id),
+            "record": case_key(found),
             "deadline": found.deadline.isoformat(),
-            "message": "your objection was not decided by its deadline: the record is "
-            "suspended (it counts for nothing) until it is decided",
+            "message": "your objection was not decided by its deadline: what you objected to "
+            "is suspended (it counts for nothing) until it is decided",
         }
         add_notice(session, found.subject_id, "suspension", body, found.record_id)
-        details = {"objection": found.id, "record": record_key(found.record_id)}
+        details = {"objection": found.id, "record": case_key(found)}
         events.append(AuditEvent("write.objection.overdue", found.subject_id, details))
     append(session, actor, events)
     return len(events)

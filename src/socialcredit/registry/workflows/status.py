@@ -16,6 +16,7 @@ from socialcredit.errors import NotFoundError, RequestInvalidError
 from socialcredit.registry.audit import Actor
 from socialcredit.registry.context import Registry
 from socialcredit.registry.store.casework import Objection
+from socialcredit.registry.store.links import LinkRow
 from socialcredit.registry.store.models import RecordRow
 from socialcredit.registry.workflows.objections import (
     PENDING,
@@ -83,5 +84,43 @@ def decide_dispute(
         raise NotFoundError(
             f"record {source_id!r} of agency {agency!r} has no objection awaiting a decision",
             {"agency": agency, "record": source_id},
+        )
+    return decide_objection(reg, pending, outcome, why, actor)
+
+
+def _link(reg: Registry, agency: str, source_id: str) -> LinkRow:
+    query = select(LinkRow).where(LinkRow.agency == agency, LinkRow.source_id == source_id)
+    with reg.session() as session:
+        row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(
+            f"no link {source_id!r} of agency {agency!r} is registered",
+            {"agency": agency, "link": source_id},
+        )
+    return row
+
+
+def dispute_link(
+    reg: Registry, agency: str, source_id: str, grounds: str, actor: Actor
+) -> Objection:
+    """File the person's objection to the link, with its grounds, on the registry's date."""
+    why = _required(grounds, "grounds", "dispute")
+    row = _link(reg, agency, source_id)
+    return file_objection(reg, row.person_id, row.key, why, actor)
+
+
+def decide_link_dispute(
+    reg: Registry, agency: str, source_id: str, outcome: DisputeOutcome, reason: str, actor: Actor
+) -> Objection:
+    """Decide the link's pending objection (upheld or revoked), with its reason."""
+    why = _required(reason, "reason", "decide-dispute")
+    row = _link(reg, agency, source_id)
+    query = select(Objection.id).where(Objection.link_id == row.id, Objection.status == PENDING)
+    with reg.session() as session:
+        pending = session.execute(query).scalar_one_or_none()
+    if pending is None:
+        raise NotFoundError(
+            f"link {source_id!r} of agency {agency!r} has no objection awaiting a decision",
+            {"agency": agency, "link": source_id},
         )
     return decide_objection(reg, pending, outcome, why, actor)

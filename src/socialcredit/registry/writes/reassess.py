@@ -6,6 +6,10 @@ which time alone may change it (from the same evaluation: ``engine.assess_with_n
 indexed), records the time-driven status events that have happened (effective, suspended,
 expired), and queues list entry and exit notices.
 
+A person's assessment also depends on the organisations it is linked to (principle 7): a
+reassessment by the engine adds the persons linked to the organisations it reassesses, and
+assesses each person with its links and the linked organisations' records.
+
 A reassessment first reads the subjects' records (with their kind; records written earlier in
 the same transaction are passed in, not read back) and the time events already written with one
 ``SELECT`` each, and has the backend's writer clear the old assessment rows (returning the lists
@@ -32,12 +36,13 @@ from socialcredit.engine import (
     Record,
     assess_with_next_change,
 )
-from socialcredit.identity import SubjectId, SubjectKind
+from socialcredit.identity import SubjectId, SubjectKind, parse_subject
 from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.store.backend import Backend, Writer
 from socialcredit.registry.store.choose import backend_of
 from socialcredit.registry.store.feeds import FeedChange
 from socialcredit.registry.store.gcpause import gc_paused
+from socialcredit.registry.store.links import LinkEvent
 from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentList,
@@ -49,6 +54,7 @@ from socialcredit.registry.store.models import (
     Subject,
     table,
 )
+from socialcredit.registry.writes import linkrows
 from socialcredit.registry.writes.assessrows import (
     ENGINE_COLUMNS,
     TIME_EVENTS,
@@ -78,7 +84,7 @@ class Scope:
 
 
 _RECORDS, _SUBJECTS, _EVENTS = table(RecordRow), table(Subject), table(RecordEvent)
-_DECISIONS = table(AssessmentDecision)
+_DECISIONS, _LINK_EVENTS = table(AssessmentDecision), table(LinkEvent)
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,8 @@ _TARGETS = {  # in this order, after the assessments
 
 Assessor = Callable[[str, list[Record]], tuple[Assessment, date | None]]
 """Gives a subject's assessment and next change from its records (default: the engine;
-``registry rescore`` passes the batch scorer's results, checked against the records)."""
+``registry rescore`` passes the batch scorer's results, checked against the records; a person
+with links is always assessed by the engine)."""
 
 
 @dataclass(frozen=True)
@@ -140,9 +147,10 @@ def _one(batch: AssessmentRows, ctx: _Context, sid: str, records: list[Record]) 
     found, next_on = ctx.assessor(sid, records)
     body = add_assessment(batch, ctx.active, found, next_on, _kept(ctx, sid))
     batch.feed += changes(sid, ctx.restricted.get(sid, {}), body["decisions"], day)
+    own = {r.id for r in records}  # a person's assessment also reads linked organisations'
     for key, kind_, on in time_events(found, records, ctx.active, day):
         record_id = int(key[1:])
-        if (record_id, kind_) not in ctx.known:
+        if key in own and (record_id, kind_) not in ctx.known:
             batch.events.append(
                 {
                     "record_id": record_id,
@@ -210,6 +218,8 @@ class Prepared:
     context: _Context
     subjects: list[str]
     records: dict[str, list[Record]]
+    linked: linkrows.PersonLinks = field(default_factory=linkrows.PersonLinks)
+    link_events: list[dict[str, Any]] = field(default_factory=list)  # links that expired
 
 
 def prepare(
@@ -231,20 +241,31 @@ def prepare(
     """
     q = backend_of(conn).statements(_statements)
     subjects = list(dict.fromkeys(scope.subjects))
+    # the persons linked to these organisations depend on their records
+    subjects += linkrows.lock_linked_persons(conn, subjects)
     records, known = _read(conn, q, subjects, scope.fresh)
+    linked = linkrows.person_links(conn, subjects, records, list(scope.fresh.values()))
     before = restricting(conn, subjects)  # the feed's changes are made against them
     cleared = out.clear_assessments(subjects)
 
     def engine(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
         # The stored kind is the one the identifier was parsed to: no need to parse it again.
-        subject = SubjectId(SubjectKind(records[0].subject_kind), sid)
-        return assess_with_next_change(active.policy_set, records, subject, scope.day)
+        kind = SubjectKind(records[0].subject_kind) if records else parse_subject(sid).kind
+        subject = SubjectId(kind, sid)
+        links, org_records = linked.of(sid)
+        found = [*records, *org_records] if links else records
+        return assess_with_next_change(active.policy_set, found, subject, scope.day, links=links)
+
+    def chosen(sid: str, records: list[Record]) -> tuple[Assessment, date | None]:
+        # another assessor (the batch rescore) knows no links: a linked person is the engine's
+        if assessor is None or sid in linked.links:
+            return engine(sid, records)
+        return assessor(sid, records)
 
     now = datetime.now(UTC)
-    ctx = _Context(
-        active, scope, now, known, cleared.old_lists, assessor or engine, before, cleared.kept
-    )
-    return Prepared(ctx, subjects, records)
+    ctx = _Context(active, scope, now, known, cleared.old_lists, chosen, before, cleared.kept)
+    expired = linkrows.expiry_events(conn, linked, scope.day, scope.actor, now)
+    return Prepared(ctx, subjects, records, linked, expired)
 
 
 # The rows assessed so far are put when the engine has assessed these shares of the subjects
@@ -275,9 +296,9 @@ def write_assessments(prepared: Prepared, out: Writer) -> int:
     cuts = _cuts(len(prepared.subjects), out.background)
     for n, sid in enumerate(prepared.subjects, 1):
         records = prepared.records.get(sid)
-        if records:
-            _one(batch, prepared.context, sid, records)
-        else:  # no record left (retention): no stored assessment, no decision row kept
+        if records or prepared.linked.links.get(sid):
+            _one(batch, prepared.context, sid, records or [])
+        else:  # no record nor link left (retention): no stored assessment, no decision kept
             add_decisions(batch, sid, {}, _kept(prepared.context, sid))
             restricted = prepared.context.restricted.get(sid, {})
             batch.feed += changes(sid, restricted, {}, prepared.context.scope.day)
@@ -285,6 +306,7 @@ def write_assessments(prepared: Prepared, out: Writer) -> int:
             changed += _put(out, batch)
             batch = AssessmentRows()
         out.poll()
+    out.put(_LINK_EVENTS, prepared.link_events)
     return changed + _put(out, batch)
 
 

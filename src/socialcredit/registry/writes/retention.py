@@ -7,7 +7,8 @@ of personal data about it (:mod:`~socialcredit.registry.writes.erasure`: objecti
 applications, notices' content); quarantined lines past their own retention date are deleted
 too; an audit entry (with the subject's pseudonym only) says what
 was removed, and one per chunk counts what else was erased. A subject left without records
-loses its assessment, its row, its file copies, its casework and its principals.
+loses its assessment, its row, its file copies, its casework and its principals, unless a link
+still names it. Links are deleted five years after they end (:mod:`.linkretention`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from socialcredit.registry.writes.erasure import (
     erase_record_casework,
     erase_subjects,
 )
+from socialcredit.registry.writes.linkretention import link_retention, linked_subjects
 from socialcredit.registry.writes.reassess import Scope, reassess
 from socialcredit.registry.writes.submit import source_hash
 
@@ -46,6 +48,7 @@ class RetentionReport:
     as_of: date
     records: int = 0
     subjects: int = 0
+    links: int = 0
     by_item: Counter[str] = field(default_factory=Counter)
     quarantine: int = 0  # quarantined lines deleted
 
@@ -109,10 +112,10 @@ def _forget(session: Session, rows: list[RecordRow], day: date) -> list[AuditEve
     return [*audit, AuditEvent("write.retention.erase", None, dict(sorted(erased.items())))]
 
 
-def _drop_empty_subjects(session: Session, subjects: list[str]) -> list[AuditEvent]:
-    """Delete the subjects left without records, and all that remains about them."""
+def drop_empty_subjects(session: Session, subjects: list[str]) -> list[AuditEvent]:
+    """Delete the subjects left without records and links, and all that remains about them."""
     left = select(RecordRow.subject_id).where(RecordRow.subject_id.in_(subjects))
-    keep = set(session.execute(left).scalars())
+    keep = set(session.execute(left).scalars()) | linked_subjects(session, subjects)
     empty = [s for s in subjects if s not in keep]
     if not empty:
         return []
@@ -150,16 +153,18 @@ def retention(
             query = expired_query(day, last, reg.settings.chunk_size)
             rows = list(session.execute(query).scalars())
             if not rows:
-                return report
+                break
             last = (rows[-1].retain_until, rows[-1].id)
             subjects = sorted({r.subject_id for r in rows})
             items = [r.item for r in rows]
             audit = _forget(session, rows, day)
             reassess(session, reg.policies(session), Scope(subjects, today, actor.name))
-            dropped = _drop_empty_subjects(session, subjects)
+            dropped = drop_empty_subjects(session, subjects)
             append(session, actor, [*audit, *dropped])
         report.records += len(rows)
         report.subjects += sum(e.action == "write.retention.subject" for e in dropped)
         report.by_item.update(items)
         if progress is not None:
             progress(len(rows))
+    report.links = link_retention(reg, day, actor, drop_empty_subjects)
+    return report

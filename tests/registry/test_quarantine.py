@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from socialcredit.errors import AccessDeniedError, InputError, LifecycleError, NotFoundError
 from socialcredit.ingest.files import text_rows
+from socialcredit.ingest.mapped import open_mapped
 from socialcredit.registry import Registry
+from socialcredit.registry.store.links import LinkRow
 from socialcredit.registry.store.models import AuditEntry, RecordRow
 from socialcredit.registry.store.quarantine import QuarantineLine
 from socialcredit.registry.workflows.quarantine import quarantine_page, resubmit
@@ -150,12 +152,31 @@ def test_a_file_refused_up_front_stores_nothing(registry: Registry, tmp_path: Pa
     assert _count(registry, RecordRow) == 0 and _count(registry, QuarantineLine) == 0
 
 
-def test_links_cannot_be_submitted_here(registry: Registry) -> None:
+def test_a_registration_file_submits_links(registry: Registry, tmp_path: Path) -> None:
+    """Rows mapped to links go through the links' submission, refused ones to the quarantine
+    (a second legal representative overlapping the first), and a corrected line resubmitted
+    as a link resolves it."""
     mapping = mapping_file(registry, MAPPINGS / "market-registration.yaml", None)
-    upload = Upload(MAPPINGS / "market-registration.csv", mapping, "market-registration.csv")
-    with pytest.raises(InputError, match="does not store links"):
-        submit_file(registry, upload, Submission(mapping.model.mapping.agency, OPERATOR))
-    assert _count(registry, QuarantineLine) == 0
+    text = (MAPPINGS / "market-registration.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    cells = lines[2].split(",")
+    cells[6] = "20190501"  # the second representative now starts before the first left
+    lines[2] = ",".join(cells)
+    path = tmp_path / "registration.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    sub = Submission(mapping.model.mapping.agency, OPERATOR)
+    found = submit_file(registry, Upload(path, mapping, path.name), sub)
+    counts = found.counts()
+    assert counts["quarantined"] == 1 and found.balanced
+    assert _count(registry, LinkRow) == counts["stored"] > 0
+    (entry,) = found.quarantined
+    with registry.session() as session:
+        line = session.get(QuarantineLine, entry)
+        assert line is not None and line.line == 3 and line.subject_id is not None
+    second = list(open_mapped(MAPPINGS / "market-registration.csv", mapping).rows)[1]
+    (done,) = resubmit(registry, sub.agency, [(entry, second.raw)], OPERATOR)
+    assert done.outcome.status == "registered"
+    assert _count(registry, LinkRow) == counts["stored"] + 1
 
 
 def test_retention_deletes_quarantined_lines(registry: Registry, tmp_path: Path) -> None:

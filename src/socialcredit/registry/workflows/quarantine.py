@@ -13,7 +13,7 @@ in between leaves a line open whose correction is stored: resubmitting it again 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +26,7 @@ from socialcredit.registry.context import Registry
 from socialcredit.registry.store.quarantine import QuarantineLine
 from socialcredit.registry.workflows.objections import Page, page_of
 from socialcredit.registry.writes.intake import LineOutcome, RawLine
+from socialcredit.registry.writes.linksubmit import submit_link_lines
 from socialcredit.registry.writes.quarantine_sink import (
     OPEN,
     RAW_LIMIT,
@@ -93,13 +94,31 @@ def _entries(reg: Registry, agency: str, ids: Sequence[int]) -> None:
         raise LifecycleError("a quarantined line is named twice", {"quarantine": list(ids)})
 
 
+def is_link(raw: RawLine) -> bool:
+    """Whether a corrected row is a link (it names an organisation and a person, no subject)."""
+    return (
+        isinstance(raw, dict) and {"organisation", "person"} <= raw.keys() and "subject" not in raw
+    )
+
+
+def _submitted(
+    reg: Registry, corrections: Sequence[tuple[int, RawLine]], sub: Submission
+) -> dict[int, LineOutcome]:
+    """The outcome of each correction, by its line id: records and links each by their path."""
+    outcomes: dict[int, LineOutcome] = {}
+    for links, submit in ((False, submit_lines), (True, submit_link_lines)):
+        lines = [(entry, raw) for entry, raw in corrections if is_link(raw) is links]
+        if lines:
+            outcomes |= {o.line: o for o in submit(reg, lines, sub).outcomes}
+    return outcomes
+
+
 def resubmit(
     reg: Registry, agency: str, corrections: Sequence[tuple[int, RawLine]], actor: Actor
 ) -> list[Resubmitted]:
-    """Submit one corrected record per quarantined line (``(line id, record)``)."""
+    """Submit one corrected record (or link) per quarantined line (``(line id, row)``)."""
     _entries(reg, agency, [entry for entry, _ in corrections])
-    report = submit_lines(reg, corrections, Submission(agency, actor))
-    outcomes = {o.line: o for o in report.outcomes}
+    outcomes = _submitted(reg, corrections, Submission(agency, actor))
     done = [Resubmitted(entry, outcomes[entry]) for entry, _ in corrections]
     raws = dict(corrections)
     submission, now = str(uuid.uuid4()), datetime.now(UTC)

@@ -18,13 +18,9 @@ from socialcredit.ingest.mapping_load import Mapping, load_mapping, parse_mappin
 from socialcredit.ingest.mapping_models import RowKind
 from socialcredit.registry.context import Registry
 from socialcredit.registry.writes.intake import RawLine
+from socialcredit.registry.writes.linksubmit import submit_link_lines
 from socialcredit.registry.writes.quarantine_sink import Quarantine
 from socialcredit.registry.writes.submit import Submission, SubmitReport, submit_lines
-
-LINKS_GAP = (
-    "the mapping {name!r} maps rows to links; this registry does not store links, so they "
-    "cannot be submitted: `records preview` shows them mapped"
-)
 
 
 @dataclass
@@ -116,12 +112,12 @@ def submit_file(
         if upload.mapping is None:
             out.report = submit_lines(reg, _plain(upload.path, sink, out), sub, progress, sink)
         else:
-            if upload.mapping.rows is RowKind.LINKS:
-                raise InputError(LINKS_GAP.format(name=upload.mapping.model.mapping.name), {})
             mapped = open_mapped(upload.path, upload.mapping)
             out.warnings += mapped.warnings
             lines = _mapped(mapped, sink, out)
-            out.report = submit_lines(reg, lines, sub, progress, sink)
+            links = upload.mapping.rows is RowKind.LINKS
+            submit = submit_link_lines if links else submit_lines
+            out.report = submit(reg, lines, sub, progress, sink)
             out.warnings += unknown_keys(mapped)
     except InputError as exc:
         shown = exc.message.replace(str(upload.path), upload.name)

@@ -44,6 +44,7 @@ from socialcredit.registry.writes.linkintake import (
     overlap_reason,
 )
 from socialcredit.registry.writes.linkrows import link_event, to_link
+from socialcredit.registry.writes.quarantine_sink import Quarantine
 from socialcredit.registry.writes.reassess import Scope, reassess
 from socialcredit.registry.writes.retention_rules import link_retain_until
 
@@ -187,13 +188,17 @@ def submit_link_lines(
     lines: Iterable[tuple[int, RawLine]],
     sub: Submission,
     progress: Callable[[int], None] | None = None,
+    quarantine: Quarantine | None = None,
 ) -> SubmitReport:
-    """Submit raw links; every line gets an outcome. One transaction per chunk."""
+    """Submit raw links; every line gets an outcome. One transaction per chunk, in which the
+    chunk's refused lines go to ``quarantine`` (when given)."""
     report = SubmitReport()
     seen: dict[str, int] = {}
     for chunk in chunks(lines, reg.settings.chunk_size):
+        start = len(report.outcomes)
         with reg.session() as session, session.begin():
-            under = LinkLine(sub.agency, reg.policies(session).policy_set, reg.state(session).as_of)
+            today = reg.state(session).as_of
+            under = LinkLine(sub.agency, reg.policies(session).policy_set, today)
             found = _candidates(chunk, under, seen, report)
             conn = session.connection()
             # organisations first, as a record's submission holds its organisation before it
@@ -209,6 +214,10 @@ def submit_link_lines(
             report.outcomes += [
                 LineOutcome(c.line, c.link.id, "registered", (), c.warnings) for c in new
             ]
+            if quarantine is not None:
+                quarantine.write(session, report.outcomes[start:], today, sub.actor)
+        if quarantine is not None:
+            quarantine.release([line for line, _ in chunk])
         if progress is not None:
             progress(len(chunk))
     report.outcomes.sort(key=lambda o: o.line)

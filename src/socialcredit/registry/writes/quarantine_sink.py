@@ -35,11 +35,12 @@ def storable(text: str, limit: int) -> str:
 
 
 def subject_of(raw: Mapping[str, Any] | str | None) -> str | None:
-    """The canonical subject a line names, if it names a readable one (for erasure)."""
+    """The canonical subject a line names, if it names a readable one (for erasure): a
+    record's subject, or a link's person."""
     if not isinstance(raw, Mapping):
         return None
     try:
-        return parse_subject(str(raw.get("subject") or "")).value
+        return parse_subject(str(raw.get("subject") or raw.get("person") or "")).value
     except IdentifierError:
         return None
 

@@ -42,6 +42,9 @@ demo: $(STAMP)
 		--db $(DEMO_DB)
 	$(BIN)/socialcredit records preview examples/mappings/market-registration.csv \
 		--mapping examples/mappings/market-registration.yaml --rows 3 --db $(DEMO_DB)
+	$(BIN)/socialcredit records submit examples/mappings/market-registration.csv \
+		--mapping examples/mappings/market-registration.yaml \
+		--agency "Local administration for market regulation" --db $(DEMO_DB)
 	$(BIN)/socialcredit subject show 11010519491231002X --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 91371082MA3C00001H flight-booking --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 371082197503150010 flight-booking --db $(DEMO_DB) --purpose "demo"

@@ -50,7 +50,7 @@ class QuarantineOut(BaseModel):
 
 class CorrectionEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    entry: int = Field(description="the quarantined line's id")
+    entry: int = Field(ge=1, le=2**63 - 1, description="the quarantined line's id")
     record: RecordIn
 
 

@@ -96,9 +96,9 @@ def _entries(reg: Registry, agency: str, ids: Sequence[int]) -> None:
 
 def is_link(raw: RawLine) -> bool:
     """Whether a corrected row is a link (it names an organisation and a person, no subject)."""
-    return (
-        isinstance(raw, dict) and {"organisation", "person"} <= raw.keys() and "subject" not in raw
-    )
+    if not isinstance(raw, Mapping):
+        return False
+    return {"organisation", "person"} <= raw.keys() and "subject" not in raw
 
 
 def _submitted(

@@ -27,30 +27,10 @@ from tests.api.helpers import audit, counts
 from tests.conftest import ROOT
 from tests.registry.helpers import COURT, spc
 from tests.web.conftest import Portal, settings
-from tests.web.seed import P2, TAX, csrf_of, records_file
+from tests.web.seed import MAPPING, P2, TAX, court_export, csrf_of, records_file
 
-MAPPING = ROOT / "examples" / "mappings" / "court-enforcement.yaml"
 OTHER_MAPPING = ROOT / "examples" / "mappings" / "market-registration.yaml"
-HEADER = (
-    "序号,记录编号,被执行人名称,统一社会信用代码,身份证号码,案号,执行法院,失信情形代码,"
-    "立案日期,发布日期,执行标的（元）,备注"
-)
-COURT_NAME = "北京市朝阳区人民法院"
-
 Files = dict[str, tuple[str, bytes, str]]
-
-
-def export(folder: Path) -> Path:
-    """A court's export in GB18030: one good row, one with a conduct code the mapping lacks,
-    and a column (备注) the mapping does not know."""
-    rows = [
-        HEADER,
-        f'1,SX1,张某,,{P2},（2024）京0105执1号,{COURT_NAME},01,2024年12月1日,2024年12月2日,"12,000",甲',
-        f"2,SX2,李某,,{P2},（2024）京0105执2号,{COURT_NAME},09,2024年12月1日,,5000,乙",
-    ]
-    path = folder / "enforcement.csv"
-    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("gb18030"))
-    return path
 
 
 def _files(path: Path, mapping: Path | None = None) -> Files:
@@ -99,7 +79,7 @@ def test_a_records_file_is_previewed_then_submitted(portal: Portal, tmp_path: Pa
 def test_an_export_is_previewed_through_its_mapping(portal: Portal, tmp_path: Path) -> None:
     portal.client.get("/?lang=en")
     token = portal.sign_in("court")
-    files = _files(export(tmp_path), MAPPING)
+    files = _files(court_export(tmp_path), MAPPING)
     shown = _preview(portal, token, files)
     assert shown.status_code == 200, shown.text
     text = shown.text
@@ -138,7 +118,7 @@ def test_another_agencys_mapping_is_refused(portal: Portal, tmp_path: Path) -> N
     portal.client.get("/?lang=zh")
     token = portal.sign_in("court")
     before = counts(portal.seeded.registry)
-    refused = _preview(portal, token, _files(export(tmp_path), OTHER_MAPPING))
+    refused = _preview(portal, token, _files(court_export(tmp_path), OTHER_MAPPING))
     assert refused.status_code == 403 and "另一机构" in refused.text
     assert "market-registration" in refused.text
     assert counts(portal.seeded.registry) == before
@@ -153,7 +133,7 @@ def test_a_mapping_that_does_not_load_shows_its_problems(portal: Portal, tmp_pat
     )
     broken.write_text(text.replace('"01": SPC-REFUSE', '"01": SPC-NO-SUCH'), encoding="utf-8")
     before = counts(portal.seeded.registry)
-    refused = _preview(portal, token, _files(export(tmp_path), broken))
+    refused = _preview(portal, token, _files(court_export(tmp_path), broken))
     assert refused.status_code == 422 and "The mapping could not be loaded" in refused.text
     assert re.search(r"broken\.yaml:\d+:\d+: \[schema\]", refused.text), refused.text
     assert counts(portal.seeded.registry) == before

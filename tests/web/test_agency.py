@@ -72,7 +72,8 @@ def test_a_records_file_is_previewed_then_submitted(portal: Portal, tmp_path: Pa
     assert done.status_code == 200, done.text
     assert "lines in 2 = stored 1 + unchanged 0 + quarantined 1" in done.text
     assert _lines(portal) == [("records.jsonl", 2, "open")]
-    again = portal.client.post("/agency/upload", data=body, files=files)
+    no_mapping = files | {"mapping": ("", b"", "application/octet-stream")}  # as browsers send
+    again = portal.client.post("/agency/upload", data=body, files=no_mapping)
     assert "lines in 2 = stored 0 + unchanged 1 + quarantined 1" in again.text
 
 

@@ -14,13 +14,20 @@ from socialcredit.registry import Actor, Registry, RegistrySettings, initialise
 from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
 from socialcredit.registry.workflows.submissions import name_organisation
 from socialcredit.registry.writes.submit import Submission, submit_lines
+from tests.conftest import ROOT
 from tests.registry.conftest import START, install_examples
 from tests.registry.helpers import COURT, O1, P1, P2, spc
 
 TAX = "State Taxation Administration (competent tax bureau)"
 ORG_NAME = "Fuzhou Example Trading Co., Ltd."
 SET_UP = Actor("tests", "operator", "test set-up")
-__all__ = ["O1", "ORG_NAME", "P1", "P2", "Seeded", "csrf_of", "seed"]
+MAPPING = ROOT / "examples" / "mappings" / "court-enforcement.yaml"
+HEADER = (
+    "序号,记录编号,被执行人名称,统一社会信用代码,身份证号码,案号,执行法院,失信情形代码,"
+    "立案日期,发布日期,执行标的（元）,备注"
+)
+COURT_NAME = "北京市朝阳区人民法院"
+__all__ = ["MAPPING", "O1", "ORG_NAME", "P1", "P2", "Seeded", "court_export", "csrf_of", "seed"]
 
 
 @dataclass(frozen=True)
@@ -74,4 +81,18 @@ def records_file(folder: Path) -> Path:
     good = spc("U1", subject=P2)
     bad = spc("U2", subject="12345")
     path.write_text(f"{json.dumps(good)}\n{json.dumps(bad)}\n", encoding="utf-8")
+    return path
+
+
+def court_export(folder: Path, prefix: str = "SX") -> Path:
+    """A court's export in GB18030 for ``MAPPING``: one good row, one with a conduct code the
+    mapping lacks (09), and a column (备注) the mapping does not know."""
+    rows = [
+        HEADER,
+        f"1,{prefix}1,张某,,{P2},（2024）京0105执1号,{COURT_NAME},01,2024年12月1日,"
+        '2024年12月2日,"12,000",甲',
+        f"2,{prefix}2,李某,,{P2},（2024）京0105执2号,{COURT_NAME},09,2024年12月1日,,5000,乙",
+    ]
+    path = folder / "enforcement.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("gb18030"))
     return path

@@ -9,14 +9,11 @@ width in both languages, into ``docs/screenshots/`` (the README shows them).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from socialcredit.api.app import ApiSettings
@@ -25,14 +22,11 @@ from socialcredit.registry.workflows.objections import file_objection
 from socialcredit.registry.writes.tick import tick
 from socialcredit.web.app import create_portal_app
 from tests.api.server import serving
-from tests.conftest import ROOT
-from tests.web.browser import DESKTOP, PHONE, chromium
+from tests.web.browser import DESKTOP, PHONE, accessible, chromium, shoot
 from tests.web.conftest import settings
 from tests.web.mail import Inbox, smtp_server
 from tests.web.seed import O1, P1, P2, Seeded, seed
 
-SHOTS = ROOT / "docs" / "screenshots"
-AXE = Axe()
 PUBLIC = (
     "/",
     "/lookup?q=Fuzhou",
@@ -56,7 +50,7 @@ SUBJECT = (
     f"/subjects/{P2}",
 )
 REVIEWER = ("/review", "/review/objections/1")
-AGENCY = ("/agency",)
+AGENCY = ("/agency", "/agency/quarantine")
 MAIN = {"home": "/", "organisation": f"/organisations/{O1}", "statistics": "/statistics"}
 
 
@@ -101,26 +95,7 @@ def _sign_in_by_key(page: Page, key: str) -> None:
 def _check(page: Page, path: str, language: str) -> None:
     """The page answers in ``language``, passes axe and fits the phone's width."""
     page.goto(path)
-    assert page.get_attribute("html", "lang") == {"zh": "zh-Hans", "en": "en"}[language], path
-    results = AXE.run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{path} [{language}]: {bad}"
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"] + 1, f"{path} [{language}] is {width}px wide on a phone"
-
-
-def _shoot(page: Page, name: str, language: str, size: str) -> None:
-    if os.environ.get("SOCIALCREDIT_SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        path = SHOTS / f"{name}-{language}-{size}.png"
-        page.screenshot(path=str(path))
-        with Image.open(path) as shot:  # a palette of 128 colours: a third of the bytes
-            small = shot.convert("RGB").quantize(colors=128)
-        small.save(path, optimize=True)
+    accessible(page, path, language)
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -143,14 +118,14 @@ def test_main_pages_at_phone_and_desktop_width(site: Site, language: str) -> Non
         page = _page(site, language, viewport)
         for name, path in MAIN.items():
             page.goto(path)
-            _shoot(page, name, language, size)
+            shoot(page, name, language, size)
         _sign_in_by_key(page, site.seeded.keys["subject"])
-        _shoot(page, "my-file", language, size)
+        shoot(page, "my-file", language, size)
         page.context.clear_cookies()
         page.goto(f"/?lang={language}")
         _sign_in_by_key(page, site.seeded.keys["reviewer"])
         page.goto("/review/objections/1")
-        _shoot(page, "review-case", language, size)
+        shoot(page, "review-case", language, size)
         assert page.locator("h1").count() == 1
         page.context.close()
 

@@ -1,22 +1,20 @@
 """The reviewer's desk and the agency's upload: the queue, a case with the record and grounds,
-the decision through the workflow; a records file and its line report; a file too large; and a
-role on the wrong desk."""
+the decision through the workflow; a file too large; and a role on the wrong desk (the agency's
+preview, submission and quarantine: test_agency.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from socialcredit.api.app import ApiSettings
 from socialcredit.registry import Actor
-from socialcredit.registry.store.quarantine import QuarantineLine
 from socialcredit.registry.workflows.attachments import NewAttachment, add_attachment
 from socialcredit.web.app import create_portal_app
 from tests.api.helpers import audit, counts
 from tests.web.conftest import Portal, settings
-from tests.web.seed import P1, csrf_of, records_file
+from tests.web.seed import P1, csrf_of
 
 
 def _object(portal: Portal) -> None:
@@ -78,20 +76,6 @@ def test_a_subject_may_not_use_the_reviewers_desk(portal: Portal) -> None:
     portal.sign_in("subject")
     assert portal.client.get("/review?lang=en").status_code == 403
     assert portal.client.get("/agency").status_code == 403
-
-
-def test_an_agency_uploads_a_records_file(portal: Portal, tmp_path: Path) -> None:
-    portal.client.get("/?lang=en")
-    token = portal.sign_in("court")
-    path = records_file(tmp_path)
-    files = {"file": ("records.jsonl", path.read_bytes(), "application/jsonl")}
-    report = portal.client.post("/agency/upload", data={"csrf": token}, files=files)
-    assert report.status_code == 200, report.text
-    assert "registered 1" in report.text and "refused 1" in report.text
-    assert "U2" in report.text
-    with portal.seeded.registry.session() as session:
-        kept = session.execute(select(QuarantineLine)).scalars().all()
-    assert [(q.source, q.line, q.status) for q in kept] == [("records.jsonl", 2, "open")]
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(portal: Portal, tmp_path: Path) -> None:

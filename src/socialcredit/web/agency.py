@@ -1,37 +1,79 @@
-"""The agency's desk: upload a records file (JSON Lines or CSV, the format of ``socialcredit
-records submit``) and see the report line by line. The submission goes through the same calls
-as the API's batch route: items of another authority are refused (and the attempt audited), every
-line is checked by the engine, valid lines are registered and refused ones quarantined (the
-agency lists and resubmits them with `records quarantine` or the API)."""
+"""The agency's desk: upload a records file (JSON Lines or CSV in our field names, or the
+agency's own export with its mapping), preview the first rows mapped with each row's problems
+and the file's warnings (nothing stored), then confirm and see the counts: in = stored +
+unchanged + quarantined. The submission goes through the same calls as the API's upload: an
+agency uses only its own mappings, items of another authority are refused (and the attempt
+audited), every line is checked by the engine, refused lines are quarantined
+(:mod:`socialcredit.web.quarantine` lists them and resubmits corrections).
+
+The confirmation sends the files again, bound to the preview by :class:`~.uploads.Seal`."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
 
 from socialcredit.api.deps import Caller, registry_of
-from socialcredit.errors import RequestInvalidError, SocialCreditError
+from socialcredit.errors import AccessDeniedError, InputError, RequestInvalidError
 from socialcredit.ingest.files import rows
+from socialcredit.ingest.mapping_load import Mapping
+from socialcredit.ingest.mapping_models import RowKind
 from socialcredit.registry import Registry
 from socialcredit.registry.workflows.submissions import check_items
-from socialcredit.registry.workflows.uploads import Upload, submit_file
-from socialcredit.registry.writes.submit import Submission, SubmitReport
+from socialcredit.registry.workflows.uploads import (
+    FileReport,
+    Upload,
+    mapping_bytes,
+    preview_rows,
+    submit_file,
+)
+from socialcredit.registry.writes.intake import checked_for
+from socialcredit.registry.writes.submit import Submission
 from socialcredit.web.pages import cookies_of, need, portal_router, render
 from socialcredit.web.settings import PortalSettings
+from socialcredit.web.uploads import (
+    Posted,
+    Seal,
+    declared_too_large,
+    posted_files,
+    text_field,
+)
 
 router = portal_router()
 SUBMIT = "agency submission (portal)"
 SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv")
+PREVIEW_ROWS = 20
 
 
-class TooLargeError(SocialCreditError):
-    code: ClassVar[str] = "too-large"
-    http_status: ClassVar[int] = 413
+class ForeignMappingError(AccessDeniedError):
+    """The mapping uploaded is another agency's."""
+
+    code: ClassVar[str] = "mapping-foreign"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One row of the preview: its line, its fields as read and its problems."""
+
+    line: int
+    fields: dict[str, str]
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class Preview:
+    kind: str  # records or links
+    mapping: str | None
+    warnings: list[str]
+    rows: list[Shown]
 
 
 @router.get("/agency")
@@ -42,49 +84,123 @@ async def desk(request: Request) -> Response:
     return render(request, "agency.html", context)
 
 
-def _submit(reg: Registry, who: Caller, name: str, data: bytes) -> SubmitReport:
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise RequestInvalidError("name the file .jsonl (JSON Lines) or .csv", {"file": name})
-    authority = who.need().authority or ""
+def _authority(who: Caller) -> str:
+    return who.need().authority or ""
+
+
+def _mapping(reg: Registry, posted: Posted, agency: str) -> Mapping | None:
+    """The uploaded mapping checked against the policies, for this agency only."""
+    if posted.mapping is None:
+        return None
+    try:
+        return mapping_bytes(reg, posted.mapping, posted.mapping_name or "mapping.yaml", agency)
+    except AccessDeniedError as exc:
+        raise ForeignMappingError(exc.message, exc.details) from None
+
+
+@contextmanager
+def _on_disk(posted: Posted, mapping: Mapping | None) -> Iterator[Path]:
+    """The records file in a private temporary folder, deleted when done; a file that cannot
+    be read is refused in the words of its own name (the temporary path is never shown)."""
+    if mapping is None:
+        suffix = Path(posted.name).suffix.lower()
+        if suffix not in SUFFIXES:
+            raise RequestInvalidError(
+                "name the file .jsonl (JSON Lines) or .csv, or send its mapping",
+                {"file": posted.name},
+            )
+    else:
+        suffix = f".{mapping.model.source.format}"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        raws = [raw for _, raw in rows(path) if isinstance(raw, dict)]
-        check_items(reg, raws, authority, who.actor)
-        upload = Upload(path, None, name)
-        return submit_file(reg, upload, Submission(authority, who.actor)).report
+        path.write_bytes(posted.data)
+        try:
+            yield path
+        except InputError as exc:
+            shown = exc.message.replace(str(path), posted.name)
+            raise InputError(shown, {**exc.details, "path": posted.name}) from None
 
 
-def _too_large(request: Request, settings: PortalSettings) -> TooLargeError | None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_upload_bytes + 10_000:
-        return TooLargeError(f"the upload is larger than {settings.max_upload_bytes} bytes", {})
-    return None
+def _plain_preview(reg: Registry, path: Path, agency: str) -> list[Shown]:
+    with reg.session() as session:
+        policies = reg.policies(session).policy_set
+    shown: list[Shown] = []
+    for number, raw in rows(path):
+        if isinstance(raw, str):
+            shown.append(Shown(number, {}, [raw]))
+        else:
+            checked = checked_for(raw, policies, agency)
+            problems = checked.reasons + [f"warning: {w}" for w in checked.warnings]
+            shown.append(Shown(number, {k: str(v) for k, v in raw.items()}, problems))
+        if len(shown) >= PREVIEW_ROWS:
+            break
+    return shown
+
+
+def _mapped_preview(reg: Registry, path: Path, mapping: Mapping, agency: str) -> Preview:
+    with reg.session() as session:
+        policies = reg.policies(session).policy_set
+    warnings, found = preview_rows(path, mapping, PREVIEW_ROWS)
+    shown = []
+    for row in found:
+        problems = list(row.reasons)
+        if not problems and mapping.rows is RowKind.RECORDS:
+            checked = checked_for(row.fields, policies, agency)
+            problems = checked.reasons + [f"warning: {w}" for w in checked.warnings]
+        shown.append(Shown(row.line, row.fields, problems))
+    name = mapping.model.mapping.name
+    return Preview(str(mapping.rows.value), name, warnings, shown)
+
+
+def _preview(reg: Registry, who: Caller, posted: Posted) -> Preview:
+    """The first rows of the upload as a submission would read them; nothing is stored."""
+    agency = _authority(who)
+    mapping = _mapping(reg, posted, agency)
+    with _on_disk(posted, mapping) as path:
+        if mapping is None:
+            return Preview("records", None, [], _plain_preview(reg, path, agency))
+        return _mapped_preview(reg, path, mapping, agency)
+
+
+def _submit(reg: Registry, who: Caller, posted: Posted) -> FileReport:
+    agency = _authority(who)
+    mapping = _mapping(reg, posted, agency)
+    with _on_disk(posted, mapping) as path:
+        if mapping is None:
+            raws = [raw for _, raw in rows(path) if isinstance(raw, dict)]
+            check_items(reg, raws, agency, who.actor)
+        upload = Upload(path, mapping, posted.name)
+        return submit_file(reg, upload, Submission(agency, who.actor))
+
+
+async def _form(request: Request) -> tuple[FormData, Caller, Posted]:
+    """The form (CSRF checked before anything is read or changed), the agency, the files."""
+    settings: PortalSettings = request.app.state.portal_settings
+    refused = declared_too_large(request, settings)
+    if refused is not None:
+        raise refused
+    form = await request.form(max_files=2, max_fields=5)
+    cookies_of(request).check_form(request, text_field(form, "csrf"))
+    who = await need(request, SUBMIT, "agency")
+    return form, who, await posted_files(form, settings)
+
+
+@router.post("/agency/preview")
+async def preview(request: Request) -> Response:
+    """The first rows mapped, their problems and the file's warnings; nothing is stored."""
+    _, who, posted = await _form(request)
+    found = await run_in_threadpool(_preview, registry_of(request), who, posted)
+    seal = Seal(request.app.state.portal_settings).sign(posted, who.need().id)
+    context: dict[str, Any] = {"posted": posted, "preview": found, "seal": seal}
+    return render(request, "agency_preview.html", context)
 
 
 @router.post("/agency/upload")
 async def upload(request: Request) -> Response:
-    """Submit the uploaded file; a file over the limit is refused before it is read."""
-    settings: PortalSettings = request.app.state.portal_settings
-    refused = _too_large(request, settings)
-    if refused is not None:
-        raise refused
-    form = await request.form(max_files=1, max_fields=5)
-    posted = form.get("csrf")
-    cookies_of(request).check_form(request, posted if isinstance(posted, str) else None)
-    who = await need(request, SUBMIT, "agency")
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise RequestInvalidError("choose a records file to upload", {})
-    data = await upload.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise TooLargeError(f"the upload is larger than {settings.max_upload_bytes} bytes", {})
-    name = upload.filename or "upload"
-    report = await run_in_threadpool(_submit, registry_of(request), who, name, data)
-    context: dict[str, Any] = {
-        "name": name,
-        "report": report,
-        "counts": {s: report.count(s) for s in ("registered", "unchanged", "refused")},
-    }
+    """Submit the files previewed (sent again, checked against the preview's seal)."""
+    form, who, posted = await _form(request)
+    seal = Seal(request.app.state.portal_settings)
+    seal.check(text_field(form, "seal"), posted, who.need().id)
+    report = await run_in_threadpool(_submit, registry_of(request), who, posted)
+    context: dict[str, Any] = {"name": posted.name, "report": report, "counts": report.counts()}
     return render(request, "upload_report.html", context)

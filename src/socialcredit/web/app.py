@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from socialcredit.api.app import ApiSettings, create_app
-from socialcredit.web import agency, basepages, evidence, mine, public, review, signin
+from socialcredit.web import (
+    agency,
+    basepages,
+    evidence,
+    mine,
+    public,
+    quarantine,
+    review,
+    signin,
+)
 from socialcredit.web.security import Cookies
 from socialcredit.web.settings import PortalSettings
 
@@ -21,7 +30,7 @@ def mount(app: FastAPI, settings: PortalSettings) -> FastAPI:
     """Add the portal's pages and static files to ``app`` (the API's application)."""
     app.state.portal_cookies = Cookies(settings)
     app.state.portal_settings = settings
-    for module in (public, basepages, signin, mine, evidence, review, agency):
+    for module in (public, basepages, signin, mine, evidence, review, agency, quarantine):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -23,7 +23,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
 from socialcredit.api.deps import Caller, registry_of
-from socialcredit.errors import AccessDeniedError, RequestInvalidError, SocialCreditError
+from socialcredit.errors import (
+    AccessDeniedError,
+    ProblemsError,
+    RequestInvalidError,
+    SocialCreditError,
+)
 from socialcredit.registry import Actor, Registry
 from socialcredit.registry.store.casework import Principal
 from socialcredit.registry.workflows.principals import Identity, identity_of
@@ -173,6 +178,28 @@ ERROR_TEXTS: dict[str, tuple[str, str]] = {
         N_("The registry refused it; see the details."),
     ),
     "unavailable": (N_("Not available here"), N_("This server cannot produce this document.")),
+    "input-invalid": (
+        N_("The file could not be read"),
+        N_(
+            "Nothing was stored. Check the file's format and encoding (and those its mapping "
+            "declares), then upload it again."
+        ),
+    ),
+    "mapping-invalid": (
+        N_("The mapping could not be loaded"),
+        N_("Nothing was stored. Correct the mapping at the lines shown and upload it again."),
+    ),
+    "mapping-foreign": (
+        N_("This mapping is another agency's"),
+        N_("Nothing was stored. An agency submits only with its own mappings."),
+    ),
+    "preview-stale": (
+        N_("These are not the files previewed"),
+        N_(
+            "Nothing was stored: the files sent are not the ones previewed, or the preview has "
+            "expired. Please upload and preview them again."
+        ),
+    ),
 }
 GENERIC = (N_("Something went wrong"), N_("Nothing was changed. Please try again later."))
 
@@ -187,7 +214,14 @@ def error_page(request: Request, exc: SocialCreditError | RequestValidationError
         ended = "&expired=1" if SESSION in request.cookies else ""
         return RedirectResponse(f"/sign-in?next={target}{ended}", status_code=303)
     heading, text = ERROR_TEXTS.get(code, GENERIC)
-    context = {"heading": heading, "text": text, "code": code, "detail": detail}
+    problems = [p.render() for p in exc.problems] if isinstance(exc, ProblemsError) else []
+    context = {
+        "heading": heading,
+        "text": text,
+        "code": code,
+        "detail": detail,
+        "problems": problems,
+    }
     return render(request, "error.html", context, status=status)
 
 

@@ -50,6 +50,13 @@ demo: $(STAMP)
 	$(BIN)/socialcredit check 371082197503150010 flight-booking --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 371082197503150010 rail-high-speed --db $(DEMO_DB) --purpose "demo"
 	$(BIN)/socialcredit check 11010519491231002X flight-booking --db $(DEMO_DB) --purpose "demo"
+	$(BIN)/socialcredit principal create airline --role service --service flight-booking \
+		--service rail-high-speed --db $(DEMO_DB) > $(DEMO_DIR)/airline-key.txt
+	$(BIN)/socialcredit audit keygen --out $(DEMO_DIR)/feed-key.pem
+	$(BIN)/socialcredit feeds export --provider airline --day 2025-06-01 --full \
+		--out $(DEMO_DIR)/feeds --key $(DEMO_DIR)/feed-key.pem --db $(DEMO_DB)
+	$(BIN)/socialcredit feeds verify $(DEMO_DIR)/feeds/airline-2025-06-01-full.manifest.json \
+		--public-key $(DEMO_DIR)/feed-key.pem.pub
 	$(BIN)/socialcredit audit keygen --out $(DEMO_DIR)/anchor-key.pem
 	$(BIN)/socialcredit audit checkpoint --key $(DEMO_DIR)/anchor-key.pem \
 		--anchors $(DEMO_DIR)/anchors --db $(DEMO_DB)

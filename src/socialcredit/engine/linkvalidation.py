@@ -18,6 +18,7 @@ from typing import Any
 from socialcredit.engine.hygiene import date_problem, text_problem
 from socialcredit.engine.links import LINK_FIELDS, Link, LinkSource
 from socialcredit.engine.records import DisputeOutcome
+from socialcredit.engine.validation import dispute_order, outcome_presence
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import SubjectId, SubjectKind, parse_subject
 
@@ -109,21 +110,14 @@ def _date_order(d: Mapping[str, date | None], out: CheckedLink) -> None:
         when = d[key]
         if when is not None and when < start:
             out.reasons.append(f"{key} {when} is before valid_from {start}")
-    disputed, decided = d["disputed_on"], d["dispute_decided_on"]
-    if decided is not None and disputed is None:
-        out.reasons.append("dispute_decided_on is set but the link was never disputed")
-    elif decided is not None and disputed is not None and decided < disputed:
-        out.reasons.append(f"dispute_decided_on {decided} is before disputed_on {disputed}")
+    out.reasons += dispute_order(d["disputed_on"], d["dispute_decided_on"], "link")
 
 
 def _outcome(raw: Mapping[str, Any], decided: bool, out: CheckedLink) -> DisputeOutcome | None:
     text = _text(raw, "dispute_outcome")
+    out.reasons += outcome_presence(text, decided)
     if text is None:
-        if decided:
-            out.reasons.append("dispute_decided_on is set without a dispute_outcome")
         return None
-    if not decided:
-        out.reasons.append("dispute_outcome is set but dispute_decided_on is not")
     if text not in {o.value for o in LINK_OUTCOMES}:
         out.reasons.append(
             f"dispute_outcome {text!r} is not one of: upheld, revoked (a link is not "

@@ -91,21 +91,30 @@ def _date_order(d: Mapping[str, date | None], out: Checked) -> None:
         when = d[key]
         if when is not None and when < decided:
             out.reasons.append(f"{key} {when} is before decided_on {decided}")
-    disputed, decided_dispute = d["disputed_on"], d["dispute_decided_on"]
-    if decided_dispute is not None and disputed is None:
-        out.reasons.append("dispute_decided_on is set but the record was never disputed")
-    elif decided_dispute is not None and disputed is not None and decided_dispute < disputed:
-        out.reasons.append(f"dispute_decided_on {decided_dispute} is before disputed_on")
+    out.reasons += dispute_order(d["disputed_on"], d["dispute_decided_on"], "record")
+
+
+def dispute_order(disputed: date | None, decided: date | None, what: str) -> list[str]:
+    """Why a dispute's dates are impossible: decided without being disputed, or before."""
+    if decided is not None and disputed is None:
+        return [f"dispute_decided_on is set but the {what} was never disputed"]
+    if decided is not None and disputed is not None and decided < disputed:
+        return [f"dispute_decided_on {decided} is before disputed_on {disputed}"]
+    return []
+
+
+def outcome_presence(text: str | None, decided: bool) -> list[str]:
+    """Why a dispute's outcome and decision date do not go together (one without the other)."""
+    if text is None:
+        return ["dispute_decided_on is set without a dispute_outcome"] if decided else []
+    return [] if decided else ["dispute_outcome is set but dispute_decided_on is not"]
 
 
 def _outcome(raw: Mapping[str, Any], decided: bool, out: Checked) -> DisputeOutcome | None:
     text = _text(raw, "dispute_outcome")
+    out.reasons += outcome_presence(text, decided)
     if text is None:
-        if decided:
-            out.reasons.append("dispute_decided_on is set without a dispute_outcome")
         return None
-    if not decided:
-        out.reasons.append("dispute_outcome is set but dispute_decided_on is not")
     try:
         return DisputeOutcome(text)
     except ValueError:

@@ -29,7 +29,8 @@ class Cleared:
 
 @dataclass(frozen=True)
 class Rows:
-    """Rows to insert into ``table``, all with the same keys."""
+    """Rows to insert into ``table``, all with the same keys (and those of the writes it may
+    be combined with, too)."""
 
     table: Table
     rows: Sequence[Mapping[str, Any]]
@@ -81,14 +82,15 @@ def combined(
     one change per table (those with no row left out), and not combined across the cut after
     each write numbered (from 1) in ``cuts``. ``between`` is called after each write is taken
     from ``writes``, before the next is produced."""
-    first: ChunkWrite | None = None
+    first: ChunkWrite | None = None  # the first write of those being combined
+    tables: tuple[tuple[type, str], ...] = ()
     parts: list[list[Any]] = []
     for n, write in enumerate(writes, 1):
-        if first is not None and _shape(write) != _shape(first):
+        if first is not None and _shape(write) != tables:
             yield from _changes(first, parts)
             first = None
         if first is None:
-            first, parts = write, [[] for _ in write]
+            first, tables, parts = write, _shape(write), [[] for _ in write]
         for part, change in zip(parts, write, strict=True):
             part.extend(change.rows if isinstance(change, Rows) else change.pairs)
         between()

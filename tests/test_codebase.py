@@ -9,6 +9,7 @@ from tests.conftest import ROOT
 
 SRC = ROOT / "src" / "socialcredit"
 MAX_LINES = 600
+MAX_REGISTRY_LINES = 300  # the registry's modules, migrations aside
 MAX_FUNCTION_LINES = 60
 REASON_MARK = "Size:"  # a module docstring line "Size: <why this module is bigger>"
 
@@ -24,6 +25,13 @@ def test_no_module_is_oversized_without_a_reason() -> None:
         lines = text.count("\n")
         doc = ast.get_docstring(ast.parse(text)) or ""
         assert lines <= MAX_LINES or REASON_MARK in doc, f"{name} has {lines} lines"
+
+
+def test_registry_modules_stay_under_300_lines() -> None:
+    for name, text in _modules():
+        lines = text.count("\n")
+        if name.startswith("src/socialcredit/registry/") and "/migrations/" not in name:
+            assert lines < MAX_REGISTRY_LINES, f"{name} has {lines} lines"
 
 
 def test_median_module_stays_small() -> None:

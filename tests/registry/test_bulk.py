@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import Connection, delete, event, select
 
 from socialcredit.registry import Registry
+from socialcredit.registry.store.background import BackgroundSink, cuts
 from socialcredit.registry.store.choose import backend_of
 from socialcredit.registry.store.models import RecordEvent, RecordRow, Subject, table
 from socialcredit.registry.store.pgsettings import LOOKUPS_OFF, LOOKUPS_ON
 from socialcredit.registry.store.postgres import PostgresTuning
+from socialcredit.registry.store.sink import PairDeletes, Rows
 from socialcredit.registry.writes import reassess
 from socialcredit.registry.writes.lifecycle import StatusChange, change_status
 from socialcredit.registry.writes.submit import Submission, submit_lines
@@ -23,7 +25,7 @@ from socialcredit.registry.writes.tick import tick
 from tests.registry.conftest import OPERATOR, open_registry, tuned
 from tests.registry.helpers import COURT, assert_stored_equal_engine, person, spc
 
-COPYING = PostgresTuning().copy_min  # rows enough for the background writer
+COPYING = PostgresTuning().copy_min  # rows enough for the background sink
 
 # Text that COPY's text format must escape and records may hold: backslashes (before "t", "n"
 # and "N" too), quotes, Chinese. Tabs, newlines and other control characters never reach it
@@ -158,16 +160,15 @@ def test_background_copies_raise_the_first_error(registry: Registry) -> None:
     backend = backend_of(registry.engine)
     with registry.engine.connect() as conn:
         failing = pytest.raises(psycopg.errors.ForeignKeyViolation)
-        with failing, conn.begin(), backend.writer(conn, COPYING) as out:
-            assert out.background
-            out.put(table(RecordEvent), [event | {"record_id": 10**6, "at": now}])
-            out.put(table(Subject), [subject])
-            out.poll()
+        with failing, conn.begin(), backend.sink(conn, COPYING) as sink:
+            assert isinstance(sink, BackgroundSink)
+            sink.write([(Rows(table(RecordEvent), [event | {"record_id": 10**6, "at": now}]),)])
+            sink.write([(Rows(table(Subject), [subject]),)])
         assert conn.execute(select(table(Subject).c.id)).all() == []
         conn.rollback()
         with conn.begin():  # a later background block on the connection works
-            with backend.writer(conn, COPYING) as out:
-                out.put(table(Subject), [subject])
+            with backend.sink(conn, COPYING) as sink:
+                sink.write([(Rows(table(Subject), [subject]),)])
             assert conn.execute(select(table(Subject).c.id)).scalars().all() == [person(1)]
 
 
@@ -182,23 +183,52 @@ def test_background_copies_wait_for_the_server_and_drop_the_rest_on_an_error(
     backend = backend_of(registry.engine)
     with registry.engine.connect() as conn:
         with conn.begin() as transaction:
-            with backend.writer(conn, COPYING) as out:
+            with backend.sink(conn, COPYING) as sink:
                 for part in range(0, 300, 30):
-                    out.put(table(Subject), subjects[part : part + 30])
+                    sink.write([(Rows(table(Subject), subjects[part : part + 30]),)])
             assert len(conn.execute(select(table(Subject).c.id)).all()) == 300
             transaction.rollback()
-        with pytest.raises(ZeroDivisionError), conn.begin(), backend.writer(conn, COPYING) as out:
+        with pytest.raises(ZeroDivisionError), conn.begin(), backend.sink(conn, COPYING) as sink:
             for part in range(0, 300, 30):
-                out.put(table(Subject), subjects[part : part + 30])
+                sink.write([(Rows(table(Subject), subjects[part : part + 30]),)])
             _ = 1 / 0
         assert conn.execute(select(table(Subject).c.id)).all() == []
 
 
 def test_a_chunks_assessment_rows_go_out_in_a_few_batches_in_the_background() -> None:
-    assert reassess._cuts(1000, background=True) == {500, 800}
-    assert reassess._cuts(150, background=True) == {75}  # what is left is a batch too
-    assert reassess._cuts(99, background=True) == set()  # too few to split
-    assert reassess._cuts(1000, background=False) == set()  # inline: one insert per table
+    assert cuts(1000) == {500, 800}
+    assert cuts(150) == {75}  # what is left is a batch too
+    assert cuts(99) == set()  # too few to split
+
+
+def test_an_immediate_sink_stores_a_write_call_in_one_statement_per_table(db_url: str) -> None:
+    """Stored at once (SQLite; few rows on PostgreSQL), the consecutive writes of the same
+    tables given to one call are combined: one insert per table, in the order given, even for
+    a thousand writes; a delete of pairs comes after the rows before it. (On PostgreSQL the
+    insert is made an ``INSERT`` here, not a ``COPY``, to be seen.)"""
+    now = datetime.now(UTC)
+    subjects = table(Subject)
+    writes = [
+        (Rows(subjects, [{"id": person(n), "kind": "person", "created_at": now}]),)
+        for n in range(1000)
+    ]
+    gone = [(person(n), "person") for n in range(0, 1000, 2)]
+    statements: list[str] = []
+
+    def seen(_c: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split(maxsplit=1)[0].upper())
+
+    inserting = tuned(db_url, PostgresTuning(copy_min=10**9))
+    with open_registry(db_url, inserting) as registry, registry.engine.connect() as conn:
+        with conn.begin(), backend_of(conn).sink(conn, 1) as sink:
+            assert not isinstance(sink, BackgroundSink)
+            event.listen(conn, "before_cursor_execute", seen)
+            sink.write(writes)
+            sink.write([(PairDeletes(subjects, ("id", "kind"), gone),)])
+            event.remove(conn, "before_cursor_execute", seen)
+        stored = conn.execute(select(subjects.c.id)).scalars().all()
+    assert statements == ["INSERT", "DELETE"]
+    assert sorted(stored) == sorted(person(n) for n in range(1, 1000, 2))
 
 
 def _decision_rows(registry: Registry) -> dict[tuple[str, str], tuple[str, Any]]:

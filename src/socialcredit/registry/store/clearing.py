@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from socialcredit.registry.store.backend import Backend, Cleared
+from socialcredit.registry.store.backend import Backend
 from socialcredit.registry.store.models import (
     AssessmentDecision,
     AssessmentList,
@@ -32,6 +32,7 @@ from socialcredit.registry.store.models import (
     AssessmentScore,
     table,
 )
+from socialcredit.registry.store.sink import Cleared
 
 ASSESSMENT_TABLES = (AssessmentScore, AssessmentList, AssessmentDecision, AssessmentRow)
 _LISTS, _DECISIONS = table(AssessmentList), table(AssessmentDecision)

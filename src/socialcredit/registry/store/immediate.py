@@ -1,4 +1,4 @@
-"""A writer that stores each table's rows at once (SQLite; PostgreSQL's small writes)."""
+"""A sink that stores each change at once (SQLite; PostgreSQL's small writes)."""
 
 from __future__ import annotations
 
@@ -7,35 +7,30 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, tuple_
 
-from socialcredit.registry.store.backend import Cleared
+from socialcredit.registry.store.sink import Cleared, PairDeletes, Rows, Writes, combined
 
 Insert = Callable[[Connection, Table, Sequence[Mapping[str, Any]]], None]
 Clear = Callable[[Connection, list[str]], Cleared]
 
 
-class ImmediateWriter:
-    """Each :meth:`put` inserts at once; nothing runs in the background."""
+class ImmediateSink:
+    """Each :meth:`write` combines its writes into one statement per table and runs them
+    before it returns; nothing runs in the background."""
 
     def __init__(self, conn: Connection, insert: Insert, clear: Clear) -> None:
         self._conn, self._insert, self._clear = conn, insert, clear
 
-    @property
-    def background(self) -> bool:
-        return False
-
     def clear_assessments(self, subjects: list[str]) -> Cleared:
         return self._clear(self._conn, subjects)
 
-    def put(self, tbl: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            self._insert(self._conn, tbl, rows)
+    def write(self, writes: Writes) -> None:
+        for change in combined(writes):
+            if isinstance(change, Rows):
+                self._insert(self._conn, change.table, change.rows)
+            else:
+                self._delete(change)
 
-    def delete_pairs(
-        self, tbl: Table, columns: tuple[str, str], pairs: Sequence[tuple[str, str]]
-    ) -> None:
-        if pairs:
-            both = tuple_(tbl.c[columns[0]], tbl.c[columns[1]])
-            self._conn.execute(delete(tbl).where(both.in_(pairs)))
-
-    def poll(self) -> None:
-        return None
+    def _delete(self, change: PairDeletes) -> None:
+        tbl, (a, b) = change.table, change.columns
+        both = tuple_(tbl.c[a], tbl.c[b])
+        self._conn.execute(delete(tbl).where(both.in_(list(change.pairs))))

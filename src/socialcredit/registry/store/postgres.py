@@ -1,10 +1,11 @@
 """PostgreSQL: the server for many writers and readers.
 
-A chunk's rows go in with ``COPY`` in the background (:mod:`.background`, :mod:`.copytext`),
-their ids drawn from the table's sequence first; a subject's stored assessment is cleared in
-one statement, keeping the decision rows the new assessment repeats word for word; writers of
-the same subjects take turns on advisory locks; keyed lookups are planned without sequential
-scans (:mod:`.pgsettings`); the check transaction is one pipeline (:mod:`.pgcheck`).
+A transaction's chunk writes go in with ``COPY`` in the background (:mod:`.background`,
+:mod:`.copytext`), their ids drawn from the table's sequence first; a subject's stored
+assessment is cleared in one statement, keeping the decision rows the new assessment repeats
+word for word; writers of the same subjects take turns on advisory locks; keyed lookups are
+planned without sequential scans (:mod:`.pgsettings`); the check transaction is one pipeline
+(:mod:`.pgcheck`).
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from socialcredit.registry.store.backend import Backend, CheckAudit, Cleared, Writer
-from socialcredit.registry.store.background import BackgroundWriter
+from socialcredit.registry.store.backend import Backend, CheckAudit
+from socialcredit.registry.store.background import BackgroundSink
 from socialcredit.registry.store.clearing import clear_in_one, gathered
 from socialcredit.registry.store.copytext import copy_rows
-from socialcredit.registry.store.immediate import ImmediateWriter
+from socialcredit.registry.store.immediate import ImmediateSink
 from socialcredit.registry.store.pgcheck import run_check
 from socialcredit.registry.store.pgsettings import key_lookups
+from socialcredit.registry.store.sink import Cleared, Sink
 
 T = TypeVar("T")
 
@@ -82,7 +84,7 @@ class PostgresTuning:
 
     copy_min: int = 16
     """Below this many rows a plain executemany is cheaper than opening a ``COPY`` (two round
-    trips); from it on, a writer sends in the background."""
+    trips); from it on, a transaction's sink sends in the background."""
     check_copy_from: int = 64
     """From this many audit rows on (a batch request, not a group of single checks), a check
     transaction appends them by ``COPY``: two more round trips, but one statement for the
@@ -156,13 +158,13 @@ class PostgresBackend:
             conn.execute(_insert(tbl), list(rows))
 
     @contextmanager
-    def writer(self, conn: Connection, size: int) -> Iterator[Writer]:
+    def sink(self, conn: Connection, size: int) -> Iterator[Sink]:
         """In the background from ``copy_min`` rows on: then the stored decision rows that a
         new assessment repeats are kept (:class:`Cleared`), not deleted and written again."""
         if size < self.tuning.copy_min:
-            yield ImmediateWriter(conn, self.insert, _clear_all)
+            yield ImmediateSink(conn, self.insert, _clear_all)
             return
-        found = BackgroundWriter(conn, _driver(conn), lambda subjects: _clear(conn, subjects))
+        found = BackgroundSink(conn, _driver(conn), lambda subjects: _clear(conn, subjects))
         try:
             yield found
         except BaseException:

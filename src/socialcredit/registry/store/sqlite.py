@@ -2,9 +2,9 @@
 
 Foreign keys on, WAL with ``synchronous=NORMAL``, a larger page cache, fewer checkpoints, and
 ``BEGIN IMMEDIATE`` transactions: one writer at a time, so two writers never read the same
-audit head and need no other lock. Rows go in with one executemany ``INSERT``; a record's id
-is the next after the largest (what SQLite's row ids would give), drawn inside the writer's
-lock.
+audit head and need no other lock. A transaction's chunk writes go in at once, one
+executemany ``INSERT`` per table; a record's id is the next after the largest (what SQLite's
+row ids would give), drawn inside the writer's lock.
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL
 
-from socialcredit.registry.store.backend import Backend, CheckAudit, Cleared, Writer
+from socialcredit.registry.store.backend import Backend, CheckAudit
 from socialcredit.registry.store.checksql import CheckSql
 from socialcredit.registry.store.clearing import clear_each, clear_statements
 from socialcredit.registry.store.copytext import to_json
-from socialcredit.registry.store.immediate import ImmediateWriter
+from socialcredit.registry.store.immediate import ImmediateSink
+from socialcredit.registry.store.sink import Cleared, Sink
 
 T = TypeVar("T")
 
@@ -118,13 +119,13 @@ class SqliteBackend:
             conn.execute(_insert(tbl), list(rows))
 
     @contextmanager
-    def writer(self, conn: Connection, size: int) -> Iterator[Writer]:
+    def sink(self, conn: Connection, size: int) -> Iterator[Sink]:
         q = self.statements(clear_statements)
 
         def clear(conn: Connection, subjects: list[str]) -> Cleared:
             return clear_each(conn, q, subjects)
 
-        yield ImmediateWriter(conn, self.insert, clear)
+        yield ImmediateSink(conn, self.insert, clear)
 
     def first_value(self, conn: Connection, sql: str) -> Any:
         found = _driver(conn).execute(sql).fetchone()

@@ -60,11 +60,13 @@ from socialcredit.registry.store.models import (
     record_key,
     table,
 )
+from socialcredit.registry.store.sink import Rows
+from socialcredit.registry.writes.assessmentwrites import AssessmentWrites
 from socialcredit.registry.writes.events import event_values, submitted_events
 from socialcredit.registry.writes.notices import notice_values
 from socialcredit.registry.writes.orgcodes import resolve_candidates
 from socialcredit.registry.writes.quarantine_sink import Quarantine
-from socialcredit.registry.writes.reassess import Scope, prepare, write_assessments
+from socialcredit.registry.writes.reassessinput import Scope, prepare
 from socialcredit.registry.writes.retention_rules import retain_until
 
 
@@ -199,14 +201,12 @@ def _register(session: Session, under: _Under, new: list[Candidate]) -> None:
     subjects = sorted({r["subject_id"] for r in rows})
     # the new records are passed in, not read
     scope = Scope(subjects, when.today, sub.actor.name, fresh=_fresh(ids, rows, new))
-    with backend.writer(conn, len(record_rows)) as out:
-        prepared = prepare(conn, out, active, scope)
-        out.put(_SUBJECTS, subject_rows)
-        out.put(_RECORDS, record_rows)
+    with backend.sink(conn, len(record_rows)) as sink:
+        prepared = prepare(conn, sink, active, scope)
+        sink.write([(Rows(_SUBJECTS, subject_rows), Rows(_RECORDS, record_rows))])
         written = _children(ids, rows, active, when)
-        out.put(_EVENTS, written.events)
-        out.put(_NOTICES, written.notices)
-        write_assessments(prepared, out)
+        sink.write([(Rows(_EVENTS, written.events), Rows(_NOTICES, written.notices))])
+        sink.write(AssessmentWrites(prepared))
     append(session, sub.actor, written.audit)
 
 

@@ -13,7 +13,7 @@ in between leaves a line open whose correction is stored: resubmitting it again 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any

@@ -44,9 +44,16 @@ def read_lookup(reg: Registry, text: str, kind: IdentifierKind | str | None = No
     with the other kind said, refused (``held-as-other-kind``). Held by none and with no kind
     said, the lookup stays ambiguous (``ambiguous-kind``)."""
     said = None if kind is None else parse_lookup(text, kind)
-    ambiguity = _ambiguity(text)
-    if ambiguity is None:
-        return said if said is not None else parse_lookup(text)
+    try:
+        found = parse_lookup(text)  # the text alone: one parse where no kind is said
+    except IdentifierError as exc:
+        if exc.details.get("reason") != AMBIGUOUS_KIND:
+            if said is None:
+                raise
+            return said
+        ambiguity = exc
+    else:
+        return found if said is None else said
     held = _held_kind(reg, compact(text).upper())
     if held is None:
         if said is None:
@@ -59,15 +66,6 @@ def read_lookup(reg: Registry, text: str, kind: IdentifierKind | str | None = No
             {"identifier": shown(text), "reason": HELD_AS_OTHER_KIND, "held": held},
         )
     return parse_lookup(text, among=SubjectKind(held))
-
-
-def _ambiguity(text: str) -> IdentifierError | None:
-    """The refusal of ``text`` as ambiguous between the kinds, if it is."""
-    try:
-        parse_lookup(text)
-    except IdentifierError as exc:
-        return exc if exc.details.get("reason") == AMBIGUOUS_KIND else None
-    return None
 
 
 def _held_kind(reg: Registry, value: str) -> str | None:

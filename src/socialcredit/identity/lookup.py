@@ -21,7 +21,9 @@ from socialcredit.identity.kinds import (
     compact,
     shown,
 )
+from socialcredit.identity.resident import is_canonical_resident_id
 from socialcredit.identity.subject import READERS, inferred_kind, parse_subject
+from socialcredit.identity.uscc import uscc_check_character
 
 AMBIGUOUS_KIND = "ambiguous-kind"
 _DIGITS = frozenset("0123456789")
@@ -54,10 +56,19 @@ def parse_lookup(
     value = compact(text).upper()
     if not _all_digits(value):
         return parse_subject(text)
+    credit_code = uscc_check_character(value[:17]) == value[17]
+    if (
+        not credit_code
+        and among is not SubjectKind.ORGANISATION
+        and is_canonical_resident_id(value)
+    ):
+        return SubjectId(SubjectKind.PERSON, value, (), IdentifierKind.RESIDENT)  # the usual case
     person_kind = inferred_kind(value) or IdentifierKind.RESIDENT
     kinds = [
         k for k in (person_kind, IdentifierKind.USCC) if among is None or k.subject_kind is among
     ]
+    if not credit_code:
+        kinds = [k for k in kinds if k is not IdentifierKind.USCC]
     valid = [(k, found) for k in kinds if (found := _valid(text, k)) is not None]
     if len(valid) == 1:
         return valid[0][1]

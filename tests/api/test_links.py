@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from socialcredit.registry import Registry
 from socialcredit.registry.workflows.principals import PrincipalSpec, create_principal
 from tests.api.conftest import ADMIN, Keys
-from tests.registry.helpers import O1, P1, spc
+from tests.api.helpers import audit
+from tests.registry.helpers import O1, P1, P2, spc
 from tests.registry.linkhelpers import REGULATOR, legal_rep
 
 URL = "/v1/agency/links"
@@ -52,3 +53,36 @@ def test_a_link_from_submission_to_revocation(
     assert (
         client.post("/v1/checks", json=check, headers=keys["airline"]).json()["effect"] == "allow"
     )
+
+
+def test_an_agency_lists_only_its_own_links_paged_and_audited(
+    client: TestClient, keys: Keys, registry: Registry
+) -> None:
+    regulator = _bearer(registry, PrincipalSpec("regulator", "agency", authority=REGULATOR))
+    for n, person in enumerate((P1, P2), start=1):
+        role = "legal_representative" if n == 1 else "main_responsible_person"
+        sent = client.post(
+            URL, json=legal_rep(f"REG-{n}", O1, person, role=role), headers=regulator
+        )
+        assert sent.status_code == 201, sent.text
+    finding = legal_rep("C1", O1, P2, role="actual_controller", source="court_finding")
+    assert client.post(URL, json=finding, headers=keys["court"]).status_code == 201
+    before = {s: len(audit(registry, s)) for s in (P1, P2, O1)}
+    first = client.get(URL, params={"limit": 1}, headers=regulator)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["total"] == 2 and [k["id"] for k in body["items"]] == ["REG-1"]
+    [item] = body["items"]
+    assert (item["organisation"], item["person"], item["agency"]) == (O1, P1, REGULATOR)
+    rest = client.get(URL, params={"limit": 1, "offset": 1}, headers=regulator).json()
+    assert [k["id"] for k in rest["items"]] == ["REG-2"]
+    court = client.get(URL, headers=keys["court"]).json()
+    assert [k["id"] for k in court["items"]] == ["C1"] and court["total"] == 1
+    # each link read is audited under its person and its organisation
+    after = {s: [e.action for e in audit(registry, s)][before[s] :] for s in (P1, P2, O1)}
+    assert after == {
+        P1: ["read.link.agency"],
+        P2: ["read.link.agency", "read.link.agency"],
+        O1: ["read.link.agency"] * 3,
+    }
+    assert client.get(URL, headers=keys["subject"]).status_code == 403

@@ -51,3 +51,19 @@ def test_links_submit_end_to_end(db: str, tmp_path: Path) -> None:
     run(*decide, "--outcome", "upheld", "--reason", "again", code=1)  # nothing pending
     assert "allow" in run("check", P1, "rail-high-speed", "--db", db)
     assert "deny" in run("check", O1, "rail-high-speed", "--db", db)
+
+
+def test_links_list_shows_only_the_agencys_links(db: str, tmp_path: Path) -> None:
+    links = tmp_path / "links.jsonl"
+    links.write_text(json.dumps(legal_rep("L1", O1, P1)) + "\n")
+    run("links", "submit", str(links), "--agency", REGULATOR, "--db", db)
+    finding = tmp_path / "finding.jsonl"
+    controller = legal_rep("C1", O1, P2, role="actual_controller", source="court_finding")
+    finding.write_text(json.dumps(controller) + "\n")
+    run("links", "submit", str(finding), "--agency", COURT, "--db", db)
+    found = run("links", "list", "--agency", REGULATOR, "--db", db, "--json")
+    [mine] = [json.loads(line) for line in found.splitlines()]
+    assert (mine["id"], mine["person"], mine["role"]) == ("L1", P1, "legal_representative")
+    assert [e["kind"] for e in mine["events"]] == ["submitted"]
+    table = run("links", "list", "--agency", COURT, "--db", db)
+    assert "C1" in table and "L1" not in table and "1 of 1" in table

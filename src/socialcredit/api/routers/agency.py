@@ -20,17 +20,20 @@ from socialcredit.api.schemas import (
 )
 from socialcredit.api.views import (
     BatchSubmitOut,
+    LinkOut,
     LinkSubmitOut,
     OrganisationNameOut,
     OutcomeOut,
     PageOut,
     RecordOut,
     SubmitOut,
+    link_out,
     record_out,
 )
 from socialcredit.registry import Registry
 from socialcredit.registry.workflows.status import change_with_reason
 from socialcredit.registry.workflows.submissions import (
+    agency_links,
     agency_record,
     agency_records,
     check_items,
@@ -101,6 +104,14 @@ def own_records(reg: Reg, who: Agency, page: Page) -> PageOut[RecordOut]:
     found = agency_records(reg, _authority(who), page.limit, page.offset, who.actor)
     items = [record_out(s.row, s.events) for s in found.rows]
     return PageOut[RecordOut](**page_body(items, found.total, page))
+
+
+@router.get("/links")
+def own_links(reg: Reg, who: Agency, page: Page) -> PageOut[LinkOut]:
+    """The links the agency submitted with their events, oldest first (audited)."""
+    found = agency_links(reg, _authority(who), page.limit, page.offset, who.actor)
+    items = [link_out(s.row, s.events) for s in found.rows]
+    return PageOut[LinkOut](**page_body(items, found.total, page))
 
 
 @router.get("/records/{record_id}")

@@ -20,10 +20,12 @@ from socialcredit.identity import SubjectKind, parse_lookup, parse_subject
 from socialcredit.registry.audit import Actor, AuditEvent, append
 from socialcredit.registry.context import Registry
 from socialcredit.registry.reads.orgcodes import registered_subject
+from socialcredit.registry.store.links import LinkEvent, LinkRow
 from socialcredit.registry.store.models import Organisation, RecordEvent, RecordRow
 from socialcredit.registry.workflows.objections import Page, page_of
 from socialcredit.registry.writes.events import history
 from socialcredit.registry.writes.lifecycle import StatusChange, apply_change
+from socialcredit.registry.writes.linkrows import link_history
 from socialcredit.registry.writes.submit import Submission, submit_record
 
 
@@ -77,6 +79,29 @@ def agency_records(reg: Registry, agency: str, limit: int, offset: int, actor: A
         audit = [AuditEvent("read.record.agency", r.subject_id, {"record": r.key}) for r in rows]
         append(session, actor, audit)
         return Page([Submitted(r, events[r.id]) for r in rows], found.total)
+
+
+@dataclass(frozen=True)
+class SubmittedLink:
+    row: LinkRow
+    events: list[LinkEvent]
+
+
+def agency_links(reg: Registry, agency: str, limit: int, offset: int, actor: Actor) -> Page:
+    """A page of the links the agency submitted, oldest first, with their events; each link
+    read is audited for its person and its organisation."""
+    query = select(LinkRow).where(LinkRow.agency == agency).order_by(LinkRow.id)
+    with reg.session() as session, session.begin():
+        found = page_of(session, query, limit, offset)
+        rows: list[LinkRow] = found.rows
+        events = link_history(session, [r.id for r in rows])
+        audit = [
+            AuditEvent("read.link.agency", subject, {"link": r.key})
+            for r in rows
+            for subject in (r.person_id, r.organisation_id)
+        ]
+        append(session, actor, audit)
+        return Page([SubmittedLink(r, events.get(r.id, [])) for r in rows], found.total)
 
 
 def agency_record(reg: Registry, agency: str, source_id: str, actor: Actor) -> Submitted:

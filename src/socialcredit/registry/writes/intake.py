@@ -225,7 +225,6 @@ def _not_after(found: Checked, today: date) -> Checked:
     return LineOutcome(found.line, found.record.id, "refused", (reason,))
 
 
-def lock_keys_of(candidates: list[Candidate], agency: str) -> list[str]:
-    """What a chunk locks: its records' subjects and its agency record ids."""
-    subjects = [c.record.subject for c in candidates]
-    return subjects + [f"record:{source_hash(agency, c.record.id)}" for c in candidates]
+def record_keys_of(candidates: list[Candidate], agency: str) -> list[str]:
+    """What a chunk locks besides its records' subjects: its agency record ids."""
+    return [f"record:{source_hash(agency, c.record.id)}" for c in candidates]

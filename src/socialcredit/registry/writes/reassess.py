@@ -27,6 +27,7 @@ from socialcredit.registry.policystore import ActivePolicies
 from socialcredit.registry.store.choose import backend_of
 from socialcredit.registry.store.gcpause import gc_paused
 from socialcredit.registry.writes.assessmentwrites import AssessmentWrites
+from socialcredit.registry.writes.linkrows import lock_in_turn
 from socialcredit.registry.writes.reassessinput import Assessor, Scope, prepare
 
 __all__ = ["Assessor", "Scope", "reassess"]
@@ -45,7 +46,7 @@ def reassess(
         session.flush()  # the records and events written so far in this transaction
         conn = session.connection()
         backend = backend_of(conn)
-        backend.lock_keys(conn, scope.subjects)  # writers of the same subjects take turns
+        lock_in_turn(conn, scope.subjects)  # writers of the same subjects take turns
         with backend.key_lookups(conn), backend.sink(conn, len(set(scope.subjects))) as sink:
             writes = AssessmentWrites(prepare(conn, sink, active, scope, assessor))
             sink.write(writes)

@@ -35,11 +35,12 @@ from socialcredit.registry.writes.intake import (
     chunks,
     classify,
     known_statements,
-    lock_keys_of,
     not_after,
     payload_of,
+    record_keys_of,
     source_hash,
 )
+from socialcredit.registry.writes.linkrows import lock_in_turn
 from socialcredit.registry.writes.notices import record_notice_body
 
 __all__ = [
@@ -238,7 +239,8 @@ def _transaction(
         candidates = resolved.candidates
         backend = backend_of(conn)
         with backend.key_lookups(conn):  # the chunk's lookups, one block
-            backend.lock_keys(conn, lock_keys_of(candidates, sub.agency))
+            subjects = [c.record.subject for c in candidates]
+            lock_in_turn(conn, subjects, record_keys_of(candidates, sub.agency))
             new = classify(session, sub, candidates, report) if candidates else []
             if new:
                 _register(session, _Under(reg, active, sub), new)

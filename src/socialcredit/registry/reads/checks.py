@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from socialcredit.engine import assess
 from socialcredit.errors import IdentifierError, NotFoundError, SocialCreditError
-from socialcredit.identity import SubjectId, SubjectKind
+from socialcredit.identity import SubjectId, SubjectKind, parse_lookup
 from socialcredit.identity.kinds import compact
 from socialcredit.identity.lookup import AMBIGUOUS_KIND
 from socialcredit.registry.audit import Actor, AuditEvent, Head, chain
@@ -98,19 +98,25 @@ class _Parsed:
 
 
 EITHER = ""
-"""The kind of eighteen digits valid as both kinds, of a subject the registry does not hold:
-answered where both kinds' answers on no records agree (``_Answers.decide``)."""
+"""The kind of eighteen digits valid as both kinds, no kind said: a subject the registry holds
+under them is answered by its stored decisions (whose kind they are), one it holds nothing
+under where both kinds' answers on no records agree (``_Answers.decide``)."""
 
 
 def _parse_one(reg: Registry, request: CheckRequest) -> _Parsed:
     """The request's subject (eighteen digits of both kinds as the kind the registry holds,
     ``read_lookup``; an organisation code as the registry's credit code embedding it,
     ``registered_subject``) and service."""
-    try:
+    if request.kind is not None:
         sid = registered_subject(reg, read_lookup(reg, request.subject, request.kind))
+        return _Parsed(sid.value, str(sid.kind), request.service)
+    try:
+        sid = registered_subject(reg, parse_lookup(request.subject))
     except IdentifierError as exc:
         if exc.details.get("reason") != AMBIGUOUS_KIND:
             raise
+        # the check's own transaction reads the subject the registry holds under the digits
+        # (its stored decisions); one it holds nothing under is answered by ``_either``
         return _Parsed(compact(request.subject).upper(), EITHER, request.service, exc)
     return _Parsed(sid.value, str(sid.kind), request.service)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from socialcredit.engine import DisputeOutcome, Record
 from socialcredit.engine.links import Link, LinkSource
+from socialcredit.errors import IdentifierError
 from socialcredit.identity import SubjectKind, parse_subject
 from socialcredit.registry.store.backend import Backend
 from socialcredit.registry.store.choose import backend_of
@@ -88,22 +89,40 @@ def _statements(backend: Backend) -> _Statements:
     )
 
 
-def lock_in_turn(conn: Connection, subjects: Sequence[str], keys: Sequence[str] = ()) -> None:
+def lock_in_turn(
+    conn: Connection,
+    subjects: Sequence[str],
+    keys: Sequence[str] = (),
+    kinds: Mapping[str, str] | None = None,
+) -> None:
     """Lock ``subjects``, the persons linked to the organisations among them and ``keys`` in
     the order every writer of records and links takes them: the organisations first, then the
     persons and the other keys together (a link's submission locks its organisation, then its
     person). A person's lock taken before an organisation's could wait, in a cycle, for a link
     submission holding the organisation; the linked persons are found under the organisations'
-    locks, so :func:`lock_linked_persons` then finds them all held already."""
+    locks, so :func:`lock_linked_persons` then finds them all held already. ``kinds`` gives
+    the subjects' kinds where the caller knows them (``organisation_key``)."""
     backend = backend_of(conn)
     given = list(dict.fromkeys(subjects))
-    orgs = [s for s in given if parse_subject(s).kind is SubjectKind.ORGANISATION]
+    orgs = [s for s in given if organisation_key(s, kinds or {})]
     backend.lock_keys(conn, orgs)
     rest = [s for s in given if s not in set(orgs)]
     if orgs:
         found = conn.execute(backend.statements(_statements).persons_of, {"subjects": orgs})
         rest += found.scalars()
     backend.lock_keys(conn, [*rest, *keys])
+
+
+def organisation_key(subject: str, kinds: Mapping[str, str]) -> bool:
+    """Whether the registry's identifier ``subject`` is an organisation's: by ``kinds``, else by
+    its format (one that reads as no one's without its kind is an all-digit credit code, which
+    records must declare)."""
+    if subject in kinds:
+        return kinds[subject] == SubjectKind.ORGANISATION
+    try:
+        return parse_subject(subject).kind is SubjectKind.ORGANISATION
+    except IdentifierError:
+        return True
 
 
 def lock_linked_persons(conn: Connection, subjects: Sequence[str]) -> list[str]:

@@ -239,8 +239,8 @@ def _transaction(
         candidates = resolved.candidates
         backend = backend_of(conn)
         with backend.key_lookups(conn):  # the chunk's lookups, one block
-            subjects = [c.record.subject for c in candidates]
-            lock_in_turn(conn, subjects, record_keys_of(candidates, sub.agency))
+            kinds = {c.record.subject: c.record.subject_kind for c in candidates}
+            lock_in_turn(conn, list(kinds), record_keys_of(candidates, sub.agency), kinds)
             new = classify(session, sub, candidates, report) if candidates else []
             if new:
                 _register(session, _Under(reg, active, sub), new)

@@ -18,7 +18,7 @@ from typing import Any
 from socialcredit.engine.hygiene import date_problem, text_problem
 from socialcredit.engine.links import LINK_FIELDS, Link, LinkSource
 from socialcredit.engine.records import DisputeOutcome
-from socialcredit.engine.validation import dispute_order, outcome_presence
+from socialcredit.engine.validation import dispute_order, field_text, outcome_presence
 from socialcredit.errors import IdentifierError
 from socialcredit.identity import SubjectId, SubjectKind, parse_subject
 
@@ -47,18 +47,10 @@ class CheckedLink:
     warnings: list[str] = field(default_factory=list)
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str | None:
-    value = raw.get(key)
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def _identifier(
     raw: Mapping[str, Any], key: str, kind: SubjectKind, out: CheckedLink
 ) -> str | None:
-    text = _text(raw, key)
+    text = field_text(raw, key)
     if text is None:
         out.reasons.append(f"{key} is missing")
         return None
@@ -85,7 +77,7 @@ def _dates(raw: Mapping[str, Any], out: CheckedLink) -> dict[str, date | None]:
         found: date | None = None
         if isinstance(value, date):
             found = value
-        elif (text := _text(raw, key)) is not None:
+        elif (text := field_text(raw, key)) is not None:
             try:
                 found = date.fromisoformat(text)
             except ValueError:
@@ -114,7 +106,7 @@ def _date_order(d: Mapping[str, date | None], out: CheckedLink) -> None:
 
 
 def _outcome(raw: Mapping[str, Any], decided: bool, out: CheckedLink) -> DisputeOutcome | None:
-    text = _text(raw, "dispute_outcome")
+    text = field_text(raw, "dispute_outcome")
     out.reasons += outcome_presence(text, decided)
     if text is None:
         return None
@@ -128,12 +120,12 @@ def _outcome(raw: Mapping[str, Any], decided: bool, out: CheckedLink) -> Dispute
 
 
 def _enums(raw: Mapping[str, Any], roles: Collection[str], out: CheckedLink) -> None:
-    role = _text(raw, "role")
+    role = field_text(raw, "role")
     if role is None:
         out.reasons.append("role is missing")
     elif role not in roles:
         out.reasons.append(f"role {role!r} is not a base role ({', '.join(sorted(roles))})")
-    source = _text(raw, "source")
+    source = field_text(raw, "source")
     if source is None:
         out.reasons.append("source is missing")
     elif source not in {s.value for s in LinkSource}:
@@ -141,7 +133,7 @@ def _enums(raw: Mapping[str, Any], roles: Collection[str], out: CheckedLink) -> 
             f"source {source!r} is not one of: {', '.join(s.value for s in LinkSource)}"
         )
     for key in ("authority", "reference"):
-        if _text(raw, key) is None:
+        if field_text(raw, key) is None:
             out.reasons.append(
                 f"a link needs its establishing {key} (a link is dated and sourced, principle 7)"
             )
@@ -158,7 +150,7 @@ def validate_link(raw: Mapping[str, Any], roles: Collection[str]) -> CheckedLink
         problem = None if value is None else text_problem(key, str(value).strip(), limit)
         if problem is not None:
             out.reasons.append(problem)
-    link_id = _text(raw, "id")
+    link_id = field_text(raw, "id")
     if link_id is None:
         out.reasons.append("id is missing")
     organisation = _identifier(raw, "organisation", SubjectKind.ORGANISATION, out)
@@ -174,11 +166,11 @@ def validate_link(raw: Mapping[str, Any], roles: Collection[str]) -> CheckedLink
         id=link_id,
         organisation=organisation,
         person=person,
-        role=str(_text(raw, "role")),
+        role=str(field_text(raw, "role")),
         valid_from=start,
-        source=LinkSource(str(_text(raw, "source"))),
-        authority=str(_text(raw, "authority")),
-        reference=str(_text(raw, "reference")),
+        source=LinkSource(str(field_text(raw, "source"))),
+        authority=str(field_text(raw, "authority")),
+        reference=str(field_text(raw, "reference")),
         valid_to=dates["valid_to"],
         revoked_on=dates["revoked_on"],
         disputed_on=dates["disputed_on"],

@@ -47,7 +47,8 @@ class Checked:
     warnings: list[str] = field(default_factory=list)
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str | None:
+def field_text(raw: Mapping[str, Any], key: str) -> str | None:
+    """A raw field as stripped text; missing or blank is None."""
     value = raw.get(key)
     if value is None:
         return None
@@ -58,7 +59,7 @@ def _text(raw: Mapping[str, Any], key: str) -> str | None:
 def _dates(raw: Mapping[str, Any], out: Checked) -> dict[str, date | None]:
     dates: dict[str, date | None] = {}
     for key in DATE_FIELDS:
-        text = _text(raw, key)
+        text = field_text(raw, key)
         try:
             dates[key] = date.fromisoformat(text) if text else None
         except ValueError:
@@ -111,7 +112,7 @@ def outcome_presence(text: str | None, decided: bool) -> list[str]:
 
 
 def _outcome(raw: Mapping[str, Any], decided: bool, out: Checked) -> DisputeOutcome | None:
-    text = _text(raw, "dispute_outcome")
+    text = field_text(raw, "dispute_outcome")
     out.reasons += outcome_presence(text, decided)
     if text is None:
         return None
@@ -124,7 +125,7 @@ def _outcome(raw: Mapping[str, Any], decided: bool, out: Checked) -> DisputeOutc
 
 
 def _notice(raw: Mapping[str, Any], notified: date | None, out: Checked) -> NoticeState | None:
-    text = _text(raw, "notice")
+    text = field_text(raw, "notice")
     if text is None:
         return None
     try:
@@ -143,7 +144,7 @@ def _notice(raw: Mapping[str, Any], notified: date | None, out: Checked) -> Noti
 
 
 def _amount(raw: Mapping[str, Any], out: Checked) -> Decimal | None:
-    text = _text(raw, "amount")
+    text = field_text(raw, "amount")
     if text is None:
         return None
     try:
@@ -157,12 +158,12 @@ def _amount(raw: Mapping[str, Any], out: Checked) -> Decimal | None:
 
 
 def _subject(raw: Mapping[str, Any], out: Checked) -> SubjectId | None:
-    text = _text(raw, "subject")
+    text = field_text(raw, "subject")
     if text is None:
         out.reasons.append("subject is missing")
         return None
     try:
-        sid = parse_subject(text, _text(raw, "identifier_kind"))
+        sid = parse_subject(text, field_text(raw, "identifier_kind"))
     except IdentifierError as exc:
         out.reasons.append(exc.message)
         return None
@@ -171,7 +172,7 @@ def _subject(raw: Mapping[str, Any], out: Checked) -> SubjectId | None:
 
 
 def _item(raw: Mapping[str, Any], policies: PolicySet, sid: SubjectId | None, out: Checked) -> None:
-    code = _text(raw, "item")
+    code = field_text(raw, "item")
     item = policies.items.get(code or "")
     if item is None:
         out.reasons.append(f"item {code!r} is not in the catalogue" if code else "item is missing")
@@ -180,7 +181,7 @@ def _item(raw: Mapping[str, Any], policies: PolicySet, sid: SubjectId | None, ou
         out.reasons.append(f"item {code!r} does not apply to subjects of kind {sid.kind!s}")
     if item.polarity is Polarity.NEGATIVE:
         for key in ("authority", "reference"):
-            if _text(raw, key) is None:
+            if field_text(raw, key) is None:
                 out.reasons.append(
                     f"a negative record needs its deciding {key} (principle 3: negatives rest "
                     "on a document)"
@@ -194,7 +195,7 @@ def validate_record(raw: Mapping[str, Any], policies: PolicySet) -> Checked:
     if unknown:
         out.reasons.append(f"unknown field(s): {', '.join(map(str, unknown))}")
     _texts(raw, out)
-    record_id = _text(raw, "id")
+    record_id = field_text(raw, "id")
     if record_id is None:
         out.reasons.append("id is missing")
     sid = _subject(raw, out)
@@ -210,9 +211,9 @@ def validate_record(raw: Mapping[str, Any], policies: PolicySet) -> Checked:
         id=record_id,
         subject=sid.value,
         subject_kind=str(sid.kind),
-        item=str(_text(raw, "item")),
-        authority=_text(raw, "authority"),
-        reference=_text(raw, "reference"),
+        item=str(field_text(raw, "item")),
+        authority=field_text(raw, "authority"),
+        reference=field_text(raw, "reference"),
         amount=amount,
         dispute_outcome=outcome,
         decided_on=dates["decided_on"],

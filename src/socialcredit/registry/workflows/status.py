@@ -8,7 +8,7 @@ as the command line addresses records: it reaches the deciding authority's revie
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from socialcredit.engine import DisputeOutcome
@@ -77,15 +77,21 @@ def decide_dispute(
     """Decide the record's pending objection, with its reason, on the registry's date."""
     why = _required(reason, "reason", "decide-dispute")
     row = _row(reg, agency, source_id)
-    query = select(Objection.id).where(Objection.record_id == row.id, Objection.status == PENDING)
+    pending = _pending(reg, Objection.record_id == row.id, "record", agency, source_id)
+    return decide_objection(reg, pending, outcome, why, actor)
+
+
+def _pending(reg: Registry, of: ColumnElement[bool], what: str, agency: str, source_id: str) -> int:
+    """The id of the pending objection ``of`` a record or link (a condition on its column)."""
+    query = select(Objection.id).where(of, Objection.status == PENDING)
     with reg.session() as session:
         pending = session.execute(query).scalar_one_or_none()
     if pending is None:
         raise NotFoundError(
-            f"record {source_id!r} of agency {agency!r} has no objection awaiting a decision",
-            {"agency": agency, "record": source_id},
+            f"{what} {source_id!r} of agency {agency!r} has no objection awaiting a decision",
+            {"agency": agency, what: source_id},
         )
-    return decide_objection(reg, pending, outcome, why, actor)
+    return int(pending)
 
 
 def _link(reg: Registry, agency: str, source_id: str) -> LinkRow:
@@ -115,12 +121,5 @@ def decide_link_dispute(
     """Decide the link's pending objection (upheld or revoked), with its reason."""
     why = _required(reason, "reason", "decide-dispute")
     row = _link(reg, agency, source_id)
-    query = select(Objection.id).where(Objection.link_id == row.id, Objection.status == PENDING)
-    with reg.session() as session:
-        pending = session.execute(query).scalar_one_or_none()
-    if pending is None:
-        raise NotFoundError(
-            f"link {source_id!r} of agency {agency!r} has no objection awaiting a decision",
-            {"agency": agency, "link": source_id},
-        )
+    pending = _pending(reg, Objection.link_id == row.id, "link", agency, source_id)
     return decide_objection(reg, pending, outcome, why, actor)
